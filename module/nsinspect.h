@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared declarations of the nsinspect module.
+ */
+#ifndef NSINSPECT_H
+#define NSINSPECT_H
+
+#include <linux/seq_file.h>
+
+/* Bumped whenever a debugfs file changes incompatibly. */
+#define NSI_FORMAT_VERSION 1
+
+void nsi_put_str(struct seq_file *m, const char *key, const char *s);
+
+#endif /* NSINSPECT_H */

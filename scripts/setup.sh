@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything nsinspect needs to build and test, from Debian packages
+# by name. Idempotent: when every package is present it returns at once, so
+# every make target that needs it can call it.
+set -eu
+
+PKGS="
+	build-essential bc bison flex libelf-dev libssl-dev pkg-config
+	linux-headers-amd64 linux-source-6.1
+	qemu-system-x86 busybox-static cpio fakeroot xz-utils zstd
+	sparse bpftool dkms kmod
+	libsmartcols-dev util-linux
+"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "setup: installing$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: need root to install packages (run: sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be stale or absent on a fresh machine.
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

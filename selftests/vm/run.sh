@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side of the VM harness: boots Debian's own kernel image under QEMU with
+# a busybox initramfs holding PAYLOAD_DIR, and judges the run.
+#
+#   run.sh [-k RELEASE] [-o OUTDIR] [-t SECONDS] PAYLOAD_DIR
+#
+# PAYLOAD_DIR must hold an executable `run`; it runs as the guest's workload
+# and its output comes back on ttyS1. Dynamically linked binaries in the
+# payload, and the host tools listed in NSI_VM_HOST_BINS, are copied in with
+# their shared libraries.
+#
+# The verdict needs all three: the guest's exit code through isa-debug-exit,
+# the `nsinspect-result rc=N` line on the result channel, and a console free
+# of kernel error reports. The payload's output goes to stdout; the verdict
+# and its reasons go to stderr; the exit status is 0 only when all agree.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+release=
+out=
+timeout=${NSI_VM_TIMEOUT:-600}
+host_bins=${NSI_VM_HOST_BINS:-"lsns findmnt unshare nsenter stat"}
+
+while getopts k:o:t: opt; do
+	case $opt in
+	k) release=$OPTARG ;;
+	o) out=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || { echo "usage: run.sh [-k RELEASE] [-o OUTDIR] [-t SECONDS] PAYLOAD_DIR" >&2; exit 2; }
+payload=$(cd "$1" && pwd)
+[ -x "$payload/run" ] || { echo "run.sh: $payload/run is missing" >&2; exit 2; }
+
+[ -n "$release" ] || release=$("$top/scripts/kernel.sh" release "$("$top/scripts/kernel.sh" kdir)")
+image=$("$top/scripts/kernel.sh" image "$release")
+[ -n "$out" ] || out="$top/build/vm/$release"
+rm -rf "$out"
+mkdir -p "$out"
+
+# Two TCG guests on two cores starve each other's timer calibration.
+exec 9>"${NSI_CACHE:-$HOME/.cache/nsinspect}/vm.lock"
+flock 9
+
+# --- initramfs -------------------------------------------------------------
+stage="$out/initramfs"
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
+	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/run" \
+	"$stage/root" "$stage/etc" "$stage/mnt"
+cp /bin/busybox "$stage/bin/busybox"
+for applet in $(busybox --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+cp "$here/init" "$stage/init"
+cp -r "$payload" "$stage/payload"
+echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
+echo "root:x:0:" >"$stage/etc/group"
+
+copy_libs() {
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+for b in $host_bins; do
+	p=$(command -v "$b") || { echo "run.sh: host tool $b not found" >&2; exit 1; }
+	cp "$p" "$stage/usr/bin/$b"
+	copy_libs "$p"
+done
+find "$stage/payload" -type f -perm -u+x | while read -r f; do copy_libs "$f"; done
+
+(cd "$stage" && fakeroot sh -c 'mknod -m 600 dev/console c 5 1 &&
+	find . | cpio --quiet -o -H newc -R 0:0') >"$out/initramfs.cpio"
+
+# --- boot ------------------------------------------------------------------
+# KVM only if it really runs a guest: some hosts expose a /dev/kvm that
+# aborts QEMU at the first vCPU reset. A working one is still running after 2 s.
+accel="-accel tcg -cpu max"
+if [ "${NSI_VM_ACCEL:-auto}" != tcg ] && [ -w /dev/kvm ]; then
+	krc=0
+	timeout 2 qemu-system-x86_64 -accel kvm -cpu host -machine q35 -nodefaults \
+		-display none -monitor none </dev/null >/dev/null 2>&1 || krc=$?
+	[ $krc -eq 124 ] && accel="-accel kvm -cpu host"
+fi
+append="console=ttyS0 loglevel=7 edd=off panic=-1 oops=panic panic_on_warn=1"
+append="$append ${NSI_VM_APPEND:-}"
+
+start=$(date +%s.%N)
+qrc=0
+# shellcheck disable=SC2086
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-nodefaults -nographic -no-reboot -monitor none $accel \
+	-machine q35 -smp 2 -m "${NSI_VM_MEM:-2G}" \
+	-kernel "$image/vmlinux" -initrd "$out/initramfs.cpio" -append "$append" \
+	-serial "file:$out/console.log" -serial "file:$out/result.raw" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	</dev/null >"$out/qemu.log" 2>&1 || qrc=$?
+end=$(date +%s.%N)
+flock -u 9
+
+# --- verdict ---------------------------------------------------------------
+tr -d '\r' <"$out/result.raw" >"$out/result.txt"
+grep -v '^nsinspect-result ' "$out/result.txt" || true
+
+bad=
+result=$(sed -n 's/^nsinspect-result rc=\([0-9]*\)$/\1/p' "$out/result.txt" | tail -n 1)
+case $qrc in
+124 | 137) bad="$bad; hang: no exit within ${timeout}s (host timeout)" ;;
+0) bad="$bad; QEMU exited without isa-debug-exit (kernel panic or unexpected poweroff)" ;;
+*)
+	if [ $((qrc % 2)) -eq 1 ] && [ $((qrc >> 1)) -eq 0 ]; then
+		:
+	elif [ $((qrc % 2)) -eq 1 ]; then
+		bad="$bad; guest exit code $((qrc >> 1))"
+	else
+		bad="$bad; QEMU failed with status $qrc (see $out/qemu.log)"
+	fi
+	;;
+esac
+if [ -z "$result" ]; then
+	bad="$bad; no result line on the result channel"
+elif [ "$result" != 0 ]; then
+	bad="$bad; result line says rc=$result"
+fi
+# The same reports rcutorture's console-badness.sh looks for.
+splat=$(grep -E -n 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO:|detected stall|Call Trace:|list_add corruption|list_del corruption|ODEBUG:|sleeping function called from invalid context|lockdep' \
+	"$out/console.log" | head -n 5 || true)
+[ -n "$splat" ] && bad="$bad; kernel reported an error: $(echo "$splat" | head -n 1)"
+
+printf 'vm: kernel %s, %s, %.1f s, artifacts in %s\n' "$release" \
+	"$(echo "$accel" | cut -d' ' -f2)" "$(echo "$end - $start" | bc)" "$out" >&2
+if [ -n "$bad" ]; then
+	echo "vm: FAIL${bad#;}" | sed 's/; /\n    /g' >&2
+	echo "vm: console tail:" >&2
+	tail -n 40 "$out/console.log" | sed 's/^/    /' >&2
+	exit 1
+fi
+echo "vm: ok" >&2
