@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Front door. Kbuild (beside this file) builds the module; this file wraps it
+# and builds the tool, the selftests and the VM runs.
+#
+#   make [KDIR=... | KERNELRELEASE=...]   nsinspect.ko and tools/nsinspect-tool
+#   make check                            every test: static checks, unit tests, VM
+#   make demo                             boot the VM and show the tool's view
+#   make install / modules_install / dkms-install
+
+KDIR ?= $(shell scripts/kernel.sh kdir $(KERNELRELEASE) 2>/dev/null)
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+PREFIX ?= /usr/local
+BUILD := $(CURDIR)/build
+
+all: module tool
+
+# Kernel side ---------------------------------------------------------------
+have-kdir:
+	@test -n "$(KDIR)" || scripts/kernel.sh kdir $(KERNELRELEASE)
+
+module: have-kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install: have-kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+# Copy the sources where dkms expects them and let dkms build for each kernel.
+dkms-install:
+	mkdir -p $(DESTDIR)/usr/src/nsinspect-$(VERSION)
+	cp -r Kbuild dkms.conf module $(DESTDIR)/usr/src/nsinspect-$(VERSION)/
+	dkms add -m nsinspect -v $(VERSION)
+
+# Userspace -----------------------------------------------------------------
+tool:
+	$(MAKE) -C tools NSI_VERSION=$(VERSION)
+
+install:
+	$(MAKE) -C tools install NSI_VERSION=$(VERSION) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+selftests: tool
+	$(MAKE) -C selftests NSI_VERSION=$(VERSION)
+
+# Tests ---------------------------------------------------------------------
+setup:
+	@scripts/setup.sh
+
+check: setup
+	@scripts/check.sh
+
+demo: setup module tool
+	@rm -rf $(BUILD)/demo && mkdir -p $(BUILD)/demo
+	@cp nsinspect.ko tools/nsinspect-tool $(BUILD)/demo/
+	@cp selftests/vm/demo.sh $(BUILD)/demo/run
+	@selftests/vm/run.sh -o $(BUILD)/vm/demo $(BUILD)/demo
+
+clean:
+	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
+	$(MAKE) -C selftests clean
+	rm -rf $(BUILD)
+
+.PHONY: all have-kdir module modules_install dkms-install tool install selftests \
+	setup check demo clean

@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: static checks, the tool's unit tests and the VM suite. Prints
+# one TAP stream and, last, the line `N passed, N failed, N skipped`. Logs of
+# every step are kept in build/log/.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log="$top/build/log"
+rm -rf "$log" && mkdir -p "$log"
+tap="$top/build/check.tap"
+kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:-}) || exit 1
+ksrc=$(scripts/kernel.sh ksrc) || exit 1
+release=$(scripts/kernel.sh release "$kdir") || exit 1
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# step NAME CMD...: one TAP line; on failure the end of its log as comments.
+step() {
+	name=$1
+	shift
+	if "$@" >"$log/$name.log" 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		tail -n 30 "$log/$name.log" | sed 's/^/# /'
+	fi
+}
+
+# A build is clean when the compiler and sparse say nothing about our files.
+kbuild_clean() {
+	out=$(make -C "$kdir" M="$top" "$@" 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	! echo "$out" | grep -E "^($top/)?(module|Kbuild).*(warning|error):"
+}
+
+checkpatch() {
+	# shellcheck disable=SC2046
+	out=$(perl "$ksrc/scripts/checkpatch.pl" --terse $(git ls-files '*.c' '*.h'))
+	echo "$out"
+	[ -z "$out" ]
+}
+
+dkms_build() {
+	tree=$(mktemp -d)
+	mkdir -p "$tree/src/nsinspect-$version" "$tree/dkms"
+	cp -r Kbuild dkms.conf module "$tree/src/nsinspect-$version/"
+	rc=0
+	dkms build -m nsinspect -v "$version" -k "$release" \
+		--sourcetree "$tree/src" --dkmstree "$tree/dkms" || rc=$?
+	ls "$tree"/dkms/nsinspect/"$version"/"$release"/*/module/nsinspect.ko* || rc=1
+	rm -rf "$tree"
+	return $rc
+}
+
+vm_suite() {
+	make -s -C selftests payload PAYLOAD="$top/build/payload" NSI_VERSION="$version" \
+		>"$log/selftests-build.log" 2>&1 || {
+		echo "not ok - selftests build"
+		sed 's/^/# /' "$log/selftests-build.log" | tail -n 30
+		return
+	}
+	if selftests/vm/run.sh -k "$release" -o "$top/build/vm/check" "$top/build/payload" \
+		2>"$log/vm.log"; then
+		echo "ok - vm verdict ($(tail -n 1 "$log/vm.log"))"
+	else
+		echo "not ok - vm verdict"
+	fi
+	sed 's/^/# /' "$log/vm.log"
+}
+
+{
+	echo "TAP version 13"
+	step module-build-W1 kbuild_clean W=1 modules
+	step module-sparse-C2 kbuild_clean C=2 modules
+	step checkpatch-strict checkpatch
+	step dkms-build dkms_build
+	make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1 &&
+		echo "ok - tool build -Werror" || echo "not ok - tool build -Werror"
+	rc=0
+	make -s -C tools check 2>"$log/tool-check.log" || rc=$?
+	echo "# exit=$rc tools-unit-tests"
+	vm_suite
+} | tee "$tap"
+awk -f scripts/tap-summary.awk "$tap"

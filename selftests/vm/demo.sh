@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of `make demo`: load the module, make a few namespaces and show
+# what nsinspect sees of them.
+cd "$(dirname "$0")" || exit 1
+set -e
+
+show() {
+	echo
+	echo "\$ $*"
+	"$@"
+}
+
+insmod ./nsinspect.ko
+# A few namespaces to look at: a container-like process set and a netns
+# that only a bind mount keeps alive.
+unshare --uts --ipc --net --pid --mount --fork sleep 600 &
+unshare --user --map-root-user --uts sleep 600 &
+touch /run/netns-demo
+unshare --net=/run/netns-demo true
+sleep 1
+
+show ./nsinspect-tool --version
+for f in /sys/kernel/debug/nsinspect/*; do
+	show head -n 20 "$f"
+done
