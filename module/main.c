@@ -41,6 +41,7 @@ static int version_show(struct seq_file *m, void *v)
 	seq_printf(m, "nsinspect=%s format=%d", NSI_VERSION, NSI_FORMAT_VERSION);
 	nsi_put_str(m, "kernel", init_utsname()->release);
 	seq_putc(m, '\n');
+	nsi_ns_feature(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(version);
@@ -62,6 +63,7 @@ static int __init nsi_init(void)
 	for (i = 0; i < ARRAY_SIZE(nsi_files); i++)
 		debugfs_create_file(nsi_files[i].name, 0400, nsi_root, NULL,
 				    nsi_files[i].fops);
+	nsi_ns_files_create(nsi_root);
 	return 0;
 }
 

@@ -10,6 +10,12 @@
 /* Bumped whenever a debugfs file changes incompatibly. */
 #define NSI_FORMAT_VERSION 1
 
+struct dentry;
+
 void nsi_put_str(struct seq_file *m, const char *key, const char *s);
+
+/* ns_files.c: tasks, nsproxies and namespaces */
+void nsi_ns_files_create(struct dentry *dir);
+void nsi_ns_feature(struct seq_file *m);
 
 #endif /* NSINSPECT_H */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where kernel versions differ. Probes test for the feature
+ * itself (a macro, a member's type) rather than LINUX_VERSION_CODE, because
+ * distributions backport.
+ */
+#ifndef NSI_COMPAT_H
+#define NSI_COMPAT_H
+
+#include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_ns.h>
+#include <linux/refcount.h>
+
+/* 6.18 renamed ns_common.count to __ns_ref behind ns_ref_read(). */
+static inline long nsi_ns_refs(struct ns_common *ns)
+{
+#ifdef ns_ref_read
+	return ns_ref_read(ns);
+#else
+	return refcount_read(&ns->count);
+#endif
+}
+
+/* 6.19 added active references (tasks, fds, bind mounts) beside __ns_ref. */
+#ifdef ns_ref_active_read
+#define NSI_HAVE_NS_ACTIVE 1
+static inline long nsi_ns_active(struct ns_common *ns)
+{
+	return ns_ref_active_read(ns);
+}
+#endif
+
+/* 6.18 gave every namespace a 64-bit id that is never reused. */
+#ifdef ns_ref_read
+#define NSI_HAVE_NS_ID 1
+static inline u64 nsi_ns_id(struct ns_common *ns)
+{
+	return ns->ns_id;
+}
+#endif
+
+/* 6.18 moved the CLONE_NEW* type from the ops into ns_common. */
+static inline int nsi_ns_clone_type(struct ns_common *ns)
+{
+#ifdef ns_ref_read
+	return ns->ns_type;
+#else
+	return ns->ops->type;
+#endif
+}
+
+/* nsproxy.count became a refcount_t in 6.6. */
+#define nsi_nsproxy_count(nsp)						\
+	__builtin_choose_expr(						\
+		__builtin_types_compatible_p(typeof((nsp)->count), refcount_t), \
+		refcount_read((refcount_t *)&(nsp)->count),		\
+		atomic_read((atomic_t *)&(nsp)->count))
+
+/*
+ * struct mnt_namespace is private to fs/. Its ns_common sits at the offset
+ * the target's BTF gives; without BTF, at 0, where it has been since 5.11.
+ */
+struct mnt_namespace;
+static inline struct ns_common *nsi_mnt_ns_common(struct mnt_namespace *mnt)
+{
+#ifdef NSI_OFF_MNT_NAMESPACE_NS
+	return (struct ns_common *)((char *)mnt + NSI_OFF_MNT_NAMESPACE_NS);
+#else
+	return (struct ns_common *)mnt;
+#endif
+}
+
+/* Indices of struct ipc_namespace.ids[], fixed since 2.6 (ipc/util.h). */
+#define NSI_IPC_SEM_IDS 0
+#define NSI_IPC_MSG_IDS 1
+#define NSI_IPC_SHM_IDS 2
+
+#endif /* NSI_COMPAT_H */

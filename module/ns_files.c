@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tasks, nsproxies and namespaces files: each open takes a snapshot, and
+ * seq_file walks it by index, so restarts are O(1) and output of any size
+ * works without holding a kernel lock between read() calls.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+
+#include "nsinspect.h"
+#include "snapshot.h"
+
+struct nsi_view {
+	const char *header;
+	size_t (*count)(const struct nsi_snap *s);
+	void (*show)(struct seq_file *m, const struct nsi_snap *s, size_t i);
+};
+
+struct nsi_open {
+	struct nsi_snap *snap;
+	const struct nsi_view *view;
+};
+
+static void nsi_put_inum(struct seq_file *m, const char *key, unsigned int inum)
+{
+	if (inum)
+		seq_printf(m, " %s=%u", key, inum);
+	else
+		seq_printf(m, " %s=-", key);
+}
+
+/* ---- tasks ------------------------------------------------------------------ */
+
+static size_t tasks_count(const struct nsi_snap *s)
+{
+	return s->ntasks;
+}
+
+static void tasks_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+{
+	const struct nsi_task *t = &s->tasks[i];
+	int r, l;
+
+	seq_printf(m, "pid=%d tgid=%d", t->pid, t->tgid);
+	nsi_put_str(m, "comm", t->comm);
+	if (t->nsproxy)
+		seq_printf(m, " nsproxy=%012llx", t->nsproxy);
+	else
+		seq_puts(m, " nsproxy=-");
+	if (t->level < 0) {
+		seq_puts(m, " level=- nspid=-");
+	} else {
+		seq_printf(m, " level=%d nspid=", t->level);
+		for (l = 0; l <= t->level; l++)
+			seq_printf(m, l ? ",%d" : "%d", t->nspid[l]);
+	}
+	for (r = 0; r < NSI_NROLES; r++)
+		nsi_put_inum(m, nsi_role_name[r], t->inum[r]);
+	seq_putc(m, '\n');
+}
+
+static const struct nsi_view tasks_view = {
+	.header = "# tasks: one record per thread; namespaces by inode number\n",
+	.count = tasks_count,
+	.show = tasks_show,
+};
+
+/* ---- nsproxies -------------------------------------------------------------- */
+
+static size_t nsproxies_count(const struct nsi_snap *s)
+{
+	return s->nsp.used;
+}
+
+static void nsproxies_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+{
+	const struct nsi_nsproxy *p = nsi_pool_at(&s->nsp, i);
+	int r;
+
+	seq_printf(m, "id=%012llx count=%ld tasks=%u", p->id, p->count, p->tasks);
+	for (r = 0; r < NSI_NROLES; r++)
+		if (r != NSI_R_PID && r != NSI_R_USER)
+			nsi_put_inum(m, nsi_role_name[r], p->inum[r]);
+	seq_putc(m, '\n');
+}
+
+static const struct nsi_view nsproxies_view = {
+	.header = "# nsproxies: one record per nsproxy in use by a task\n",
+	.count = nsproxies_count,
+	.show = nsproxies_show,
+};
+
+/* ---- namespaces ------------------------------------------------------------- */
+
+static size_t namespaces_count(const struct nsi_snap *s)
+{
+	return s->ns.used;
+}
+
+static void nsi_put_via(struct seq_file *m, unsigned int via)
+{
+	static const char *const names[] = {
+		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
+	};
+	const char *sep = "=";
+	size_t b;
+
+	seq_puts(m, " via");
+	for (b = 0; b < ARRAY_SIZE(names); b++) {
+		if (via & BIT(b)) {
+			seq_printf(m, "%s%s", sep, names[b]);
+			sep = ",";
+		}
+	}
+	if (*sep == '=')
+		seq_puts(m, "=-");
+}
+
+static void nsi_put_map(struct seq_file *m, const char *key, u32 n,
+			const struct uid_gid_extent *ext)
+{
+	u32 i;
+
+	seq_printf(m, " %s=", key);
+	if (!n)
+		seq_putc(m, '-');
+	for (i = 0; i < min_t(u32, n, NSI_MAP_EXTENTS); i++)
+		seq_printf(m, "%s%u:%u:%u", i ? "," : "", ext[i].first,
+			   ext[i].lower_first, ext[i].count);
+	seq_printf(m, " %s_extents=%u", key, n);
+}
+
+static void nsi_put_ts(struct seq_file *m, const char *key, const struct timespec64 *ts)
+{
+	seq_printf(m, " %s=%lld.%09ld", key, (long long)ts->tv_sec, ts->tv_nsec);
+}
+
+static void namespaces_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+{
+	const struct nsi_ns *e = s->ns_sorted[i];
+
+	seq_printf(m, "type=%s inum=%u", nsi_type_name[e->type], e->inum);
+#ifdef NSI_HAVE_NS_ID
+	seq_printf(m, " id=%llu", e->id);
+#endif
+	seq_printf(m, " refs=%ld", e->refs);
+#ifdef NSI_HAVE_NS_ACTIVE
+	seq_printf(m, " active=%ld", e->active);
+#endif
+	nsi_put_inum(m, "owner", e->owner);
+	nsi_put_inum(m, "parent", e->parent);
+	if (e->level >= 0)
+		seq_printf(m, " level=%d", e->level);
+	else
+		seq_puts(m, " level=-");
+	seq_printf(m, " tasks=%u nsproxies=%u fds=%u bindmounts=%u",
+		   e->tasks, e->nsproxies, e->fds, e->bindmounts);
+	nsi_put_via(m, e->via);
+
+	switch (e->type) {
+	case NSI_UTS:
+		nsi_put_str(m, "nodename", e->u.uts.nodename);
+		break;
+	case NSI_IPC:
+		seq_printf(m, " sem=%d msg=%d shm=%d", e->u.ipc.sem, e->u.ipc.msg,
+			   e->u.ipc.shm);
+		break;
+	case NSI_NET:
+		seq_printf(m, " passive=%ld", e->u.net.passive);
+		break;
+	case NSI_PID:
+		seq_printf(m, " pid_allocated=%u", e->u.pid.allocated);
+		if (e->u.pid.reaper)
+			seq_printf(m, " reaper=%d", e->u.pid.reaper);
+		else
+			seq_puts(m, " reaper=-");
+		break;
+	case NSI_TIME:
+		nsi_put_ts(m, "monotonic", &e->u.time.monotonic);
+		nsi_put_ts(m, "boottime", &e->u.time.boottime);
+		break;
+	case NSI_USER:
+		seq_printf(m, " uid=%u gid=%u", e->u.user.uid, e->u.user.gid);
+		nsi_put_map(m, "uid_map", e->u.user.nuid, e->u.user.uid_map);
+		nsi_put_map(m, "gid_map", e->u.user.ngid, e->u.user.gid_map);
+		break;
+	default:
+		break;
+	}
+	seq_putc(m, '\n');
+}
+
+static const struct nsi_view namespaces_view = {
+	.header = "# namespaces: one record per namespace reached\n",
+	.count = namespaces_count,
+	.show = namespaces_show,
+};
+
+/* ---- seq_file over a snapshot ------------------------------------------------ */
+
+/* Position 0 is the header; position n > 0 is record n - 1. */
+static void *nsi_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct nsi_open *o = m->private;
+
+	return *pos <= o->view->count(o->snap) ? (void *)(uintptr_t)(*pos + 1) : NULL;
+}
+
+static void *nsi_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return nsi_seq_start(m, pos);
+}
+
+static void nsi_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int nsi_seq_show(struct seq_file *m, void *v)
+{
+	struct nsi_open *o = m->private;
+	size_t pos = (uintptr_t)v - 1;
+
+	if (pos == 0) {
+		seq_puts(m, o->view->header);
+		seq_printf(m, "# snapshot records=%zu tasks=%zu took_us=%llu max_hold_us=%llu\n",
+			   o->view->count(o->snap), o->snap->ntasks,
+			   div_u64(o->snap->took_ns, NSEC_PER_USEC),
+			   div_u64(o->snap->max_hold_ns, NSEC_PER_USEC));
+		return 0;
+	}
+	o->view->show(m, o->snap, pos - 1);
+	return 0;
+}
+
+static const struct seq_operations nsi_seq_ops = {
+	.start = nsi_seq_start,
+	.next = nsi_seq_next,
+	.stop = nsi_seq_stop,
+	.show = nsi_seq_show,
+};
+
+static int nsi_snap_open(struct inode *inode, struct file *file)
+{
+	struct nsi_open *o;
+	int err;
+
+	o = __seq_open_private(file, &nsi_seq_ops, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->view = inode->i_private;
+	o->snap = nsi_snap_take();
+	if (IS_ERR(o->snap)) {
+		err = PTR_ERR(o->snap);
+		seq_release_private(inode, file);
+		return err;
+	}
+	return 0;
+}
+
+static int nsi_snap_release(struct inode *inode, struct file *file)
+{
+	struct nsi_open *o = ((struct seq_file *)file->private_data)->private;
+
+	nsi_snap_free(o->snap);
+	return seq_release_private(inode, file);
+}
+
+static const struct file_operations nsi_snap_fops = {
+	.owner = THIS_MODULE,
+	.open = nsi_snap_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = nsi_snap_release,
+};
+
+void nsi_ns_files_create(struct dentry *dir)
+{
+	nsi_snap_init();
+	debugfs_create_file("tasks", 0400, dir, (void *)&tasks_view, &nsi_snap_fops);
+	debugfs_create_file("nsproxies", 0400, dir, (void *)&nsproxies_view, &nsi_snap_fops);
+	debugfs_create_file("namespaces", 0400, dir, (void *)&namespaces_view, &nsi_snap_fops);
+}
+
+void nsi_ns_feature(struct seq_file *m)
+{
+	seq_puts(m, "feature=namespaces state=available\n");
+#ifdef NSI_HAVE_NS_ID
+	seq_puts(m, "feature=ns_id state=available\n");
+#else
+	seq_puts(m, "feature=ns_id state=unavailable");
+	nsi_put_str(m, "reason", "kernel has no ns_common.ns_id (added in 6.18)");
+	seq_putc(m, '\n');
+#endif
+#ifdef NSI_HAVE_NS_ACTIVE
+	seq_puts(m, "feature=active_refs state=available\n");
+#else
+	seq_puts(m, "feature=active_refs state=unavailable");
+	nsi_put_str(m, "reason", "kernel has no active namespace references (added in 6.19)");
+	seq_putc(m, '\n');
+#endif
+	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A snapshot of every task, nsproxy and namespace, taken when a file is
+ * opened and formatted from memory afterwards, so reads hold no kernel lock
+ * and seq_file restarts cost nothing.
+ */
+#ifndef NSI_SNAPSHOT_H
+#define NSI_SNAPSHOT_H
+
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+#include <linux/user_namespace.h>
+#include <linux/utsname.h>
+
+#include "compat.h"
+
+enum nsi_type {
+	NSI_MNT, NSI_UTS, NSI_IPC, NSI_NET, NSI_PID, NSI_CGROUP, NSI_TIME, NSI_USER,
+	NSI_NTYPES
+};
+
+/* The namespaces a task uses, in the order the tasks file prints them. */
+enum nsi_role {
+	NSI_R_MNT, NSI_R_UTS, NSI_R_IPC, NSI_R_NET, NSI_R_CGROUP, NSI_R_TIME,
+	NSI_R_TIME_CHILDREN, NSI_R_PID, NSI_R_PID_CHILDREN, NSI_R_USER,
+	NSI_NROLES
+};
+
+/* How a namespace was reached. */
+enum nsi_via {
+	NSI_VIA_TASK	= BIT(0),
+	NSI_VIA_FD	= BIT(1),
+	NSI_VIA_MOUNT	= BIT(2),
+	NSI_VIA_NETLIST	= BIT(3),
+	NSI_VIA_PARENT	= BIT(4),
+	NSI_VIA_OWNER	= BIT(5),
+	NSI_VIA_NSTREE	= BIT(6),
+};
+
+#define NSI_MAP_EXTENTS UID_GID_MAP_MAX_BASE_EXTENTS
+
+struct nsi_ns {
+	struct hlist_node hnode;
+	enum nsi_type type;
+	unsigned int via;
+	unsigned int inum;
+	unsigned int owner;		/* 0: none */
+	unsigned int parent;		/* 0: none */
+	int level;			/* -1: not hierarchical */
+	long refs;
+#ifdef NSI_HAVE_NS_ACTIVE
+	long active;
+#endif
+#ifdef NSI_HAVE_NS_ID
+	u64 id;
+#endif
+	unsigned int tasks;		/* tasks using it in any role */
+	unsigned int nsproxies;		/* nsproxies pointing at it */
+	unsigned int fds;		/* open nsfs files */
+	unsigned int bindmounts;	/* nsfs bind mounts */
+	union {
+		struct {
+			char nodename[__NEW_UTS_LEN + 1];
+		} uts;
+		struct {
+			int sem, msg, shm;
+		} ipc;
+		struct {
+			long passive;
+		} net;
+		struct {
+			unsigned int allocated;
+			pid_t reaper;		/* global pid of its pid 1; 0: none */
+		} pid;
+		struct {
+			struct timespec64 monotonic, boottime;
+		} time;
+		struct {
+			uid_t uid;
+			gid_t gid;
+			u32 nuid, ngid;		/* extents in the maps */
+			struct uid_gid_extent uid_map[NSI_MAP_EXTENTS];
+			struct uid_gid_extent gid_map[NSI_MAP_EXTENTS];
+		} user;
+	} u;
+};
+
+struct nsi_nsproxy {
+	struct hlist_node hnode;
+	const void *key;		/* identity during the walk; never printed */
+	u64 id;				/* keyed hash of the address */
+	long count;
+	unsigned int tasks;
+	unsigned int inum[NSI_NROLES];	/* 0 where nsproxy has no such member */
+};
+
+struct nsi_task {
+	pid_t pid, tgid;
+	char comm[TASK_COMM_LEN];
+	u64 nsproxy;			/* 0: none (exiting task) */
+	int level;			/* -1: no pid (being reaped) */
+	unsigned int inum[NSI_NROLES];
+	pid_t nspid[MAX_PID_NS_LEVEL + 1];
+};
+
+/* Set membership for pointers the walk must visit once. */
+struct nsi_seen {
+	struct hlist_node hnode;
+	const void *key;
+};
+
+/* Fixed-size chunks, so records never move while the walk points at them. */
+struct nsi_pool {
+	void **chunks;
+	size_t nchunks, used, size;
+};
+
+struct nsi_snap {
+	struct nsi_task *tasks;
+	size_t ntasks;
+	struct nsi_pool ns, nsp, seen;
+	struct hlist_head *ns_hash, *nsp_hash, *files_hash;
+	unsigned int hash_bits;
+	struct nsi_ns **ns_sorted;
+	u64 max_hold_ns;		/* longest spinlock or RCU section */
+	u64 took_ns;
+	/* worklist for owner and parent chains, so the walk needs no recursion */
+	struct {
+		struct ns_common *ns;
+		unsigned int via;
+	} todo[4 * (MAX_PID_NS_LEVEL + 2) + NSI_NROLES];
+	unsigned int resume_fd;
+};
+
+extern const char *const nsi_type_name[NSI_NTYPES];
+extern const char *const nsi_role_name[NSI_NROLES];
+
+struct nsi_snap *nsi_snap_take(void);
+void nsi_snap_free(struct nsi_snap *s);
+void *nsi_pool_at(const struct nsi_pool *p, size_t i);
+u64 nsi_snap_max_hold_ns(void);
+void nsi_snap_init(void);
+
+#endif /* NSI_SNAPSHOT_H */
