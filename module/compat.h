@@ -51,11 +51,13 @@ static inline int nsi_ns_clone_type(struct ns_common *ns)
 }
 
 /* nsproxy.count became a refcount_t in 6.6. */
-#define nsi_nsproxy_count(nsp)						\
+#define nsi_nsproxy_count(nsp) ({					\
+	typeof(nsp) __nsp = (nsp);					\
 	__builtin_choose_expr(						\
-		__builtin_types_compatible_p(typeof((nsp)->count), refcount_t), \
-		refcount_read((refcount_t *)&(nsp)->count),		\
-		atomic_read((atomic_t *)&(nsp)->count))
+		__builtin_types_compatible_p(typeof(__nsp->count), refcount_t), \
+		refcount_read((refcount_t *)&__nsp->count),		\
+		atomic_read((atomic_t *)&__nsp->count));		\
+})
 
 /*
  * struct mnt_namespace is private to fs/. Its ns_common sits at the offset

@@ -273,7 +273,8 @@ static struct nsi_ns *nsi_note(struct nsi_snap *s, struct ns_common *ns, unsigne
 				return ERR_PTR(-E2BIG);
 			if (owner) {
 				s->todo[n].ns = &owner->ns;
-				s->todo[n++].via = type == NSI_USER ? NSI_VIA_PARENT : NSI_VIA_OWNER;
+				s->todo[n++].via = type == NSI_USER ?
+						   NSI_VIA_PARENT : NSI_VIA_OWNER;
 			}
 			if (parent) {
 				s->todo[n].ns = parent;
@@ -355,7 +356,7 @@ static int nsi_note_role(struct nsi_snap *s, struct nsi_task_refs *r, enum nsi_r
 	return 0;
 }
 
-#define NSI_NS(p) ((p) ? &(p)->ns : NULL)
+#define NSI_NS(p) ({ typeof(p) __p = (p); __p ? &__p->ns : NULL; })
 
 /* Called under task_lock: t->nsproxy and its members cannot change or go. */
 static int nsi_note_nsproxy(struct nsi_snap *s, struct nsi_task_refs *r, struct nsproxy *nsp)
@@ -429,7 +430,8 @@ static int nsi_read_task(struct nsi_snap *s, struct task_struct *t, struct nsi_t
 				return -ENOSPC;
 			memset(p, 0, sizeof(*p));
 			p->key = r.nsp;
-			p->id = siphash_1u64((unsigned long)r.nsp, &nsi_id_key) & GENMASK_ULL(47, 0);
+			p->id = siphash_1u64((unsigned long)r.nsp, &nsi_id_key) &
+				GENMASK_ULL(47, 0);
 			p->count = r.nsp_count;
 			for (i = 0; i < NSI_NROLES; i++) {
 				if (i == NSI_R_PID || i == NSI_R_USER || !r.role[i])

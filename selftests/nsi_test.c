@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nsi_test.h"
@@ -8,7 +12,7 @@
 ssize_t nsi_read(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -18,7 +22,40 @@ ssize_t nsi_read(const char *path, char *buf, size_t size)
 		len += n;
 	close(fd);
 	buf[len] = '\0';
-	return len;
+	return n < 0 ? -1 : (ssize_t)len;
+}
+
+char *nsi_load(const char *name)
+{
+	size_t size = 1 << 16, len = 0;
+	char path[256], *buf = NULL;
+	ssize_t n = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (!buf || len + 1 >= size) {
+			char *nb = realloc(buf, size *= 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	if (n < 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 /* Unescape \ooo sequences of a value that ends at a space or newline. */
@@ -37,14 +74,15 @@ static void unescape(const char *v, char *out, size_t outsize)
 	out[o] = '\0';
 }
 
-/* Find " key=" (or "key=" at line start) in the line [line, end). */
-static const char *find_key(const char *line, const char *end, const char *key)
+/* The value of " key=" in the line starting at rec, or NULL. */
+static const char *find_key(const char *rec, const char *key)
 {
+	const char *end = strchrnul(rec, '\n');
 	size_t klen = strlen(key);
-	const char *p = line;
+	const char *p = rec;
 
 	while (p && p < end) {
-		if ((p == line || p[-1] == ' ') && !strncmp(p, key, klen) && p[klen] == '=')
+		if (!strncmp(p, key, klen) && p[klen] == '=')
 			return p + klen + 1;
 		p = memchr(p, ' ', end - p);
 		if (p)
@@ -53,27 +91,114 @@ static const char *find_key(const char *line, const char *end, const char *key)
 	return NULL;
 }
 
+int nsi_get(const char *rec, const char *key, char *out, size_t outsize)
+{
+	const char *v = find_key(rec, key);
+
+	if (!v)
+		return -1;
+	unescape(v, out, outsize);
+	return 0;
+}
+
+long long nsi_num(const char *rec, const char *key)
+{
+	char val[64], *end;
+	long long n;
+
+	if (nsi_get(rec, key, val, sizeof(val)) || !strcmp(val, "-"))
+		return NSI_NONE;
+	n = strtoll(val, &end, 10);
+	return *end ? NSI_NONE : n;
+}
+
+int nsi_has(const char *rec, const char *key, const char *word)
+{
+	char val[256], *tok, *save;
+
+	if (nsi_get(rec, key, val, sizeof(val)))
+		return 0;
+	for (tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, word))
+			return 1;
+	return 0;
+}
+
+static int rec_matches(const char *rec, const char *k, const char *v)
+{
+	char val[4096];
+
+	return !nsi_get(rec, k, val, sizeof(val)) && (!v || !strcmp(val, v));
+}
+
+const char *nsi_rec(const char *text, const char *k1, const char *v1,
+		    const char *k2, const char *v2)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		if (*line != '#' && rec_matches(line, k1, v1) &&
+		    (!k2 || rec_matches(line, k2, v2)))
+			return line;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NULL;
+}
+
 int nsi_field(const char *text, const char *sel, const char *selval,
 	      const char *key, char *out, size_t outsize)
 {
-	const char *line = text;
-	char val[4096];
+	const char *rec = nsi_rec(text, sel, selval, NULL, NULL);
 
-	while (*line) {
-		const char *end = strchrnul(line, '\n');
-		const char *v = *line == '#' ? NULL : find_key(line, end, sel);
+	return rec ? nsi_get(rec, key, out, outsize) : -1;
+}
 
-		if (v) {
-			unescape(v, val, sizeof(val));
-			if (!selval || !strcmp(val, selval)) {
-				v = find_key(line, end, key);
-				if (!v)
-					return -1;
-				unescape(v, out, outsize);
-				return 0;
-			}
-		}
-		line = *end ? end + 1 : end;
+unsigned long nsi_ns_ino(pid_t pid, const char *name)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg)
+{
+	int ready[2], release[2];
+	char r = 0;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		close(ready[0]);
+		close(release[1]);
+		r = fn(arg) ? 'N' : 'Y';
+		if (write(ready[1], &r, 1) != 1)
+			_exit(1);
+		/* Hold everything fn set up until the parent lets go. */
+		while (read(release[0], &r, 1) > 0)
+			;
+		_exit(0);
 	}
-	return -1;
+	close(ready[1]);
+	close(release[0]);
+	c->release = release[1];
+	if (read(ready[0], &r, 1) != 1)
+		r = 'N';
+	close(ready[0]);
+	return r == 'Y' ? 0 : -1;
+}
+
+void nsi_child_stop(struct nsi_child *c)
+{
+	if (c->pid <= 0)
+		return;
+	close(c->release);
+	waitpid(c->pid, NULL, 0);
+	c->pid = 0;
 }

@@ -1,25 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the nsinspect selftests: reading debugfs files and
- * picking fields out of their key=value records.
+ * Helpers shared by the nsinspect selftests: reading debugfs files, picking
+ * fields out of their key=value records, and child processes that hold
+ * namespaces alive while a test looks at them.
  */
 #ifndef NSI_TEST_H
 #define NSI_TEST_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #define NSI_DIR "/sys/kernel/debug/nsinspect"
+#define NSI_NONE LLONG_MIN
 
 /* Read a whole file into buf (NUL-terminated); returns its length or -1. */
 ssize_t nsi_read(const char *path, char *buf, size_t size);
 
+/* The whole of NSI_DIR/name in a malloc'd string, or NULL. */
+char *nsi_load(const char *name);
+
 /*
- * In the first record of text that has key sel (equal to selval unless that is
- * NULL), copy the unescaped value of key into out. Returns 0, or -1 if no such
- * record or key exists.
+ * The first record (line) of text that has k1=v1 and, unless k2 is NULL,
+ * k2=v2; comment lines never match. NULL if there is none.
  */
+const char *nsi_rec(const char *text, const char *k1, const char *v1,
+		    const char *k2, const char *v2);
+
+/* Copy the unescaped value of key in record rec; 0, or -1 if absent. */
+int nsi_get(const char *rec, const char *key, char *out, size_t outsize);
+
+/* The value of key as a number; NSI_NONE if absent or "-". */
+long long nsi_num(const char *rec, const char *key);
+
+/* Does the comma-separated value of key contain word? */
+int nsi_has(const char *rec, const char *key, const char *word);
+
+/* In the first record that has sel=selval (any value if NULL), copy key. */
 int nsi_field(const char *text, const char *sel, const char *selval,
 	      const char *key, char *out, size_t outsize);
+
+/* Inode number of /proc/PID/ns/NAME, or 0. */
+unsigned long nsi_ns_ino(pid_t pid, const char *name);
+
+/*
+ * A child that runs fn(arg) and then stays alive, holding whatever fn set
+ * up, until nsi_child_stop(). Start returns fn's result (0 on success).
+ */
+struct nsi_child {
+	pid_t pid;
+	int release;
+};
+
+int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg);
+void nsi_child_stop(struct nsi_child *c);
 
 #endif /* NSI_TEST_H */

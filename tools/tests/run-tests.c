@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit test runner: run-tests TOOL FIXTURES
+ *
+ * TOOL is the nsinspect-tool binary the CLI tests execute, FIXTURES the
+ * tests/fixtures directory. Exits non-zero if any test failed.
+ */
+#include <stdio.h>
+
+#include "tests.h"
+
+const char *test_tool;
+const char *test_fixtures;
+
+int main(int argc, char **argv)
+{
+	const struct tap_suite suites[] = { record_suite, version_suite, cli_suite };
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s TOOL FIXTURES\n", argv[0]);
+		return 2;
+	}
+	test_tool = argv[1];
+	test_fixtures = argv[2];
+	return tap_run(suites, ARRAY_SIZE(suites)) ? 1 : 0;
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests that run the nsinspect-tool binary: exit statuses and the first
+ * line of output on each path, which is what scripts and users see.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "source.h"
+#include "tests.h"
+
+/* Child exit statuses for "could not become nobody" and "exec failed". */
+#define CHILD_SETUID_FAILED	126
+#define CHILD_EXEC_FAILED	127
+#define NOBODY			65534
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char out[8192];
+	char err[8192];
+};
+
+static void slurp(FILE *fp, char *buf, size_t size)
+{
+	size_t n;
+
+	rewind(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+}
+
+/*
+ * Run the tool as "nsinspect-tool [--from DIR] ARGS...", as nobody if
+ * @as_nobody. Output goes through temporary files, not pipes, so a chatty
+ * child (say, a sanitizer report) cannot block on a full pipe.
+ */
+static bool run_tool(struct run *run, const char *from_dir, const char *const *args,
+		     bool as_nobody)
+{
+	const char *argv[16];
+	FILE *out = tmpfile(), *err = tmpfile();
+	size_t n = 0;
+	int wstatus;
+	pid_t pid;
+
+	if (!out || !err)
+		return false;
+	argv[n++] = test_tool;
+	if (from_dir) {
+		argv[n++] = "--from";
+		argv[n++] = from_dir;
+	}
+	while (*args && n < ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(out), STDOUT_FILENO);
+		dup2(fileno(err), STDERR_FILENO);
+		if (as_nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
+			_exit(CHILD_SETUID_FAILED);
+		execv(test_tool, (char *const *)argv);
+		_exit(CHILD_EXEC_FAILED);
+	}
+	if (pid < 0 || waitpid(pid, &wstatus, 0) != pid) {
+		fclose(out);
+		fclose(err);
+		return false;
+	}
+	run->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	slurp(out, run->out, sizeof(run->out));
+	slurp(err, run->err, sizeof(run->err));
+	fclose(out);
+	fclose(err);
+	return true;
+}
+
+/* The first line of @text (without newline) in @buf. */
+static const char *first_line(const char *text, char *buf, size_t size)
+{
+	size_t len = strcspn(text, "\n");
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Check @run against the expected status and first lines; NULL: no output. */
+static void check_run(const struct run *run, int status, const char *out, const char *err)
+{
+	char line[1024];
+
+	if (run->status != status) {
+		tap_diag("stdout: %s", first_line(run->out, line, sizeof(line)));
+		tap_diag("stderr: %s", first_line(run->err, line, sizeof(line)));
+		tap_fail(__FILE__, __LINE__, "exit status %d, expected %d", run->status, status);
+	}
+	if (out)
+		CHECK_STR(first_line(run->out, line, sizeof(line)), out);
+	else
+		CHECK_STR(run->out, "");
+	if (err) {
+		first_line(run->err, line, sizeof(line));
+		CHECK(!strncmp(line, "nsinspect-tool: ", 16));
+		CHECK_HAS(line, err);
+	} else {
+		CHECK_STR(run->err, "");
+	}
+}
+
+struct cli_case {
+	const char *fixture;	/* for --from, or NULL */
+	const char *args[4];
+	int status;
+	const char *out;	/* first line of stdout; NULL: none */
+	const char *err;	/* in the first line of stderr; NULL: none */
+};
+
+static void test_cli_case(const void *arg)
+{
+	const struct cli_case *c = arg;
+	char from[PATH_MAX];
+	struct run run;
+
+	snprintf(from, sizeof(from), "%s/%s", test_fixtures, c->fixture ? c->fixture : "");
+	CHECK(run_tool(&run, c->fixture ? from : NULL, c->args, false));
+	check_run(&run, c->status, c->out, c->err);
+}
+
+#define CLI(title, fixture, status, out, err, ...) {			\
+	title, test_cli_case, &(const struct cli_case){		\
+		fixture, { __VA_ARGS__, NULL }, status, out, err }	\
+}
+
+#define TOOL_LINE	"nsinspect-tool " NSI_VERSION
+
+static void test_table(const void *arg)
+{
+	static const char *const args[] = { "--version", NULL };
+	char from[PATH_MAX];
+	struct run run;
+
+	(void)arg;
+	snprintf(from, sizeof(from), "%s/good", test_fixtures);
+	CHECK(run_tool(&run, from, args, false));
+	CHECK(run.status == NSI_EXIT_OK);
+	CHECK_HAS(run.out, "module 0.1.0\n");
+	CHECK_HAS(run.out, "format 1\n");
+	CHECK_HAS(run.out, "kernel 6.1.0-56-amd64\n");
+	CHECK_HAS(run.out, "FEATURE    STATE       REASON\n");
+	CHECK_HAS(run.out, "namespaces available");
+	CHECK_HAS(run.out, "mounts     unavailable kallsyms_lookup_name not resolvable\n");
+}
+
+static void test_live_no_debugfs(const void *arg)
+{
+	static const char *const args[] = { "--version", NULL };
+	struct statfs sfs;
+	struct run run;
+
+	(void)arg;
+	if (!statfs(NSI_DEBUGFS_MOUNT, &sfs) && sfs.f_type == DEBUGFS_MAGIC)
+		tap_skip("debugfs is mounted here");
+	CHECK(run_tool(&run, NULL, args, false));
+	check_run(&run, NSI_EXIT_UNAVAILABLE, TOOL_LINE,
+		  "debugfs is not mounted at " NSI_DEBUGFS_MOUNT);
+}
+
+/*
+ * A root-only version file, read by someone else: as root the child
+ * drops to nobody, since root itself is never denied by file modes.
+ */
+static void test_permission(const void *arg)
+{
+	static const char *const args[] = { "--version", NULL };
+	char dir[] = "/tmp/nsinspect-test.XXXXXX";
+	char path[sizeof(dir) + 16];
+	bool root = geteuid() == 0;
+	bool ran = false;
+	struct run run;
+	FILE *fp;
+
+	(void)arg;
+	CHECK(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/version", dir);
+	fp = fopen(path, "w");
+	if (fp && !fclose(fp) && !chmod(path, root ? 0400 : 0) && !chmod(dir, 0755))
+		ran = run_tool(&run, dir, args, root);
+	unlink(path);
+	rmdir(dir);
+	CHECK(ran);
+	if (run.status == CHILD_SETUID_FAILED || run.status == CHILD_EXEC_FAILED)
+		tap_skip("cannot run %s as nobody", test_tool);
+	check_run(&run, NSI_EXIT_PERMISSION, TOOL_LINE, "Permission denied");
+}
+
+static const struct tap_test tests[] = {
+	CLI("cli: --version with the good fixture", "good", NSI_EXIT_OK, TOOL_LINE, NULL,
+	    "--version"),
+	CLI("cli: -V", "good", NSI_EXIT_OK, TOOL_LINE, NULL, "-V"),
+	CLI("cli: version command", "good", NSI_EXIT_OK, TOOL_LINE, NULL, "version"),
+	{ "cli: --version prints the feature table", test_table, NULL },
+	CLI("cli: --help", NULL, NSI_EXIT_OK, "Usage: nsinspect-tool [--from DIR] COMMAND [ARGS]",
+	    NULL, "--help"),
+	CLI("cli: no command", NULL, NSI_EXIT_USAGE, NULL, "no command given", NULL),
+	CLI("cli: unknown long option", NULL, NSI_EXIT_USAGE, NULL, "unknown option '--bogus'",
+	    "--bogus"),
+	CLI("cli: unknown short option", NULL, NSI_EXIT_USAGE, NULL, "unknown option '-x'", "-x"),
+	CLI("cli: --from without argument", NULL, NSI_EXIT_USAGE, NULL,
+	    "option '--from' needs an argument", "--from"),
+	CLI("cli: unknown command", "good", NSI_EXIT_USAGE, NULL, "unknown command 'frob'",
+	    "frob"),
+	CLI("cli: extra argument to version", "good", NSI_EXIT_USAGE, NULL,
+	    "version: unexpected argument 'x'", "version", "x"),
+	CLI("cli: --from DIR missing", "does-not-exist", NSI_EXIT_UNAVAILABLE, TOOL_LINE,
+	    "does-not-exist: No such file or directory", "--version"),
+	CLI("cli: unsupported format version", "format2", NSI_EXIT_BADINPUT, TOOL_LINE,
+	    "unsupported format version 2 (this tool reads 1)", "--version"),
+	CLI("cli: malformed version file", "malformed", NSI_EXIT_BADINPUT, TOOL_LINE,
+	    "malformed/version:3: invalid escape", "--version"),
+	CLI("cli: missing version file", "missing", NSI_EXIT_BADINPUT, TOOL_LINE,
+	    "missing/version: missing", "--version"),
+	CLI("cli: missing required key", "missing-key", NSI_EXIT_BADINPUT, TOOL_LINE,
+	    "missing key 'kernel'", "--version"),
+	{ "cli: debugfs not mounted", test_live_no_debugfs, NULL },
+	{ "cli: permission denied", test_permission, NULL },
+};
+
+const struct tap_suite cli_suite = { tests, ARRAY_SIZE(tests) };
