@@ -19,8 +19,11 @@ all: module tool
 have-kdir:
 	@test -n "$(KDIR)" || scripts/kernel.sh kdir $(KERNELRELEASE)
 
+# The BTF that private mount layouts are read from (see module/gen-layout.sh).
+BTF = $${NSI_BTF:-$$(scripts/kernel.sh btf $$(scripts/kernel.sh release $(KDIR)) 2>/dev/null)}
+
 module: have-kdir
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) NSI_BTF="$(BTF)" modules
 
 modules_install: have-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

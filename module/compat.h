@@ -12,6 +12,8 @@
 #include <linux/proc_ns.h>
 #include <linux/refcount.h>
 
+#include "layout.h"
+
 /* 6.18 renamed ns_common.count to __ns_ref behind ns_ref_read(). */
 static inline long nsi_ns_refs(struct ns_common *ns)
 {
@@ -61,7 +63,8 @@ static inline int nsi_ns_clone_type(struct ns_common *ns)
 
 /*
  * struct mnt_namespace is private to fs/. Its ns_common sits at the offset
- * the target's BTF gives; without BTF, at 0, where it has been since 5.11.
+ * the target's BTF gives (layout.h); without BTF, at 0, where it has been
+ * since 5.11.
  */
 struct mnt_namespace;
 static inline struct ns_common *nsi_mnt_ns_common(struct mnt_namespace *mnt)

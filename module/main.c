@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/utsname.h>
 
+#include "mount_walk.h"
 #include "nsinspect.h"
 
 static struct dentry *nsi_root;
@@ -35,6 +36,14 @@ void nsi_put_str(struct seq_file *m, const char *key, const char *s)
 	}
 }
 
+void nsi_put_feature(struct seq_file *m, const char *name, const char *why)
+{
+	seq_printf(m, "feature=%s state=%savailable", name, why ? "un" : "");
+	if (why)
+		nsi_put_str(m, "reason", why);
+	seq_putc(m, '\n');
+}
+
 static int version_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, "# nsinspect version: module build, output format, kernel, features\n");
@@ -57,6 +66,7 @@ static int __init nsi_init(void)
 {
 	size_t i;
 
+	nsi_mounts_init();
 	nsi_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	if (IS_ERR(nsi_root))
 		return PTR_ERR(nsi_root);

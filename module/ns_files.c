@@ -7,6 +7,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 
+#include "mount_walk.h"
 #include "nsinspect.h"
 #include "snapshot.h"
 
@@ -153,11 +154,20 @@ static void namespaces_show(struct seq_file *m, const struct nsi_snap *s, size_t
 		seq_printf(m, " level=%d", e->level);
 	else
 		seq_puts(m, " level=-");
-	seq_printf(m, " tasks=%u nsproxies=%u fds=%u bindmounts=%u",
-		   e->tasks, e->nsproxies, e->fds, e->bindmounts);
+	seq_printf(m, " tasks=%u nsproxies=%u fds=%u", e->tasks, e->nsproxies, e->fds);
+	if (nsi_mounts_unavailable)
+		seq_puts(m, " bindmounts=-");
+	else
+		seq_printf(m, " bindmounts=%u", e->bindmounts);
 	nsi_put_via(m, e->via);
 
 	switch (e->type) {
+	case NSI_MNT:
+		if (e->u.mnt.mounts >= 0)
+			seq_printf(m, " mounts=%ld", e->u.mnt.mounts);
+		else
+			seq_puts(m, " mounts=-");
+		break;
 	case NSI_UTS:
 		nsi_put_str(m, "nodename", e->u.uts.nodename);
 		break;
@@ -284,20 +294,18 @@ void nsi_ns_files_create(struct dentry *dir)
 
 void nsi_ns_feature(struct seq_file *m)
 {
-	seq_puts(m, "feature=namespaces state=available\n");
+	nsi_put_feature(m, "namespaces", NULL);
 #ifdef NSI_HAVE_NS_ID
-	seq_puts(m, "feature=ns_id state=available\n");
+	nsi_put_feature(m, "ns_id", NULL);
 #else
-	seq_puts(m, "feature=ns_id state=unavailable");
-	nsi_put_str(m, "reason", "kernel has no ns_common.ns_id (added in 6.18)");
-	seq_putc(m, '\n');
+	nsi_put_feature(m, "ns_id", "kernel has no ns_common.ns_id (added in 6.18)");
 #endif
 #ifdef NSI_HAVE_NS_ACTIVE
-	seq_puts(m, "feature=active_refs state=available\n");
+	nsi_put_feature(m, "active_refs", NULL);
 #else
-	seq_puts(m, "feature=active_refs state=unavailable");
-	nsi_put_str(m, "reason", "kernel has no active namespace references (added in 6.19)");
-	seq_putc(m, '\n');
+	nsi_put_feature(m, "active_refs",
+			"kernel has no active namespace references (added in 6.19)");
 #endif
+	nsi_put_feature(m, "mounts", nsi_mounts_unavailable);
 	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
 }

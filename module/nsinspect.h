@@ -13,6 +13,8 @@
 struct dentry;
 
 void nsi_put_str(struct seq_file *m, const char *key, const char *s);
+/* A version record: feature NAME is available, or unavailable because of why. */
+void nsi_put_feature(struct seq_file *m, const char *name, const char *why);
 
 /* ns_files.c: tasks, nsproxies and namespaces */
 void nsi_ns_files_create(struct dentry *dir);

@@ -27,6 +27,7 @@
 #include <linux/time_namespace.h>
 #include <net/net_namespace.h>
 
+#include "mount_walk.h"
 #include "snapshot.h"
 
 #define NSI_CHUNK 256
@@ -166,6 +167,9 @@ static void nsi_fill(struct nsi_ns *e, struct ns_common *ns)
 	e->level = -1;
 
 	switch (e->type) {
+	case NSI_MNT:
+		e->u.mnt.mounts = nsi_mntns_nr_mounts(ns);
+		break;
 	case NSI_UTS: {
 		struct uts_namespace *uts = container_of(ns, struct uts_namespace, ns);
 
@@ -569,6 +573,36 @@ out:
 	return err;
 }
 
+/* The mount pins the nsfs inode, which holds the namespace. */
+static int nsi_mount_cb(void *arg, struct ns_common *ns)
+{
+	struct nsi_snap *s = arg;
+	struct nsi_ns *e = nsi_note(s, ns, NSI_VIA_MOUNT);
+
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (e)
+		e->bindmounts++;
+	return 0;
+}
+
+static int nsi_walk_nsfs_mounts(struct nsi_snap *s)
+{
+	unsigned int pos = 0;
+	u64 held;
+	int err;
+
+	do {
+		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
+		if (err)
+			return err;
+		err = nsi_for_each_nsfs_mount(nsi_mount_cb, s, &pos, &held);
+		s->max_hold_ns = max(s->max_hold_ns, held);
+	} while (err == -ENOSPC);
+	/* Without the mount walker the version file says why. */
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
 /* ---- the snapshot --------------------------------------------------------------- */
 
 static int nsi_ns_cmp(const void *a, const void *b)
@@ -624,7 +658,8 @@ static int nsi_collect(struct nsi_snap *s)
 			goto out;
 		cond_resched();
 	}
-	err = nsi_walk_fds(s, ts) ?: nsi_walk_netlist(s) ?: nsi_sort(s);
+	err = nsi_walk_fds(s, ts) ?: nsi_walk_nsfs_mounts(s) ?: nsi_walk_netlist(s) ?:
+	      nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
 		put_task_struct(ts[i]);

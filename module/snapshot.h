@@ -64,6 +64,9 @@ struct nsi_ns {
 			char nodename[__NEW_UTS_LEN + 1];
 		} uts;
 		struct {
+			long mounts;		/* -1: unknown */
+		} mnt;
+		struct {
 			int sem, msg, shm;
 		} ipc;
 		struct {

@@ -14,6 +14,8 @@ tap="$top/build/check.tap"
 kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:-}) || exit 1
 ksrc=$(scripts/kernel.sh ksrc) || exit 1
 release=$(scripts/kernel.sh release "$kdir") || exit 1
+NSI_BTF=${NSI_BTF:-$(scripts/kernel.sh btf "$release")} || exit 1
+export NSI_BTF
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # step NAME CMD...: one TAP line; on failure the end of its log as comments.
@@ -83,4 +85,6 @@ vm_suite() {
 	echo "# exit=$rc tools-unit-tests"
 	vm_suite
 } | tee "$tap"
-awk -f scripts/tap-summary.awk "$tap"
+# The summary is also kept in a file so that .ci/run can end with it.
+awk -f scripts/tap-summary.awk "$tap" | tee "$top/build/check.summary"
+awk '/^[0-9]+ passed, 0 failed/ { ok = 1 } END { exit !ok }' "$top/build/check.summary"

@@ -13,6 +13,8 @@
 #                               extract-vmlinux), extracted once and cached
 #   kernel.sh image RELEASE     dir holding vmlinux, config and modules of the
 #                               Debian image with exactly that release
+#   kernel.sh btf RELEASE       a file with that kernel's BTF: the running
+#                               kernel's own, else the image's vmlinux
 #
 # Caches live under $NSI_CACHE (default ~/.cache/nsinspect), keyed by package
 # version, never in the repo.
@@ -99,6 +101,14 @@ cmd_image() {
 	echo "$dir"
 }
 
+cmd_btf() {
+	if [ "$1" = "$(uname -r)" ] && [ -r /sys/kernel/btf/vmlinux ]; then
+		echo /sys/kernel/btf/vmlinux
+		return
+	fi
+	echo "$(cmd_image "$1")/vmlinux"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -106,5 +116,6 @@ kdir)		cmd_kdir "$@" ;;
 release)	cmd_release "$@" ;;
 ksrc)		cmd_ksrc ;;
 image)		cmd_image "$@" ;;
-*)		die "usage: kernel.sh kdir|release|ksrc|image ..." ;;
+btf)		cmd_btf "$@" ;;
+*)		die "usage: kernel.sh kdir|release|ksrc|image|btf ..." ;;
 esac

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel symbols that no module may link against, resolved by name once at
+ * load time. Each is NULL when it could not be resolved.
+ */
+#ifndef NSI_KSYMS_H
+#define NSI_KSYMS_H
+
+#include <linux/seqlock.h>
+
+struct vfsmount;
+
+struct nsi_ksyms {
+	seqlock_t *mount_lock;		/* fs/namespace.c: mounts, sb lists */
+	struct vfsmount **nsfs_mnt;	/* fs/nsfs.c: the nsfs internal mount */
+};
+
+extern struct nsi_ksyms nsi_ksyms;
+
+/* Resolve every symbol; on failure returns why, else NULL. */
+const char *nsi_ksyms_resolve(void);
+
+#endif /* NSI_KSYMS_H */
