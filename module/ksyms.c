@@ -38,6 +38,6 @@ const char *nsi_ksyms_resolve(void)
 	nsi_ksyms.mount_lock = (seqlock_t *)lookup("mount_lock");
 	nsi_ksyms.nsfs_mnt = (struct vfsmount **)lookup("nsfs_mnt");
 	if (!nsi_ksyms.mount_lock || !nsi_ksyms.nsfs_mnt)
-		return "mount_lock or nsfs_mnt not in kallsyms (kernel without CONFIG_KALLSYMS_ALL?)";
+		return "mount_lock or nsfs_mnt not in kallsyms (no CONFIG_KALLSYMS_ALL?)";
 	return NULL;
 }

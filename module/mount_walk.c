@@ -34,8 +34,7 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 	return -1;
 }
 
-int nsi_for_each_nsfs_mount(int (*fn)(void *arg, struct ns_common *ns), void *arg,
-			    unsigned int *pos, u64 *held_ns)
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
 {
 	return -EOPNOTSUPP;
 }
@@ -85,19 +84,18 @@ static long nsi_mnt_pcp_sum(struct nsi_mount *m, size_t off)
 }
 
 #ifdef NSI_HAS_MOUNT_MNT_INSTANCE
-/* Mounts of a superblock, linked through mnt_instance up to 6.17. */
-#define nsi_for_each_sb_mount(m, pos, sb)					\
-	for ((pos) = (sb)->s_mounts.next;					\
-	     (m) = (struct nsi_mount *)((char *)(pos) - NSI_OFF_MOUNT_MNT_INSTANCE), \
-	     (pos) != &(sb)->s_mounts;						\
-	     (pos) = (pos)->next)
+/* A superblock's mounts are linked through mnt_instance up to 6.17. */
+static inline struct nsi_mount *nsi_sb_mount(struct list_head *instance)
+{
+	return (struct nsi_mount *)((char *)instance - NSI_OFF_MOUNT_MNT_INSTANCE);
+}
 #endif
 
 /* Match the layout against the caller's root mount; returns what is wrong. */
 static const char *nsi_layout_check(void)
 {
 	struct mnt_namespace *ns = current->nsproxy->mnt_ns;
-	struct nsi_mount *m, *top, *it;
+	struct nsi_mount *m, *top;
 	const char *why = NULL;
 	struct list_head *pos;
 	struct path root;
@@ -121,8 +119,8 @@ static const char *nsi_layout_check(void)
 		goto out;
 	}
 	why = "struct mount.mnt_instance does not match the running kernel";
-	nsi_for_each_sb_mount(it, pos, root.mnt->mnt_sb)
-		if (it == m) {
+	list_for_each(pos, &root.mnt->mnt_sb->s_mounts)
+		if (nsi_sb_mount(pos) == m) {
 			why = NULL;
 			break;
 		}
@@ -140,7 +138,8 @@ void nsi_mounts_init(void)
 	const char *why;
 
 #ifndef NSI_HAS_MOUNT_MNT_INSTANCE
-	nsi_mounts_unavailable = "superblock mount lists without mnt_instance (6.18+) not supported yet";
+	nsi_mounts_unavailable =
+		"superblock mount lists without mnt_instance (6.18+) not supported yet";
 	return;
 #endif
 	why = nsi_ksyms_resolve() ?: nsi_layout_check();
@@ -159,13 +158,11 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 	return -1;
 }
 
-int nsi_for_each_nsfs_mount(int (*fn)(void *arg, struct ns_common *ns), void *arg,
-			    unsigned int *pos, u64 *held_ns)
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
 {
 	struct super_block *sb;
 	struct list_head *lh;
 	unsigned int i = 0;
-	struct nsi_mount *m;
 	u64 start;
 	int err = 0;
 
@@ -174,8 +171,8 @@ int nsi_for_each_nsfs_mount(int (*fn)(void *arg, struct ns_common *ns), void *ar
 	sb = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
 	start = local_clock();
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-	nsi_for_each_sb_mount(m, lh, sb) {
-		struct dentry *root = nsi_vfs(m)->mnt_root;
+	list_for_each(lh, &sb->s_mounts) {
+		struct dentry *root = nsi_vfs(nsi_sb_mount(lh))->mnt_root;
 
 		/* nsfs's own internal mount holds no namespace. */
 		if (root == sb->s_root || i++ < *pos)

@@ -26,7 +26,7 @@ long nsi_mntns_nr_mounts(struct ns_common *ns);
  * sleep. When fn fails the walk stops, *pos says where to resume, and fn's
  * error is returned. *held_ns gets the longest time the lock was held.
  */
-int nsi_for_each_nsfs_mount(int (*fn)(void *arg, struct ns_common *ns), void *arg,
-			    unsigned int *pos, u64 *held_ns);
+typedef int (*nsi_ns_fn_t)(void *arg, struct ns_common *ns);
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
 
 #endif /* NSI_MOUNT_WALK_H */

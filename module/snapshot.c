@@ -596,7 +596,7 @@ static int nsi_walk_nsfs_mounts(struct nsi_snap *s)
 		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
 		if (err)
 			return err;
-		err = nsi_for_each_nsfs_mount(nsi_mount_cb, s, &pos, &held);
+		err = nsi_visit_nsfs_mounts(nsi_mount_cb, s, &pos, &held);
 		s->max_hold_ns = max(s->max_hold_ns, held);
 	} while (err == -ENOSPC);
 	/* Without the mount walker the version file says why. */
