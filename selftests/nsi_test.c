@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,28 +167,24 @@ unsigned long nsi_ns_ino(pid_t pid, const char *name)
 
 int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg)
 {
-	int ready[2], release[2];
+	int ready[2];
 	char r = 0;
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+	if (pipe2(ready, O_CLOEXEC))
 		return -1;
 	c->pid = fork();
 	if (c->pid < 0)
 		return -1;
 	if (c->pid == 0) {
 		close(ready[0]);
-		close(release[1]);
 		r = fn(arg) ? 'N' : 'Y';
 		if (write(ready[1], &r, 1) != 1)
 			_exit(1);
-		/* Hold everything fn set up until the parent lets go. */
-		while (read(release[0], &r, 1) > 0)
-			;
-		_exit(0);
+		/* Hold everything fn set up until nsi_child_stop() kills us. */
+		for (;;)
+			pause();
 	}
 	close(ready[1]);
-	close(release[0]);
-	c->release = release[1];
 	if (read(ready[0], &r, 1) != 1)
 		r = 'N';
 	close(ready[0]);
@@ -198,7 +195,8 @@ void nsi_child_stop(struct nsi_child *c)
 {
 	if (c->pid <= 0)
 		return;
-	close(c->release);
+	/* A signal, not a pipe: later children inherit pipe ends. */
+	kill(c->pid, SIGKILL);
 	waitpid(c->pid, NULL, 0);
 	c->pid = 0;
 }

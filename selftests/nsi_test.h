@@ -49,7 +49,6 @@ unsigned long nsi_ns_ino(pid_t pid, const char *name);
  */
 struct nsi_child {
 	pid_t pid;
-	int release;
 };
 
 int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg);
