@@ -265,14 +265,14 @@ static struct uts_view uts_view(unsigned long ino)
 	return v;
 }
 
-/* The nsproxies record that task pid uses, as "count tasks". */
+/* The id, count and tasks of the nsproxies record that task pid uses. */
 static int nsproxy_of(pid_t pid, char *id, size_t size, long long *count, long long *tasks)
 {
 	char *t = nsi_load("tasks"), *p = nsi_load("nsproxies");
-	const char *rec;
+	const char *rec = t ? task_rec(t, pid) : NULL;
 	int ret = -1;
 
-	if (t && p && (rec = task_rec(t, pid)) && !nsi_get(rec, "nsproxy", id, size)) {
+	if (p && rec && !nsi_get(rec, "nsproxy", id, size)) {
 		rec = nsi_rec(p, "id", id, NULL, NULL);
 		if (rec) {
 			*count = nsi_num(rec, "count");
