@@ -19,9 +19,16 @@ unshare --uts --ipc --net --pid --mount --fork sleep 600 &
 unshare --user --map-root-user --uts sleep 600 &
 touch /run/netns-demo
 unshare --net=/run/netns-demo true
+# A uts namespace whose every task is gone, held by this shell's fd 3.
+unshare --uts sleep 600 &
 sleep 1
+exec 3</proc/$!/ns/uts
+kill $!
 
 show ./nsinspect-tool --version
 for f in /sys/kernel/debug/nsinspect/*; do
-	show head -n 20 "$f"
+	show head -n 12 "$f"
 done
+echo
+echo "# Namespaces that no task holds:"
+show grep -v 'via=task' /sys/kernel/debug/nsinspect/namespaces
