@@ -37,7 +37,8 @@ const char *nsi_ksyms_resolve(void)
 		return "kallsyms_lookup_name not found (kernel without CONFIG_KPROBES?)";
 	nsi_ksyms.mount_lock = (seqlock_t *)lookup("mount_lock");
 	nsi_ksyms.nsfs_mnt = (struct vfsmount **)lookup("nsfs_mnt");
-	if (!nsi_ksyms.mount_lock || !nsi_ksyms.nsfs_mnt)
-		return "mount_lock or nsfs_mnt not in kallsyms (no CONFIG_KALLSYMS_ALL?)";
+	nsi_ksyms.iterate_supers = (void *)lookup("iterate_supers");
+	if (!nsi_ksyms.mount_lock || !nsi_ksyms.nsfs_mnt || !nsi_ksyms.iterate_supers)
+		return "mount_lock, nsfs_mnt or iterate_supers not in kallsyms (no KALLSYMS_ALL?)";
 	return NULL;
 }

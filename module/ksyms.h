@@ -8,11 +8,14 @@
 
 #include <linux/seqlock.h>
 
+struct super_block;
 struct vfsmount;
 
 struct nsi_ksyms {
 	seqlock_t *mount_lock;		/* fs/namespace.c: mounts, sb lists */
 	struct vfsmount **nsfs_mnt;	/* fs/nsfs.c: the nsfs internal mount */
+	/* fs/super.c: each superblock with s_umount held for reading */
+	void (*iterate_supers)(void (*fn)(struct super_block *sb, void *arg), void *arg);
 };
 
 extern struct nsi_ksyms nsi_ksyms;

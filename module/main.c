@@ -74,6 +74,7 @@ static int __init nsi_init(void)
 		debugfs_create_file(nsi_files[i].name, 0400, nsi_root, NULL,
 				    nsi_files[i].fops);
 	nsi_ns_files_create(nsi_root);
+	nsi_mounts_file_create(nsi_root);
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "layout.h"
 #include "compat.h"
@@ -37,6 +39,16 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
 {
 	return -EOPNOTSUPP;
+}
+
+struct nsi_mnt_snap *nsi_mounts_take(void)
+{
+	return kzalloc(sizeof(struct nsi_mnt_snap), GFP_KERNEL_ACCOUNT) ?: ERR_PTR(-ENOMEM);
+}
+
+void nsi_mounts_free(struct nsi_mnt_snap *s)
+{
+	kfree(s);
 }
 
 #else
@@ -186,6 +198,199 @@ int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *hel
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
 	*held_ns = local_clock() - start;
 	return err;
+}
+
+/* ---- every mount of every superblock ------------------------------------------ */
+
+struct nsi_mnt_walk {
+	struct nsi_mnt_snap *s;
+	int err;
+};
+
+/* Make room for at least one more record; never called under a lock. */
+static int nsi_mnt_grow(struct nsi_mnt_snap *s)
+{
+	size_t cap = max_t(size_t, 256, 2 * s->cap);
+	struct nsi_mnt *m;
+
+	if (s->n < s->cap)
+		return 0;
+	m = kvcalloc(cap, sizeof(*m), GFP_KERNEL_ACCOUNT);
+	if (!m)
+		return -ENOMEM;
+	if (s->n)
+		memcpy(m, s->m, s->n * sizeof(*m));
+	kvfree(s->m);
+	s->m = m;
+	s->cap = cap;
+	return 0;
+}
+
+/*
+ * Copy what mountinfo shows, and the counters, then pin the mount so that
+ * its paths can be formatted outside the lock. Called under mount_lock, which
+ * keeps m on its superblock's list and its links stable, and RCU, which keeps
+ * its master from being freed. The counters are read before our own mntget().
+ */
+static void nsi_mnt_read(struct nsi_mnt *r, struct nsi_mount *m)
+{
+	struct nsi_mount *master = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MASTER, struct nsi_mount *);
+	struct mnt_namespace *ns = nsi_mnt_ns(m);
+	struct vfsmount *v = nsi_vfs(m);
+
+	r->key = m;
+	r->flags = READ_ONCE(v->mnt_flags);
+	/* kern_mount() marks its mounts MNT_NS_INTERNAL, vfs_kern_mount() doesn't. */
+	if (IS_ERR(ns) || (!ns && (r->flags & MNT_INTERNAL))) {
+		r->where = NSI_MNT_INTERNAL;
+	} else if (!ns) {
+		r->where = r->flags & MNT_UMOUNT ? NSI_MNT_DETACHED : NSI_MNT_NONE;
+	} else {
+		/* Anonymous namespaces get no inode number. */
+		r->mntns = nsi_mnt_ns_common(ns)->inum;
+		r->where = r->mntns ? NSI_MNT_IN_NS : NSI_MNT_ANON;
+	}
+	r->id = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int);
+	r->parent = NSI_FIELD(nsi_mnt_parent(m), NSI_OFF_MOUNT_MNT_ID, int);
+	r->group = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_GROUP_ID, int);
+	r->master = master ? NSI_FIELD(master, NSI_OFF_MOUNT_MNT_GROUP_ID, int) : 0;
+#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
+	r->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
+#endif
+	r->dev = v->mnt_sb->s_dev;
+	r->count = nsi_mnt_pcp_sum(m, NSI_OFF_MNT_PCP_MNT_COUNT);
+	r->writers = nsi_mnt_pcp_sum(m, NSI_OFF_MNT_PCP_MNT_WRITERS);
+	r->pin = mntget(v);
+}
+
+/*
+ * iterate_supers() callback, with sb->s_umount held for reading (the order
+ * the kernel itself uses before mount_lock). When the array is full the lock
+ * is dropped to grow it, and the walk resumes at the same position: mounts
+ * join a superblock's list at its tail, so none is seen twice.
+ */
+static void nsi_sb_mounts(struct super_block *sb, void *arg)
+{
+	struct nsi_mnt_walk *w = arg;
+	struct nsi_mnt_snap *s = w->s;
+	size_t i, pos = 0;
+	struct list_head *lh;
+	bool full;
+	u64 start;
+
+	do {
+		if (w->err)
+			return;
+		w->err = nsi_mnt_grow(s);
+		if (w->err)
+			return;
+		full = false;
+		i = 0;
+		start = local_clock();
+		read_seqlock_excl(nsi_ksyms.mount_lock);
+		rcu_read_lock();
+		list_for_each(lh, &sb->s_mounts) {
+			if (i++ < pos)
+				continue;
+			if (s->n == s->cap) {
+				full = true;
+				pos = i - 1;
+				break;
+			}
+			nsi_mnt_read(&s->m[s->n++], nsi_sb_mount(lh));
+		}
+		rcu_read_unlock();
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+		s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
+	} while (full);
+}
+
+/* Paths and names of a pinned mount, then unpin it. */
+static int nsi_mnt_format(struct nsi_mnt *r, char *buf)
+{
+	struct vfsmount *v = r->pin;
+	struct super_block *sb = v->mnt_sb;
+	struct path path = { .mnt = v, .dentry = v->mnt_root };
+	const char *devname = NSI_FIELD(nsi_real_mount(v), NSI_OFF_MOUNT_MNT_DEVNAME,
+					const char *);
+	char *p;
+
+	if (sb->s_subtype)
+		r->fstype = kasprintf(GFP_KERNEL, "%s.%s", sb->s_type->name, sb->s_subtype);
+	else
+		r->fstype = kstrdup(sb->s_type->name, GFP_KERNEL);
+	r->source = kstrdup(devname ?: "none", GFP_KERNEL);
+	p = dentry_path_raw(v->mnt_root, buf, PATH_MAX);
+	r->root = kstrdup(IS_ERR(p) ? "?" : p, GFP_KERNEL);
+	/* Absolute within the mount's own namespace, as its tasks see it. */
+	p = d_path(&path, buf, PATH_MAX);
+	r->mountpoint = kstrdup(IS_ERR(p) ? "?" : p, GFP_KERNEL);
+	mntput(v);
+	r->pin = NULL;
+	return r->fstype && r->source && r->root && r->mountpoint ? 0 : -ENOMEM;
+}
+
+static int nsi_mnt_cmp(const void *a, const void *b)
+{
+	const struct nsi_mnt *x = a, *y = b;
+
+	if (x->where != y->where)
+		return x->where < y->where ? -1 : 1;
+	if (x->mntns != y->mntns)
+		return x->mntns < y->mntns ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void nsi_mounts_free(struct nsi_mnt_snap *s)
+{
+	size_t i;
+
+	if (IS_ERR_OR_NULL(s))
+		return;
+	for (i = 0; i < s->n; i++) {
+		struct nsi_mnt *r = &s->m[i];
+
+		if (r->pin)
+			mntput(r->pin);
+		kfree(r->fstype);
+		kfree(r->source);
+		kfree(r->root);
+		kfree(r->mountpoint);
+	}
+	kvfree(s->m);
+	kfree(s);
+}
+
+struct nsi_mnt_snap *nsi_mounts_take(void)
+{
+	struct nsi_mnt_walk w = { };
+	u64 start = local_clock();
+	char *buf = NULL;
+	size_t i;
+
+	w.s = kzalloc(sizeof(*w.s), GFP_KERNEL_ACCOUNT);
+	if (!w.s)
+		return ERR_PTR(-ENOMEM);
+	if (nsi_mounts_unavailable)
+		return w.s;
+	nsi_ksyms.iterate_supers(nsi_sb_mounts, &w);
+	if (!w.err) {
+		buf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!buf)
+			w.err = -ENOMEM;
+	}
+	for (i = 0; i < w.s->n && !w.err; i++) {
+		w.err = nsi_mnt_format(&w.s->m[i], buf);
+		cond_resched();
+	}
+	kfree(buf);
+	if (w.err) {
+		nsi_mounts_free(w.s);
+		return ERR_PTR(w.err);
+	}
+	sort(w.s->m, w.s->n, sizeof(*w.s->m), nsi_mnt_cmp, NULL);
+	w.s->took_ns = local_clock() - start;
+	return w.s;
 }
 
 #endif /* NSI_LAYOUT_UNAVAILABLE */

@@ -10,6 +10,39 @@
 #include <linux/types.h>
 
 struct ns_common;
+struct vfsmount;
+
+/* Where a mount belongs. */
+enum nsi_mnt_where {
+	NSI_MNT_IN_NS,		/* a mount namespace: inum */
+	NSI_MNT_ANON,		/* an anonymous namespace (open_tree, fsmount) */
+	NSI_MNT_INTERNAL,	/* kernel-internal: kern_mount(), clone_private_mount() */
+	NSI_MNT_DETACHED,	/* unmounted (umount -l) but still referenced */
+	NSI_MNT_NONE,		/* no namespace, not unmounted either */
+};
+
+struct nsi_mnt {
+	const void *key;		/* identity while pinned; never printed */
+	struct vfsmount *pin;		/* our reference until formatted */
+	enum nsi_mnt_where where;
+	unsigned int mntns;		/* inum, for NSI_MNT_IN_NS */
+	int id, parent, group, master;	/* master: its peer group, 0: none */
+	u64 uid;			/* 0: the kernel has none */
+	int flags;			/* MNT_* of vfsmount.mnt_flags */
+	dev_t dev;
+	long count, writers;		/* read before we pinned it */
+	char *fstype, *source, *root, *mountpoint;
+};
+
+struct nsi_mnt_snap {
+	struct nsi_mnt *m;
+	size_t n, cap;
+	u64 took_ns, max_hold_ns;
+};
+
+/* Every mount of every superblock, or an ERR_PTR. */
+struct nsi_mnt_snap *nsi_mounts_take(void);
+void nsi_mounts_free(struct nsi_mnt_snap *s);
 
 /* Why the mount walker is off, or NULL when it works. */
 extern const char *nsi_mounts_unavailable;

@@ -1,26 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tasks, nsproxies and namespaces files: each open takes a snapshot, and
- * seq_file walks it by index, so restarts are O(1) and output of any size
- * works without holding a kernel lock between read() calls.
+ * The tasks, nsproxies and namespaces files, formatted from one snapshot of
+ * every task, nsproxy and namespace (snapshot.c).
  */
-#include <linux/debugfs.h>
-#include <linux/fs.h>
-
 #include "mount_walk.h"
 #include "nsinspect.h"
 #include "snapshot.h"
+#include "view.h"
 
-struct nsi_view {
-	const char *header;
-	size_t (*count)(const struct nsi_snap *s);
-	void (*show)(struct seq_file *m, const struct nsi_snap *s, size_t i);
-};
+/* One snapshot serves whichever of the three files was opened. */
 
-struct nsi_open {
-	struct nsi_snap *snap;
-	const struct nsi_view *view;
-};
+static void *ns_take(void)
+{
+	return nsi_snap_take();
+}
+
+static void ns_free(void *snap)
+{
+	nsi_snap_free(snap);
+}
+
+static void ns_stats(struct seq_file *m, const void *snap, size_t records)
+{
+	const struct nsi_snap *s = snap;
+
+	seq_printf(m, "# snapshot records=%zu tasks=%zu took_us=%llu max_hold_us=%llu\n",
+		   records, s->ntasks, div_u64(s->took_ns, NSEC_PER_USEC),
+		   div_u64(s->max_hold_ns, NSEC_PER_USEC));
+}
 
 static void nsi_put_inum(struct seq_file *m, const char *key, unsigned int inum)
 {
@@ -32,13 +39,16 @@ static void nsi_put_inum(struct seq_file *m, const char *key, unsigned int inum)
 
 /* ---- tasks ------------------------------------------------------------------ */
 
-static size_t tasks_count(const struct nsi_snap *s)
+static size_t tasks_count(const void *snap)
 {
+	const struct nsi_snap *s = snap;
+
 	return s->ntasks;
 }
 
-static void tasks_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 {
+	const struct nsi_snap *s = snap;
 	const struct nsi_task *t = &s->tasks[i];
 	int r, l;
 
@@ -62,19 +72,25 @@ static void tasks_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
 
 static const struct nsi_view tasks_view = {
 	.header = "# tasks: one record per thread; namespaces by inode number\n",
+	.take = ns_take,
+	.free = ns_free,
 	.count = tasks_count,
+	.stats = ns_stats,
 	.show = tasks_show,
 };
 
 /* ---- nsproxies -------------------------------------------------------------- */
 
-static size_t nsproxies_count(const struct nsi_snap *s)
+static size_t nsproxies_count(const void *snap)
 {
+	const struct nsi_snap *s = snap;
+
 	return s->nsp.used;
 }
 
-static void nsproxies_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+static void nsproxies_show(struct seq_file *m, const void *snap, size_t i)
 {
+	const struct nsi_snap *s = snap;
 	const struct nsi_nsproxy *p = nsi_pool_at(&s->nsp, i);
 	int r;
 
@@ -87,14 +103,19 @@ static void nsproxies_show(struct seq_file *m, const struct nsi_snap *s, size_t 
 
 static const struct nsi_view nsproxies_view = {
 	.header = "# nsproxies: one record per nsproxy in use by a task\n",
+	.take = ns_take,
+	.free = ns_free,
 	.count = nsproxies_count,
+	.stats = ns_stats,
 	.show = nsproxies_show,
 };
 
 /* ---- namespaces ------------------------------------------------------------- */
 
-static size_t namespaces_count(const struct nsi_snap *s)
+static size_t namespaces_count(const void *snap)
 {
+	const struct nsi_snap *s = snap;
+
 	return s->ns.used;
 }
 
@@ -136,8 +157,9 @@ static void nsi_put_ts(struct seq_file *m, const char *key, const struct timespe
 	seq_printf(m, " %s=%lld.%09ld", key, (long long)ts->tv_sec, ts->tv_nsec);
 }
 
-static void namespaces_show(struct seq_file *m, const struct nsi_snap *s, size_t i)
+static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 {
+	const struct nsi_snap *s = snap;
 	const struct nsi_ns *e = s->ns_sorted[i];
 
 	seq_printf(m, "type=%s inum=%u", nsi_type_name[e->type], e->inum);
@@ -202,94 +224,19 @@ static void namespaces_show(struct seq_file *m, const struct nsi_snap *s, size_t
 
 static const struct nsi_view namespaces_view = {
 	.header = "# namespaces: one record per namespace reached\n",
+	.take = ns_take,
+	.free = ns_free,
 	.count = namespaces_count,
+	.stats = ns_stats,
 	.show = namespaces_show,
-};
-
-/* ---- seq_file over a snapshot ------------------------------------------------ */
-
-/* Position 0 is the header; position n > 0 is record n - 1. */
-static void *nsi_seq_start(struct seq_file *m, loff_t *pos)
-{
-	struct nsi_open *o = m->private;
-
-	return *pos <= o->view->count(o->snap) ? (void *)(uintptr_t)(*pos + 1) : NULL;
-}
-
-static void *nsi_seq_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	++*pos;
-	return nsi_seq_start(m, pos);
-}
-
-static void nsi_seq_stop(struct seq_file *m, void *v)
-{
-}
-
-static int nsi_seq_show(struct seq_file *m, void *v)
-{
-	struct nsi_open *o = m->private;
-	size_t pos = (uintptr_t)v - 1;
-
-	if (pos == 0) {
-		seq_puts(m, o->view->header);
-		seq_printf(m, "# snapshot records=%zu tasks=%zu took_us=%llu max_hold_us=%llu\n",
-			   o->view->count(o->snap), o->snap->ntasks,
-			   div_u64(o->snap->took_ns, NSEC_PER_USEC),
-			   div_u64(o->snap->max_hold_ns, NSEC_PER_USEC));
-		return 0;
-	}
-	o->view->show(m, o->snap, pos - 1);
-	return 0;
-}
-
-static const struct seq_operations nsi_seq_ops = {
-	.start = nsi_seq_start,
-	.next = nsi_seq_next,
-	.stop = nsi_seq_stop,
-	.show = nsi_seq_show,
-};
-
-static int nsi_snap_open(struct inode *inode, struct file *file)
-{
-	struct nsi_open *o;
-	int err;
-
-	o = __seq_open_private(file, &nsi_seq_ops, sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	o->view = inode->i_private;
-	o->snap = nsi_snap_take();
-	if (IS_ERR(o->snap)) {
-		err = PTR_ERR(o->snap);
-		seq_release_private(inode, file);
-		return err;
-	}
-	return 0;
-}
-
-static int nsi_snap_release(struct inode *inode, struct file *file)
-{
-	struct nsi_open *o = ((struct seq_file *)file->private_data)->private;
-
-	nsi_snap_free(o->snap);
-	return seq_release_private(inode, file);
-}
-
-static const struct file_operations nsi_snap_fops = {
-	.owner = THIS_MODULE,
-	.open = nsi_snap_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = nsi_snap_release,
 };
 
 void nsi_ns_files_create(struct dentry *dir)
 {
 	nsi_snap_init();
-	debugfs_create_file("tasks", 0400, dir, (void *)&tasks_view, &nsi_snap_fops);
-	debugfs_create_file("nsproxies", 0400, dir, (void *)&nsproxies_view, &nsi_snap_fops);
-	debugfs_create_file("namespaces", 0400, dir, (void *)&namespaces_view, &nsi_snap_fops);
+	nsi_view_create(dir, "tasks", &tasks_view);
+	nsi_view_create(dir, "nsproxies", &nsproxies_view);
+	nsi_view_create(dir, "namespaces", &namespaces_view);
 }
 
 void nsi_ns_feature(struct seq_file *m)

@@ -20,4 +20,7 @@ void nsi_put_feature(struct seq_file *m, const char *name, const char *why);
 void nsi_ns_files_create(struct dentry *dir);
 void nsi_ns_feature(struct seq_file *m);
 
+/* mounts_file.c: mounts */
+void nsi_mounts_file_create(struct dentry *dir);
+
 #endif /* NSINSPECT_H */

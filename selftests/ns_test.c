@@ -616,81 +616,6 @@ TEST(net_kept_by_mount_or_fd_only)
 	unlink(NET_TARGET);
 }
 
-/*
- * Check that every line is a comment or space-separated key=value pairs and
- * that the record count matches the header's records=N. Returns 0 or the
- * 1-based number of the first bad line; -1 when the counts differ.
- */
-static long check_format(const char *text)
-{
-	long records = 0, want = -1, line = 0;
-	const char *p = text, *h;
-
-	while (*p) {
-		const char *end = strchrnul(p, '\n');
-		const char *tok = p;
-
-		line++;
-		if (*p == '#') {
-			h = strstr(p, " records=");
-			if (h && h < end)
-				want = atol(h + 9);
-		} else {
-			if (end == p)
-				return line;
-			while (tok < end) {
-				const char *sp = memchr(tok, ' ', end - tok);
-				const char *eq;
-
-				sp = sp ? sp : end;
-				eq = memchr(tok, '=', sp - tok);
-				if (!eq || eq == tok || memchr(eq + 1, '=', sp - eq - 1))
-					return line;
-				tok = sp + 1;
-			}
-			records++;
-		}
-		p = *end ? end + 1 : end;
-	}
-	return want >= 0 && want != records ? -1 : 0;
-}
-
-/* Read a file in chunks of size bytes; NULL if a read fails. */
-static char *read_chunked(const char *name, size_t chunk)
-{
-	size_t cap = 1 << 16, len = 0;
-	char path[128], *buf = malloc(cap);
-	ssize_t n = -1;
-	int fd;
-
-	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !buf) {
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		if (len + chunk + 1 > cap) {
-			char *nb = realloc(buf, cap *= 2);
-
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		n = read(fd, buf + len, chunk);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 /* 200 short-lived processes, a third of them in fresh namespaces. */
 static void churn(void)
 {
@@ -729,11 +654,11 @@ TEST(reads_parse_while_processes_churn)
 		size_t f;
 
 		for (f = 0; f < ARRAY_SIZE(files); f++) {
-			char *text = read_chunked(files[f], chunks[rounds % ARRAY_SIZE(chunks)]);
+			char *text = nsi_read_chunked(files[f], chunks[rounds % ARRAY_SIZE(chunks)]);
 			long bad;
 
 			ASSERT_NE(NULL, text) TH_LOG("reading %s: %s", files[f], strerror(errno));
-			bad = check_format(text);
+			bad = nsi_check_format(text);
 			EXPECT_EQ(0, bad) TH_LOG("%s, line %ld (-1: count)", files[f], bad);
 			free(text);
 		}

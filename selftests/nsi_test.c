@@ -156,6 +156,75 @@ int nsi_field(const char *text, const char *sel, const char *selval,
 	return rec ? nsi_get(rec, key, out, outsize) : -1;
 }
 
+long nsi_check_format(const char *text)
+{
+	long records = 0, want = -1, line = 0;
+	const char *p = text, *h;
+
+	while (*p) {
+		const char *end = strchrnul(p, '\n');
+		const char *tok = p;
+
+		line++;
+		if (*p == '#') {
+			h = strstr(p, " records=");
+			if (h && h < end)
+				want = atol(h + 9);
+		} else {
+			if (end == p)
+				return line;
+			while (tok < end) {
+				const char *sp = memchr(tok, ' ', end - tok);
+				const char *eq;
+
+				sp = sp ? sp : end;
+				eq = memchr(tok, '=', sp - tok);
+				if (!eq || eq == tok || memchr(eq + 1, '=', sp - eq - 1))
+					return line;
+				tok = sp + 1;
+			}
+			records++;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return want >= 0 && want != records ? -1 : 0;
+}
+
+char *nsi_read_chunked(const char *name, size_t chunk)
+{
+	size_t cap = 1 << 16, len = 0;
+	char path[128], *buf = malloc(cap);
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (len + chunk + 1 > cap) {
+			char *nb = realloc(buf, cap *= 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = read(fd, buf + len, chunk);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 unsigned long nsi_ns_ino(pid_t pid, const char *name)
 {
 	char path[64];

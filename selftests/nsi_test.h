@@ -40,6 +40,16 @@ int nsi_has(const char *rec, const char *key, const char *word);
 int nsi_field(const char *text, const char *sel, const char *selval,
 	      const char *key, char *out, size_t outsize);
 
+/*
+ * Check that every line is a comment or space-separated key=value pairs and
+ * that the record count matches the header's records=N. Returns 0, the
+ * 1-based number of the first bad line, or -1 when the counts differ.
+ */
+long nsi_check_format(const char *text);
+
+/* NSI_DIR/name read with read(2) calls of chunk bytes; NULL if one fails. */
+char *nsi_read_chunked(const char *name, size_t chunk);
+
 /* Inode number of /proc/PID/ns/NAME, or 0. */
 unsigned long nsi_ns_ino(pid_t pid, const char *name);
 

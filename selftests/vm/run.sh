@@ -88,7 +88,10 @@ if [ "${NSI_VM_ACCEL:-auto}" != tcg ] && [ -w /dev/kvm ]; then
 		-display none -monitor none </dev/null >/dev/null 2>&1 || krc=$?
 	[ $krc -eq 124 ] && accel="-accel kvm -cpu host"
 fi
+# A task stuck in D state or a CPU stuck in the kernel panics the guest
+# (init lowers hung_task_timeout_secs) instead of waiting for the host timeout.
 append="console=ttyS0 loglevel=7 edd=off panic=-1 oops=panic panic_on_warn=1"
+append="$append softlockup_panic=1 hung_task_panic=1"
 append="$append ${NSI_VM_APPEND:-}"
 
 start=$(date +%s.%N)
@@ -129,7 +132,7 @@ elif [ "$result" != 0 ]; then
 	bad="$bad; result line says rc=$result"
 fi
 # The same reports rcutorture's console-badness.sh looks for.
-splat=$(grep -E -n 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO:|detected stall|Call Trace:|list_add corruption|list_del corruption|ODEBUG:|sleeping function called from invalid context|lockdep' \
+splat=$(grep -E -n 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO:|detected stall|blocked for more than|soft lockup|Call Trace:|list_add corruption|list_del corruption|ODEBUG:|sleeping function called from invalid context|lockdep' \
 	"$out/console.log" | head -n 5 || true)
 [ -n "$splat" ] && bad="$bad; kernel reported an error: $(echo "$splat" | head -n 1)"
 

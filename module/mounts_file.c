@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mounts file: every mount of every superblock, so that mounts in no
+ * namespace (internal clones, lazily unmounted trees) show up beside those
+ * that mountinfo lists, each with its reference and writer counts.
+ */
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/mount.h>
+
+#include "mount_walk.h"
+#include "nsinspect.h"
+#include "view.h"
+
+/* MNT_* flags of include/linux/mount.h; probed, as some come and go. */
+static const struct {
+	int bit;
+	const char *name;
+} nsi_mnt_flag_names[] = {
+	{ MNT_NOSUID, "nosuid" },
+	{ MNT_NODEV, "nodev" },
+	{ MNT_NOEXEC, "noexec" },
+	{ MNT_NOATIME, "noatime" },
+	{ MNT_NODIRATIME, "nodiratime" },
+	{ MNT_RELATIME, "relatime" },
+	{ MNT_READONLY, "ro" },
+#ifdef MNT_NOSYMFOLLOW
+	{ MNT_NOSYMFOLLOW, "nosymfollow" },
+#endif
+	{ MNT_SHRINKABLE, "shrinkable" },
+#ifdef MNT_WRITE_HOLD
+	{ MNT_WRITE_HOLD, "write_hold" },
+#endif
+#ifdef MNT_SHARED
+	{ MNT_SHARED, "shared" },
+#endif
+#ifdef MNT_UNBINDABLE
+	{ MNT_UNBINDABLE, "unbindable" },
+#endif
+	{ MNT_INTERNAL, "internal" },
+	{ MNT_LOCK_ATIME, "lock_atime" },
+	{ MNT_LOCK_NOEXEC, "lock_noexec" },
+	{ MNT_LOCK_NOSUID, "lock_nosuid" },
+	{ MNT_LOCK_NODEV, "lock_nodev" },
+	{ MNT_LOCK_READONLY, "lock_readonly" },
+	{ MNT_LOCKED, "locked" },
+	{ MNT_DOOMED, "doomed" },
+	{ MNT_SYNC_UMOUNT, "sync_umount" },
+#ifdef MNT_MARKED
+	{ MNT_MARKED, "marked" },
+#endif
+	{ MNT_UMOUNT, "umount" },
+};
+
+static void *mounts_take(void)
+{
+	return nsi_mounts_take();
+}
+
+static void mounts_free(void *snap)
+{
+	nsi_mounts_free(snap);
+}
+
+static size_t mounts_count(const void *snap)
+{
+	const struct nsi_mnt_snap *s = snap;
+
+	return s->n;
+}
+
+static void mounts_stats(struct seq_file *m, const void *snap, size_t records)
+{
+	const struct nsi_mnt_snap *s = snap;
+
+	if (nsi_mounts_unavailable) {
+		seq_puts(m, "# unavailable:");
+		nsi_put_str(m, "reason", nsi_mounts_unavailable);
+		seq_putc(m, '\n');
+		return;
+	}
+	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu\n", records,
+		   div_u64(s->took_ns, NSEC_PER_USEC), div_u64(s->max_hold_ns, NSEC_PER_USEC));
+}
+
+static void mounts_put_flags(struct seq_file *m, int flags)
+{
+	const char *sep = "=";
+	size_t i;
+
+	seq_puts(m, " flags");
+	for (i = 0; i < ARRAY_SIZE(nsi_mnt_flag_names); i++) {
+		if (flags & nsi_mnt_flag_names[i].bit) {
+			seq_printf(m, "%s%s", sep, nsi_mnt_flag_names[i].name);
+			sep = ",";
+		}
+	}
+	if (*sep == '=')
+		seq_puts(m, "=-");
+}
+
+/* Propagation as mountinfo's optional fields, comma-separated. */
+static void mounts_put_propagation(struct seq_file *m, const struct nsi_mnt *r)
+{
+	const char *sep = "=";
+
+	seq_puts(m, " propagation");
+#ifdef MNT_SHARED
+	if (r->flags & MNT_SHARED) {
+		seq_printf(m, "%sshared:%d", sep, r->group);
+		sep = ",";
+	}
+#endif
+	if (r->master) {
+		seq_printf(m, "%smaster:%d", sep, r->master);
+		sep = ",";
+	}
+#ifdef MNT_UNBINDABLE
+	if (r->flags & MNT_UNBINDABLE) {
+		seq_printf(m, "%sunbindable", sep);
+		sep = ",";
+	}
+#endif
+	if (*sep == '=')
+		seq_puts(m, "=-");
+}
+
+static void mounts_show(struct seq_file *m, const void *snap, size_t i)
+{
+	static const char *const where[] = {
+		[NSI_MNT_ANON] = "anon", [NSI_MNT_INTERNAL] = "internal",
+		[NSI_MNT_DETACHED] = "detached", [NSI_MNT_NONE] = "none",
+	};
+	const struct nsi_mnt_snap *s = snap;
+	const struct nsi_mnt *r = &s->m[i];
+
+	if (r->where == NSI_MNT_IN_NS)
+		seq_printf(m, "mntns=%u", r->mntns);
+	else
+		seq_printf(m, "mntns=%s", where[r->where]);
+	seq_printf(m, " id=%d", r->id);
+	if (r->uid)
+		seq_printf(m, " uid=%llu", r->uid);
+	seq_printf(m, " parent=%d dev=%u:%u", r->parent, MAJOR(r->dev), MINOR(r->dev));
+	nsi_put_str(m, "fstype", r->fstype);
+	nsi_put_str(m, "source", r->source);
+	nsi_put_str(m, "root", r->root);
+	nsi_put_str(m, "mountpoint", r->mountpoint);
+	mounts_put_flags(m, r->flags);
+	mounts_put_propagation(m, r);
+	seq_printf(m, " count=%ld writers=%ld\n", r->count, r->writers);
+}
+
+static const struct nsi_view mounts_view = {
+	.header = "# mounts: one record per mount of every superblock\n",
+	.take = mounts_take,
+	.free = mounts_free,
+	.count = mounts_count,
+	.stats = mounts_stats,
+	.show = mounts_show,
+};
+
+void nsi_mounts_file_create(struct dentry *dir)
+{
+	nsi_view_create(dir, "mounts", &mounts_view);
+}
