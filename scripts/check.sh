@@ -57,7 +57,9 @@ dkms_build() {
 }
 
 vm_suite() {
+	overlay="$(scripts/kernel.sh image "$release")/modules/kernel/fs/overlayfs/overlay.ko"
 	make -s -C selftests payload PAYLOAD="$top/build/payload" NSI_VERSION="$version" \
+		EXTRA_MODULES="$overlay" \
 		>"$log/selftests-build.log" 2>&1 || {
 		echo "not ok - selftests build"
 		sed 's/^/# /' "$log/selftests-build.log" | tail -n 30

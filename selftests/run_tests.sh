@@ -11,6 +11,11 @@ export NSI_MODULE="$PWD/nsinspect.ko"
 export PATH="$PWD:$PATH"
 rc=0
 
+# The kernel's own modules the tests use (overlay.ko), from its image package.
+for m in modules/*.ko; do
+	[ -e "$m" ] || continue
+	insmod "$m" && echo "ok - insmod $m" || echo "not ok - insmod $m"
+done
 if insmod ./nsinspect.ko; then
 	echo "ok - insmod nsinspect.ko"
 else
