@@ -651,10 +651,10 @@ TEST(reads_parse_while_processes_churn)
 	if (churner == 0)
 		churn();
 	while (waitpid(churner, &status, WNOHANG) == 0 || rounds < 4) {
-		size_t f;
+		size_t f, chunk = chunks[rounds % ARRAY_SIZE(chunks)];
 
 		for (f = 0; f < ARRAY_SIZE(files); f++) {
-			char *text = nsi_read_chunked(files[f], chunks[rounds % ARRAY_SIZE(chunks)]);
+			char *text = nsi_read_chunked(files[f], chunk);
 			long bad;
 
 			ASSERT_NE(NULL, text) TH_LOG("reading %s: %s", files[f], strerror(errno));
