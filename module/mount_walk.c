@@ -24,6 +24,11 @@
 
 const char *nsi_mounts_unavailable = "not initialised";
 
+#if !defined(NSI_LAYOUT_UNAVAILABLE) && !defined(NSI_HAS_MOUNT_MNT_INSTANCE)
+/* 6.18 links a superblock's mounts through mnt_next_for_sb instead. */
+#define NSI_LAYOUT_UNAVAILABLE "superblock mount lists without mnt_instance (6.18+) not supported yet"
+#endif
+
 #ifdef NSI_LAYOUT_UNAVAILABLE
 
 void nsi_mounts_init(void)
@@ -95,13 +100,11 @@ static long nsi_mnt_pcp_sum(struct nsi_mount *m, size_t off)
 	return sum;
 }
 
-#ifdef NSI_HAS_MOUNT_MNT_INSTANCE
 /* A superblock's mounts are linked through mnt_instance up to 6.17. */
 static inline struct nsi_mount *nsi_sb_mount(struct list_head *instance)
 {
 	return (struct nsi_mount *)((char *)instance - NSI_OFF_MOUNT_MNT_INSTANCE);
 }
-#endif
 
 /* Match the layout against the caller's root mount; returns what is wrong. */
 static const char *nsi_layout_check(void)
@@ -149,11 +152,6 @@ void nsi_mounts_init(void)
 {
 	const char *why;
 
-#ifndef NSI_HAS_MOUNT_MNT_INSTANCE
-	nsi_mounts_unavailable =
-		"superblock mount lists without mnt_instance (6.18+) not supported yet";
-	return;
-#endif
 	why = nsi_ksyms_resolve() ?: nsi_layout_check();
 	if (why)
 		pr_warn("mount walker off: %s\n", why);
