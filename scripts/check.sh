@@ -56,10 +56,23 @@ dkms_build() {
 	return $rc
 }
 
+# The module with one private offset moved, to prove that a layout that does
+# not match the running kernel is refused at load time, not dereferenced.
+skewed_build() {
+	tree="$top/build/skewed"
+	rm -rf "$tree" && mkdir -p "$tree"
+	cp -r Kbuild dkms.conf module "$tree/" && rm -f "$tree"/module/*.o "$tree/module/layout.h"
+	make -C "$kdir" M="$tree" modules >/dev/null &&
+		sed -i 's/^\(#define NSI_OFF_MOUNT_MNT_NS\) \([0-9]*\)$/echo "\1 $((\2 + 8))"/e' \
+			"$tree/module/layout.h" &&
+		grep -q '^#define NSI_OFF_MOUNT_MNT_NS' "$tree/module/layout.h" &&
+		make -C "$kdir" M="$tree" modules >/dev/null
+}
+
 vm_suite() {
 	overlay="$(scripts/kernel.sh image "$release")/modules/kernel/fs/overlayfs/overlay.ko"
 	make -s -C selftests payload PAYLOAD="$top/build/payload" NSI_VERSION="$version" \
-		EXTRA_MODULES="$overlay" \
+		EXTRA_MODULES="$overlay" SKEWED_KO="$top/build/skewed/nsinspect.ko" \
 		>"$log/selftests-build.log" 2>&1 || {
 		echo "not ok - selftests build"
 		sed 's/^/# /' "$log/selftests-build.log" | tail -n 30
@@ -80,6 +93,7 @@ vm_suite() {
 	step module-sparse-C2 kbuild_clean C=2 modules
 	step checkpatch-strict checkpatch
 	step dkms-build dkms_build
+	step skewed-layout-build skewed_build
 	make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1 &&
 		echo "ok - tool build -Werror" || echo "not ok - tool build -Werror"
 	rc=0

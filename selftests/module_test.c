@@ -16,9 +16,8 @@
 #include "kselftest_harness.h"
 #include "nsi_test.h"
 
-static int load_module(void)
+static int load_module_from(const char *path)
 {
-	const char *path = getenv("NSI_MODULE");
 	int fd, ret;
 
 	if (!path)
@@ -29,6 +28,11 @@ static int load_module(void)
 	ret = syscall(SYS_finit_module, fd, "", 0);
 	close(fd);
 	return ret;
+}
+
+static int load_module(void)
+{
+	return load_module_from(getenv("NSI_MODULE"));
 }
 
 static int unload_module(void)
@@ -117,6 +121,46 @@ TEST(unload_and_reload_cycles)
 		ASSERT_EQ(0, load_module()) TH_LOG("cycle %d: %m", i);
 		ASSERT_GT(nsi_read(NSI_DIR "/version", buf, sizeof(buf)), 0);
 	}
+}
+
+/*
+ * A build whose struct mount offsets do not match the running kernel (the
+ * payload's nsinspect-skewed.ko) must load, say why mounts are off, and
+ * keep the namespace files working.
+ */
+TEST(skewed_layout_degrades)
+{
+	const char *skewed = getenv("NSI_MODULE_SKEWED");
+	char *text, val[256];
+
+	if (!skewed)
+		SKIP(return, "no skewed build in the payload");
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module_from(skewed)) TH_LOG("load %s: %m", skewed);
+
+	text = nsi_load("version");
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, nsi_field(text, "feature", "mounts", "state", val, sizeof(val)));
+	EXPECT_STREQ("unavailable", val);
+	ASSERT_EQ(0, nsi_field(text, "feature", "mounts", "reason", val, sizeof(val)));
+	EXPECT_NE(NULL, strstr(val, "does not match the running kernel")) TH_LOG("%s", val);
+	free(text);
+
+	text = nsi_load("mounts");
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "# unavailable: reason="));
+	EXPECT_EQ(NULL, nsi_rec(text, "id", NULL, NULL, NULL));
+	free(text);
+
+	text = nsi_load("namespaces");
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, nsi_rec(text, "type", "uts", NULL, NULL));
+	ASSERT_EQ(0, nsi_field(text, "type", "mnt", "bindmounts", val, sizeof(val)));
+	EXPECT_STREQ("-", val);
+	free(text);
+
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module()) TH_LOG("reload: %m");
 }
 
 TEST_HARNESS_MAIN

@@ -8,6 +8,7 @@
 cd "$(dirname "$0")" || exit 1
 limit=$(sed -n 's/^timeout=//p' settings)
 export NSI_MODULE="$PWD/nsinspect.ko"
+[ -e nsinspect-skewed.ko ] && export NSI_MODULE_SKEWED="$PWD/nsinspect-skewed.ko"
 export PATH="$PWD:$PATH"
 rc=0
 
