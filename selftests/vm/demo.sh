@@ -24,6 +24,11 @@ unshare --uts sleep 600 &
 sleep 1
 exec 3</proc/$!/ns/uts
 kill $!
+# A lazily unmounted tmpfs that this shell's fd 4 keeps alive.
+mkdir -p /run/lazy
+mount -t tmpfs demo-lazy /run/lazy
+exec 4</run/lazy
+umount -l /run/lazy
 
 show ./nsinspect-tool --version
 for f in /sys/kernel/debug/nsinspect/*; do
@@ -32,3 +37,6 @@ done
 echo
 echo "# Namespaces that no task holds:"
 show grep -v 'via=task' /sys/kernel/debug/nsinspect/namespaces
+echo
+echo "# Mounts that no namespace lists:"
+show grep -v '^mntns=[0-9]' /sys/kernel/debug/nsinspect/mounts
