@@ -36,6 +36,18 @@ void nsi_put_str(struct seq_file *m, const char *key, const char *s)
 	}
 }
 
+void nsi_list_item(struct nsi_list *l, const char *fmt, ...)
+{
+	va_list args;
+
+	if (l->any)
+		seq_putc(l->m, ',');
+	l->any = true;
+	va_start(args, fmt);
+	seq_vprintf(l->m, fmt, args);
+	va_end(args);
+}
+
 void nsi_put_feature(struct seq_file *m, const char *name, const char *why)
 {
 	seq_printf(m, "feature=%s state=%savailable", name, why ? "un" : "");

@@ -85,44 +85,31 @@ static void mounts_stats(struct seq_file *m, const void *snap, size_t records)
 
 static void mounts_put_flags(struct seq_file *m, int flags)
 {
-	const char *sep = "=";
+	struct nsi_list l = nsi_list_start(m, "flags");
 	size_t i;
 
-	seq_puts(m, " flags");
-	for (i = 0; i < ARRAY_SIZE(nsi_mnt_flag_names); i++) {
-		if (flags & nsi_mnt_flag_names[i].bit) {
-			seq_printf(m, "%s%s", sep, nsi_mnt_flag_names[i].name);
-			sep = ",";
-		}
-	}
-	if (*sep == '=')
-		seq_puts(m, "=-");
+	for (i = 0; i < ARRAY_SIZE(nsi_mnt_flag_names); i++)
+		if (flags & nsi_mnt_flag_names[i].bit)
+			nsi_list_item(&l, "%s", nsi_mnt_flag_names[i].name);
+	nsi_list_end(&l);
 }
 
 /* Propagation as mountinfo's optional fields, comma-separated. */
 static void mounts_put_propagation(struct seq_file *m, const struct nsi_mnt *r)
 {
-	const char *sep = "=";
+	struct nsi_list l = nsi_list_start(m, "propagation");
 
-	seq_puts(m, " propagation");
 #ifdef MNT_SHARED
-	if (r->flags & MNT_SHARED) {
-		seq_printf(m, "%sshared:%d", sep, r->group);
-		sep = ",";
-	}
+	if (r->flags & MNT_SHARED)
+		nsi_list_item(&l, "shared:%d", r->group);
 #endif
-	if (r->master) {
-		seq_printf(m, "%smaster:%d", sep, r->master);
-		sep = ",";
-	}
+	if (r->master)
+		nsi_list_item(&l, "master:%d", r->master);
 #ifdef MNT_UNBINDABLE
-	if (r->flags & MNT_UNBINDABLE) {
-		seq_printf(m, "%sunbindable", sep);
-		sep = ",";
-	}
+	if (r->flags & MNT_UNBINDABLE)
+		nsi_list_item(&l, "unbindable");
 #endif
-	if (*sep == '=')
-		seq_puts(m, "=-");
+	nsi_list_end(&l);
 }
 
 static void mounts_show(struct seq_file *m, const void *snap, size_t i)

@@ -50,6 +50,7 @@ static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 {
 	const struct nsi_snap *s = snap;
 	const struct nsi_task *t = &s->tasks[i];
+	struct nsi_list nspid;
 	int r, l;
 
 	seq_printf(m, "pid=%d tgid=%d", t->pid, t->tgid);
@@ -58,13 +59,14 @@ static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 		seq_printf(m, " nsproxy=%012llx", t->nsproxy);
 	else
 		seq_puts(m, " nsproxy=-");
-	if (t->level < 0) {
-		seq_puts(m, " level=- nspid=-");
-	} else {
-		seq_printf(m, " level=%d nspid=", t->level);
-		for (l = 0; l <= t->level; l++)
-			seq_printf(m, l ? ",%d" : "%d", t->nspid[l]);
-	}
+	if (t->level < 0)
+		seq_puts(m, " level=-");
+	else
+		seq_printf(m, " level=%d", t->level);
+	nspid = nsi_list_start(m, "nspid");
+	for (l = 0; l <= t->level; l++)
+		nsi_list_item(&nspid, "%d", t->nspid[l]);
+	nsi_list_end(&nspid);
 	for (r = 0; r < NSI_NROLES; r++)
 		nsi_put_inum(m, nsi_role_name[r], t->inum[r]);
 	seq_putc(m, '\n');
@@ -124,31 +126,24 @@ static void nsi_put_via(struct seq_file *m, unsigned int via)
 	static const char *const names[] = {
 		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
 	};
-	const char *sep = "=";
+	struct nsi_list l = nsi_list_start(m, "via");
 	size_t b;
 
-	seq_puts(m, " via");
-	for (b = 0; b < ARRAY_SIZE(names); b++) {
-		if (via & BIT(b)) {
-			seq_printf(m, "%s%s", sep, names[b]);
-			sep = ",";
-		}
-	}
-	if (*sep == '=')
-		seq_puts(m, "=-");
+	for (b = 0; b < ARRAY_SIZE(names); b++)
+		if (via & BIT(b))
+			nsi_list_item(&l, "%s", names[b]);
+	nsi_list_end(&l);
 }
 
 static void nsi_put_map(struct seq_file *m, const char *key, u32 n,
 			const struct uid_gid_extent *ext)
 {
+	struct nsi_list l = nsi_list_start(m, key);
 	u32 i;
 
-	seq_printf(m, " %s=", key);
-	if (!n)
-		seq_putc(m, '-');
 	for (i = 0; i < min_t(u32, n, NSI_MAP_EXTENTS); i++)
-		seq_printf(m, "%s%u:%u:%u", i ? "," : "", ext[i].first,
-			   ext[i].lower_first, ext[i].count);
+		nsi_list_item(&l, "%u:%u:%u", ext[i].first, ext[i].lower_first, ext[i].count);
+	nsi_list_end(&l);
 	seq_printf(m, " %s_extents=%u", key, n);
 }
 
