@@ -3,52 +3,75 @@
  * nsinspect-tool: format the namespace internals that the nsinspect
  * module publishes under /sys/kernel/debug/nsinspect/.
  *
- * Subcommands live in one table so that adding one (tree, list, mounts,
- * check) is a function and a line here, and --help stays complete.
+ * Subcommands live in one table and describe their options, columns and
+ * input in their nsi_cmd (cli.h), so that parsing, --help and loading
+ * are written once here and every command behaves the same way.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <libsmartcols.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler.h"
-#include "exit_codes.h"
-#include "source.h"
+#include "cli.h"
+#include "model.h"
+#include "output.h"
+#include "proc.h"
 #include "version.h"
-#include "xalloc.h"
 
 /* One source of truth for the version: the Makefile. */
 #ifndef NSI_VERSION
 #error "NSI_VERSION must be defined (build with the Makefile)"
 #endif
 
-#define PROG	"nsinspect-tool"
-
-struct nsi_opts {
-	const char *from;	/* --from DIR, or NULL for the live directory */
+/* The first one is the default command. */
+static const struct nsi_cmd *const commands[] = {
+	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_pids, &nsi_cmd_nsproxies,
+	&nsi_cmd_mounts, &nsi_cmd_check, &nsi_cmd_snapshot, &nsi_cmd_diff,
+	&nsi_cmd_graph, &nsi_cmd_version,
 };
 
-struct nsi_cmd {
+struct optdesc {
+	unsigned int bit;
+	int val;
 	const char *name;
-	enum nsi_exit (*fn)(const struct nsi_opts *opts, int argc, char **argv);
+	const char *arg;	/* NULL: takes no argument */
 	const char *help;
 };
 
-static enum nsi_exit cmd_version(const struct nsi_opts *opts, int argc, char **argv);
+/* Long-only options get values above any character. */
+#define OPT_NS_VAL	256
 
-static const struct nsi_cmd commands[] = {
-	{ "version", cmd_version, "tool, module and format versions; kernel features" },
+static const struct optdesc optdescs[] = {
+	{ NSI_OPT_OUTPUT, 'o', "output", "LIST",
+	  "columns to print, comma-separated (+LIST adds to the defaults)" },
+	{ NSI_OPT_OUTPATH, 'o', "output", "PATH", "the directory to write (must not exist)" },
+	{ NSI_OPT_JSON, 'J', "json", NULL, "JSON output" },
+	{ NSI_OPT_RAW, 'r', "raw", NULL, "raw output: no alignment, no tree" },
+	{ NSI_OPT_NOHEADINGS, 'n', "noheadings", NULL, "do not print a header line" },
+	{ NSI_OPT_LIST, 'l', "list", NULL, "a flat list instead of a tree" },
+	{ NSI_OPT_TYPE, 't', "type", "TYPE",
+	  "only namespaces of TYPE: user, pid, mnt, uts, ipc, net, cgroup, time" },
+	{ NSI_OPT_NS, OPT_NS_VAL, "ns", "INUM", "only the mount namespace with inode INUM" },
+	{ NSI_OPT_PID, 'p', "pid", "PID", "only the mount namespace of task PID" },
+	{ NSI_OPT_ALL, 'a', "all", NULL,
+	  "also internal, detached, anonymous and unattached mounts" },
 };
 
-static void report(const struct nsi_error *err)
+void nsi_warn(const char *fmt, ...)
 {
-	fprintf(stderr, PROG ": %s\n", err->msg);
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
-static __printf(1, 2) enum nsi_exit usage_error(const char *fmt, ...)
+enum nsi_exit nsi_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -60,113 +83,206 @@ static __printf(1, 2) enum nsi_exit usage_error(const char *fmt, ...)
 	return NSI_EXIT_USAGE;
 }
 
+bool nsi_parse_ll(const char *s, long long *out)
+{
+	char *end;
+
+	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+bool nsi_parse_ull(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && !*end;
+}
+
 static void print_help(void)
 {
 	size_t i;
 
-	printf("Usage: %s [--from DIR] COMMAND [ARGS]\n"
+	printf("Usage: %s [--from DIR] [COMMAND [OPTIONS] [ARGS]]\n"
 	       "       %s --version | --help\n\n"
-	       "Format what the nsinspect module publishes in %s/%s/.\n\n"
+	       "Format what the nsinspect module publishes in %s/%s/.\n"
+	       "Without the module, tree, list, pids and mounts read /proc instead.\n\n"
 	       "Options (before COMMAND):\n"
-	       "  -f, --from DIR   read a copy of that directory instead\n"
+	       "  -f, --from DIR   read a copy of that directory (see snapshot)\n"
 	       "  -V, --version    same as the version command\n"
 	       "  -h, --help       print this help\n\n"
-	       "Commands:\n",
-	       PROG, PROG, NSI_DEBUGFS_MOUNT, NSI_DEBUGFS_DIR);
+	       "Commands (default: %s; COMMAND --help for more):\n",
+	       PROG, PROG, NSI_DEBUGFS_MOUNT, NSI_DEBUGFS_DIR, commands[0]->name);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("  %-15s  %s\n", commands[i].name, commands[i].help);
+		printf("  %-15s  %s\n", commands[i]->name, commands[i]->summary);
 	printf("\nExit status:\n"
-	       "  %d  success\n"
-	       "  %d  findings (reserved for the check command)\n"
+	       "  %d  success; no findings (check), no differences (diff)\n"
+	       "  %d  findings (check) or differences (diff)\n"
 	       "  %d  usage error\n"
-	       "  %d  debugfs not mounted, module not loaded, or --from DIR missing\n"
+	       "  %d  debugfs not mounted, module not loaded, --from DIR missing,\n"
+	       "     or a feature this kernel lacks\n"
 	       "  %d  permission denied (the files are root-only)\n"
 	       "  %d  malformed input or unsupported format version\n",
 	       NSI_EXIT_OK, NSI_EXIT_FINDINGS, NSI_EXIT_USAGE, NSI_EXIT_UNAVAILABLE,
 	       NSI_EXIT_PERMISSION, NSI_EXIT_BADINPUT);
 }
 
-/*
- * Print @nrows rows of @ncols cells; NULL cells stay empty. libsmartcols
- * aligns the columns and encodes unprintable bytes, which unescaped
- * values from the kernel may well contain.
- */
-static void print_table(const char *const *headings, size_t ncols,
-			const char *const *cells, size_t nrows)
+static void print_cmd_help(const struct nsi_cmd *cmd)
 {
-	struct libscols_table *tb = scols_new_table();
-	size_t r, c;
-
-	if (!tb)
-		nsi_oom();
-	if (!headings)
-		scols_table_enable_noheadings(tb, 1);
-	for (c = 0; c < ncols; c++)
-		if (!scols_table_new_column(tb, headings ? headings[c] : "", 0, 0))
-			nsi_oom();
-	for (r = 0; r < nrows; r++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			nsi_oom();
-		for (c = 0; c < ncols; c++) {
-			const char *cell = cells[r * ncols + c];
-
-			if (cell && scols_line_set_data(ln, c, cell))
-				nsi_oom();
-		}
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-}
-
-static void print_version(const struct nsi_version *ver)
-{
-	static const char *const headings[] = { "FEATURE", "STATE", "REASON" };
-	const char **cells = xcalloc(3 * ver->nr_features, sizeof(*cells));
-	char format[24];
 	size_t i;
 
-	snprintf(format, sizeof(format), "%lu", ver->format);
-	print_table(NULL, 2, (const char *const []){
-		"module", ver->module,
-		"format", format,
-		"kernel", ver->kernel,
-	}, 3);
-	putchar('\n');
+	printf("Usage: %s [--from DIR] %s [OPTIONS]%s%s\n\n%s.\n\nOptions:\n",
+	       PROG, cmd->name, cmd->args_usage ? " " : "",
+	       cmd->args_usage ? cmd->args_usage : "", cmd->summary);
+	for (i = 0; i < ARRAY_SIZE(optdescs); i++) {
+		const struct optdesc *d = &optdescs[i];
+		char left[32];
 
-	for (i = 0; i < ver->nr_features; i++) {
-		cells[3 * i] = ver->features[i].name;
-		cells[3 * i + 1] = ver->features[i].available ? "available" : "unavailable";
-		cells[3 * i + 2] = ver->features[i].reason;
+		if (!(cmd->opts & d->bit))
+			continue;
+		if (d->val < OPT_NS_VAL)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->val, d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		printf("  %-20s  %s\n", left, d->help);
 	}
-	print_table(headings, 3, cells, ver->nr_features);
-	free(cells);
+	printf("  %-20s  %s\n", "-h, --help", "print this help");
+	if (cmd->details)
+		printf("\n%s", cmd->details);
+	if (cmd->cols)
+		nsi_out_help_columns(cmd->cols, cmd->nr_cols);
 }
 
-static enum nsi_exit cmd_version(const struct nsi_opts *opts, int argc, char **argv)
+/* The value of option @d for @ctx. */
+static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, const char *arg)
 {
-	struct nsi_version ver = { 0 };
+	switch (d->bit) {
+	case NSI_OPT_OUTPUT:
+		ctx->output = arg;
+		break;
+	case NSI_OPT_OUTPATH:
+		ctx->outpath = arg;
+		break;
+	case NSI_OPT_JSON:
+		ctx->json = true;
+		break;
+	case NSI_OPT_RAW:
+		ctx->raw = true;
+		break;
+	case NSI_OPT_NOHEADINGS:
+		ctx->noheadings = true;
+		break;
+	case NSI_OPT_LIST:
+		ctx->list = true;
+		break;
+	case NSI_OPT_ALL:
+		ctx->all = true;
+		break;
+	case NSI_OPT_TYPE:
+		ctx->type = nsi_ns_type_parse(arg);
+		if (ctx->type < 0)
+			return nsi_usage_error("%s: unknown namespace type '%s'",
+					       ctx->cmd->name, arg);
+		break;
+	case NSI_OPT_NS:
+		if (!nsi_parse_ull(arg, &ctx->ns) || !ctx->ns)
+			return nsi_usage_error("%s: --ns: invalid inode number '%s'",
+					       ctx->cmd->name, arg);
+		break;
+	case NSI_OPT_PID:
+		if (!nsi_parse_ll(arg, &ctx->pid) || ctx->pid <= 0)
+			return nsi_usage_error("%s: --pid: invalid PID '%s'", ctx->cmd->name, arg);
+		break;
+	}
+	return NSI_EXIT_OK;
+}
+
+/* Parse the command's own options; returns -1 to go on, else an exit status. */
+static int parse_cmd_options(struct nsi_ctx *ctx, int argc, char **argv)
+{
+	const struct nsi_cmd *cmd = ctx->cmd;
+	struct option longopts[ARRAY_SIZE(optdescs) + 2];
+	char shortopts[3 * ARRAY_SIZE(optdescs) + 8] = ":h";
+	size_t i, n = 0, s = 2;
+	int c;
+
+	for (i = 0; i < ARRAY_SIZE(optdescs); i++) {
+		const struct optdesc *d = &optdescs[i];
+
+		if (!(cmd->opts & d->bit))
+			continue;
+		longopts[n++] = (struct option){ d->name, d->arg ? required_argument : no_argument,
+						 NULL, d->val };
+		if (d->val < OPT_NS_VAL) {
+			shortopts[s++] = (char)d->val;
+			if (d->arg)
+				shortopts[s++] = ':';
+		}
+	}
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[s] = '\0';
+
+	optind = 0;	/* a fresh scan of the command's own argv */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		enum nsi_exit st;
+
+		if (c == 'h') {
+			print_cmd_help(cmd);
+			return NSI_EXIT_OK;
+		}
+		if (c == ':')
+			return nsi_usage_error("%s: option '%s' needs an argument", cmd->name,
+					       argv[optind - 1]);
+		if (c == '?') {
+			if (optopt && optopt < OPT_NS_VAL)
+				return nsi_usage_error("%s: unknown option '-%c'", cmd->name,
+						       optopt);
+			return nsi_usage_error("%s: unknown option '%s'", cmd->name,
+					       argv[optind - 1]);
+		}
+		for (i = 0; i < ARRAY_SIZE(optdescs); i++)
+			if (optdescs[i].val == c && (cmd->opts & optdescs[i].bit))
+				break;
+		st = set_option(ctx, &optdescs[i], optarg);
+		if (st != NSI_EXIT_OK)
+			return st;
+	}
+	ctx->nr_args = argc - optind;
+	ctx->args = argv + optind;
+	if ((unsigned int)ctx->nr_args < cmd->min_args)
+		return nsi_usage_error("%s: missing argument %s", cmd->name, cmd->args_usage);
+	if ((unsigned int)ctx->nr_args > cmd->max_args)
+		return nsi_usage_error("%s: unexpected argument '%s'", cmd->name,
+				       ctx->args[cmd->max_args]);
+	return -1;
+}
+
+static enum nsi_exit load_model(const struct nsi_ctx *ctx, struct nsi_model *m,
+				struct nsi_error *err)
+{
 	struct nsi_source src;
-	struct nsi_error err;
-	enum nsi_exit status;
+	enum nsi_exit st;
 
-	if (argc > 1)
-		return usage_error("version: unexpected argument '%s'", argv[1]);
-
-	/* Our own version first: it is what is needed when the rest fails. */
-	printf("%s %s\n", PROG, NSI_VERSION);
-	fflush(stdout);
-
-	status = nsi_source_init(&src, opts->from, &err);
-	if (status == NSI_EXIT_OK)
-		status = nsi_version_read(&src, &ver, &err);
-	if (status == NSI_EXIT_OK)
-		print_version(&ver);
-	else
-		report(&err);
-	nsi_version_free(&ver);
-	return status;
+	memset(m, 0, sizeof(*m));
+	st = nsi_source_init(&src, ctx->from, err);
+	if (st == NSI_EXIT_UNAVAILABLE && !ctx->from && ctx->cmd->load == NSI_LOAD_MODEL_PROC) {
+		/* The one line that says these are not the module's numbers. */
+		nsi_warn("%s; reading /proc (kernel-only columns show as '%s')", err->msg,
+			 NSI_UNKNOWN);
+		return nsi_proc_load(m, "/proc", err);
+	}
+	if (st != NSI_EXIT_OK)
+		return st;
+	return nsi_model_load(m, &src, err);
 }
 
 int main(int argc, char **argv)
@@ -177,8 +293,12 @@ int main(int argc, char **argv)
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct nsi_opts opts = { NULL };
+	static char *default_argv[] = { NULL, NULL };
+	struct nsi_ctx ctx = { .type = -1, .pid = -1 };
+	struct nsi_error err = { NSI_EXIT_OK, "" };
+	struct nsi_model m = { 0 };
 	bool want_version = false;
+	enum nsi_exit st;
 	size_t i;
 	int c;
 
@@ -188,7 +308,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:f:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			opts.from = optarg;
+			ctx.from = optarg;
 			break;
 		case 'h':
 			print_help();
@@ -197,24 +317,45 @@ int main(int argc, char **argv)
 			want_version = true;
 			break;
 		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return nsi_usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)
-				return usage_error("unknown option '-%c'", optopt);
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+				return nsi_usage_error("unknown option '-%c'", optopt);
+			return nsi_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 
 	if (want_version) {
 		if (optind < argc)
-			return usage_error("--version takes no command");
-		return cmd_version(&opts, 0, NULL);
+			return nsi_usage_error("--version takes no command");
+		ctx.cmd = &nsi_cmd_version;
+	} else if (optind == argc) {
+		ctx.cmd = commands[0];
+	} else {
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			if (!strcmp(argv[optind], commands[i]->name))
+				ctx.cmd = commands[i];
+		if (!ctx.cmd)
+			return nsi_usage_error("unknown command '%s'", argv[optind]);
 	}
-	if (optind == argc)
-		return usage_error("no command given");
 
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			return commands[i].fn(&opts, argc - optind, argv + optind);
-	return usage_error("unknown command '%s'", argv[optind]);
+	if (optind < argc) {
+		c = parse_cmd_options(&ctx, argc - optind, argv + optind);
+		if (c >= 0)
+			return c;
+	} else {
+		default_argv[0] = (char *)ctx.cmd->name;
+		ctx.args = default_argv + 1;
+	}
+
+	if (ctx.cmd->load == NSI_LOAD_NONE)
+		st = ctx.cmd->run(&ctx, NULL, &err);
+	else if ((st = load_model(&ctx, &m, &err)) == NSI_EXIT_OK)
+		st = ctx.cmd->run(&ctx, &m, &err);
+	nsi_model_free(&m);
+	if (st >= NSI_EXIT_USAGE && err.msg[0])
+		nsi_warn("%s", err.msg);
+	if (st == NSI_EXIT_USAGE && err.msg[0])
+		fputs("Try '" PROG " --help' for more information.\n", stderr);
+	return st;
 }

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every subcommand shares: its description (one struct, from which
+ * the option parser, --help and the man page's option list all derive),
+ * the parsed command line, and the one-line error reporting.
+ */
+#ifndef NSI_CLI_H
+#define NSI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compiler.h"
+#include "exit_codes.h"
+#include "source.h"
+
+#define PROG	"nsinspect-tool"
+
+struct nsi_model;
+struct nsi_colinfo;
+
+/* Options a subcommand may accept; each is one bit of nsi_cmd.opts. */
+enum {
+	NSI_OPT_OUTPUT		= 1 << 0,	/* -o LIST: columns */
+	NSI_OPT_JSON		= 1 << 1,
+	NSI_OPT_RAW		= 1 << 2,
+	NSI_OPT_NOHEADINGS	= 1 << 3,
+	NSI_OPT_LIST		= 1 << 4,	/* flat list instead of a tree */
+	NSI_OPT_TYPE		= 1 << 5,	/* -t TYPE */
+	NSI_OPT_NS		= 1 << 6,	/* --ns INUM */
+	NSI_OPT_PID		= 1 << 7,	/* --pid PID */
+	NSI_OPT_ALL		= 1 << 8,
+	NSI_OPT_OUTPATH		= 1 << 9,	/* -o PATH (snapshot) */
+};
+
+#define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
+#define NSI_OPTS_TREE	(NSI_OPTS_TABLE | NSI_OPT_LIST)
+
+/* How a subcommand wants its input. */
+enum nsi_load {
+	NSI_LOAD_NONE,		/* reads (or writes) files itself */
+	NSI_LOAD_MODEL,		/* needs the module's files */
+	NSI_LOAD_MODEL_PROC,	/* falls back to /proc without the module */
+};
+
+struct nsi_ctx {
+	const char *from;		/* --from DIR, or NULL */
+	const struct nsi_cmd *cmd;
+	/* Parsed options; which ones can be set depends on cmd->opts. */
+	const char *output;		/* -o LIST, or NULL for the defaults */
+	const char *outpath;		/* snapshot -o PATH */
+	bool json, raw, noheadings, list, all;
+	int type;			/* -t TYPE as enum nsi_ns_type, or -1 */
+	unsigned long long ns;		/* --ns INUM, 0 if not given */
+	long long pid;			/* --pid PID, or -1 */
+	int nr_args;			/* positional arguments */
+	char **args;
+};
+
+struct nsi_cmd {
+	const char *name;
+	const char *args_usage;		/* e.g. "[PID]", or NULL */
+	unsigned int min_args, max_args;
+	unsigned int opts;		/* NSI_OPT_* */
+	enum nsi_load load;
+	enum nsi_exit (*run)(const struct nsi_ctx *ctx, struct nsi_model *m,
+			     struct nsi_error *err);
+	const char *summary;		/* one line for the command list */
+	const char *details;		/* more --help text, or NULL */
+	const struct nsi_colinfo *cols;	/* for --help's column list */
+	size_t nr_cols;
+};
+
+/* The subcommands, each defined in its own file. */
+extern const struct nsi_cmd nsi_cmd_tree, nsi_cmd_list, nsi_cmd_pids,
+	nsi_cmd_nsproxies, nsi_cmd_mounts, nsi_cmd_check, nsi_cmd_snapshot,
+	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version;
+
+/* "nsinspect-tool: MSG" on stderr. */
+__printf(1, 2) void nsi_warn(const char *fmt, ...);
+
+/* A usage error: message, a hint to --help, and NSI_EXIT_USAGE. */
+__printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
+
+/* Strict decimal number parsing for command-line values. */
+bool nsi_parse_ll(const char *s, long long *out);
+bool nsi_parse_ull(const char *s, unsigned long long *out);
+
+#endif /* NSI_CLI_H */

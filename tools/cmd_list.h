@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The namespace columns, shared by list and tree: a tree line of a
+ * namespace says the same as its list line.
+ */
+#ifndef NSI_CMD_LIST_H
+#define NSI_CMD_LIST_H
+
+#include "model.h"
+#include "output.h"
+
+enum {
+	COL_NS, COL_TYPE, COL_ID, COL_REFS, COL_ACTIVE, COL_TASKS, COL_NSPROXIES, COL_FDS,
+	COL_BINDMOUNTS, COL_VIA, COL_OWNER, COL_PARENT, COL_LEVEL, COL_UNEXPLAINED,
+	COL_PID, COL_COMMAND, COL_DETAILS, COL_NAME, COL_NSPID, COL_CHILDPIDNS, COL_NSPROXY,
+	NSI_NR_NS_COLS
+};
+
+extern const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS];
+
+/* Set the cells of @ns in @ln. */
+void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns);
+
+#endif /* NSI_CMD_LIST_H */

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-memory model; see model.h.
+ *
+ * Values are validated here once, so the subcommands can trust them: a
+ * number that is not one is malformed input (exit 5), not a zero.
+ * Keys this tool does not know are ignored and keys a kernel does not
+ * have are NSI_NA, as the ABI allows both.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "output.h"
+#include "xalloc.h"
+
+const char *const nsi_ns_type_names[NSI_NR_NS_TYPES] = {
+	[NSI_NS_USER] = "user", [NSI_NS_PID] = "pid", [NSI_NS_MNT] = "mnt",
+	[NSI_NS_UTS] = "uts", [NSI_NS_IPC] = "ipc", [NSI_NS_NET] = "net",
+	[NSI_NS_CGROUP] = "cgroup", [NSI_NS_TIME] = "time",
+};
+
+const struct nsi_role_info nsi_roles[NSI_NR_ROLES] = {
+	[NSI_R_MNT] = { "mnt", NSI_NS_MNT },
+	[NSI_R_UTS] = { "uts", NSI_NS_UTS },
+	[NSI_R_IPC] = { "ipc", NSI_NS_IPC },
+	[NSI_R_NET] = { "net", NSI_NS_NET },
+	[NSI_R_CGROUP] = { "cgroup", NSI_NS_CGROUP },
+	[NSI_R_TIME] = { "time", NSI_NS_TIME },
+	[NSI_R_TIME4C] = { "time_for_children", NSI_NS_TIME },
+	[NSI_R_PIDNS4C] = { "pidns_for_children", NSI_NS_PID },
+	[NSI_R_PIDNS] = { "pidns", NSI_NS_PID },
+	[NSI_R_USER] = { "user", NSI_NS_USER },
+};
+
+const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE] = {
+	[NSI_MNT_IN_NS] = "mntns", [NSI_MNT_INTERNAL] = "internal",
+	[NSI_MNT_DETACHED] = "detached", [NSI_MNT_ANON] = "anon", [NSI_MNT_NONE] = "none",
+};
+
+const char *const nsi_file_names[NSI_NR_FILES] = {
+	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
+	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts",
+};
+
+/*
+ * The initial namespaces have fixed inode numbers (PROC_*_INIT_INO in
+ * include/linux/proc_ns.h); init_net's and the first mount namespace's
+ * are allocated at boot, so those are found through pid 1 instead.
+ */
+#define PROC_TIME_INIT_INO	0xEFFFFFFAULL
+#define PROC_IPC_INIT_INO	0xEFFFFFFFULL
+
+int nsi_ns_type_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NSI_NR_NS_TYPES; i++)
+		if (!strcmp(name, nsi_ns_type_names[i]))
+			return i;
+	return -1;
+}
+
+const char *nsi_val(const struct nsi_record *rec, const char *key)
+{
+	const char *v = rec ? nsi_record_get(rec, key) : NULL;
+
+	return v ? v : NSI_UNKNOWN;
+}
+
+bool nsi_list_has(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, word, len))
+			return true;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* Value checking for one file; the first problem is kept in err. */
+struct loader {
+	struct nsi_model *m;
+	struct nsi_error *err;
+	enum nsi_file_id file;
+	bool failed;
+};
+
+static __printf(3, 4) void bad(struct loader *ld, const struct nsi_record *rec,
+				const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	if (ld->failed)
+		return;
+	ld->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	nsi_fail(ld->err, NSI_EXIT_BADINPUT, "%s/%s:%u: %s", ld->m->origin,
+		 nsi_file_names[ld->file], rec->line, what);
+}
+
+static const char *need(struct loader *ld, const struct nsi_record *rec, const char *key)
+{
+	const char *v = nsi_record_get(rec, key);
+
+	if (!v) {
+		bad(ld, rec, "missing key '%s'", key);
+		return "";
+	}
+	return v;
+}
+
+/* A signed number, or NSI_NA for an absent key or "-". */
+static long long num(struct loader *ld, const struct nsi_record *rec, const char *key)
+{
+	const char *v = nsi_record_get(rec, key);
+	long long n;
+
+	if (!v || nsi_is_none(v))
+		return NSI_NA;
+	if (!nsi_parse_ll(v, &n) || n == NSI_NA) {
+		bad(ld, rec, "key '%s' is not a number", key);
+		return NSI_NA;
+	}
+	return n;
+}
+
+/* An inode number; 0 for an absent key or "-" (no namespace has inode 0). */
+static unsigned long long inum(struct loader *ld, const struct nsi_record *rec,
+			       const char *key)
+{
+	const char *v = nsi_record_get(rec, key);
+	unsigned long long n;
+
+	if (!v || nsi_is_none(v))
+		return 0;
+	if (!nsi_parse_ull(v, &n) || !n) {
+		bad(ld, rec, "key '%s' is not an inode number", key);
+		return 0;
+	}
+	return n;
+}
+
+static unsigned int parse_via(const char *list)
+{
+	static const char *const names[] = {
+		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
+	};
+	unsigned int via = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (list && nsi_list_has(list, names[i]))
+			via |= 1U << i;
+	return via;
+}
+
+static int cmp_task(const void *a, const void *b)
+{
+	const struct nsi_task *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct nsi_ns *x = a, *y = b;
+
+	return (x->inum > y->inum) - (x->inum < y->inum);
+}
+
+static int cmp_nsproxy(const void *a, const void *b)
+{
+	const struct nsi_nsproxy *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+static int cmp_mount(const void *a, const void *b)
+{
+	const struct nsi_mount *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+struct nsi_ns *nsi_model_ns(const struct nsi_model *m, unsigned long long inum)
+{
+	struct nsi_ns key = { .inum = inum };
+
+	return inum ? bsearch(&key, m->ns, m->nr_ns, sizeof(key), cmp_ns) : NULL;
+}
+
+struct nsi_task *nsi_model_task(const struct nsi_model *m, long long pid)
+{
+	struct nsi_task key = { .pid = pid };
+
+	return bsearch(&key, m->tasks, m->nr_tasks, sizeof(key), cmp_task);
+}
+
+struct nsi_mount *nsi_model_mount(const struct nsi_model *m, long long id)
+{
+	struct nsi_mount key = { .id = id };
+
+	return bsearch(&key, m->mounts, m->nr_mounts, sizeof(key), cmp_mount);
+}
+
+static struct nsi_nsproxy *find_nsproxy(const struct nsi_model *m, const char *id)
+{
+	struct nsi_nsproxy key = { .id = id };
+
+	return bsearch(&key, m->nsproxies, m->nr_nsproxies, sizeof(key), cmp_nsproxy);
+}
+
+static void load_tasks(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_TASKS];
+	size_t i, r;
+
+	ld->m->tasks = xcalloc(f->nr_records, sizeof(*ld->m->tasks));
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		struct nsi_task *t = &ld->m->tasks[i];
+
+		t->rec = rec;
+		need(ld, rec, "pid");
+		t->pid = num(ld, rec, "pid");
+		t->tgid = num(ld, rec, "tgid");
+		t->level = num(ld, rec, "level");
+		t->comm = nsi_val(rec, "comm");
+		t->nspid = nsi_record_get(rec, "nspid");
+		for (r = 0; r < NSI_NR_ROLES; r++)
+			t->ns[r] = inum(ld, rec, nsi_roles[r].key);
+		if (t->pid == NSI_NA)
+			bad(ld, rec, "pid is none");
+	}
+	ld->m->nr_tasks = f->nr_records;
+}
+
+static void load_nsproxies(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_NSPROXIES];
+	size_t i, r;
+
+	ld->m->nsproxies = xcalloc(f->nr_records, sizeof(*ld->m->nsproxies));
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		struct nsi_nsproxy *p = &ld->m->nsproxies[i];
+
+		p->rec = rec;
+		p->id = need(ld, rec, "id");
+		p->count = num(ld, rec, "count");
+		p->tasks = num(ld, rec, "tasks");
+		for (r = 0; r < NSI_NR_PROXY_ROLES; r++)
+			p->ns[r] = inum(ld, rec, nsi_roles[r].key);
+	}
+	ld->m->nr_nsproxies = f->nr_records;
+}
+
+static void load_namespaces(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_NAMESPACES];
+	size_t i;
+
+	ld->m->ns = xcalloc(f->nr_records, sizeof(*ld->m->ns));
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		struct nsi_ns *ns = &ld->m->ns[i];
+		int type = nsi_ns_type_parse(need(ld, rec, "type"));
+
+		ns->rec = rec;
+		if (type < 0 && !ld->failed)
+			bad(ld, rec, "unknown namespace type");
+		ns->type = type < 0 ? NSI_NS_USER : (enum nsi_ns_type)type;
+		need(ld, rec, "inum");
+		ns->inum = inum(ld, rec, "inum");
+		ns->owner = inum(ld, rec, "owner");
+		ns->parent = inum(ld, rec, "parent");
+		ns->refs = num(ld, rec, "refs");
+		ns->active = num(ld, rec, "active");
+		ns->tasks = num(ld, rec, "tasks");
+		ns->nsproxies = num(ld, rec, "nsproxies");
+		ns->fds = num(ld, rec, "fds");
+		ns->bindmounts = num(ld, rec, "bindmounts");
+		ns->level = num(ld, rec, "level");
+		ns->via = parse_via(nsi_record_get(rec, "via"));
+		if (nsi_record_get(rec, "active"))
+			ld->m->has_active = true;
+		if (!ns->inum)
+			bad(ld, rec, "inum is none");
+	}
+	ld->m->nr_ns = f->nr_records;
+}
+
+static void load_mounts(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_MOUNTS];
+	size_t i, w;
+
+	ld->m->mounts = xcalloc(f->nr_records, sizeof(*ld->m->mounts));
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		struct nsi_mount *mnt = &ld->m->mounts[i];
+		const char *where = need(ld, rec, "mntns");
+
+		mnt->rec = rec;
+		for (w = 1; w < NSI_NR_MNT_WHERE; w++)
+			if (!strcmp(where, nsi_mnt_where_names[w]))
+				break;
+		mnt->where = w < NSI_NR_MNT_WHERE ? (enum nsi_mnt_where)w : NSI_MNT_IN_NS;
+		if (mnt->where == NSI_MNT_IN_NS)
+			mnt->mntns = inum(ld, rec, "mntns");
+		if (mnt->where == NSI_MNT_IN_NS && !mnt->mntns)
+			bad(ld, rec, "mntns is neither an inode number nor a mount kind");
+		need(ld, rec, "id");
+		mnt->id = num(ld, rec, "id");
+		mnt->uid = num(ld, rec, "uid");
+		mnt->parent = num(ld, rec, "parent");
+		mnt->count = num(ld, rec, "count");
+		mnt->writers = num(ld, rec, "writers");
+		mnt->doomed = nsi_list_has(nsi_val(rec, "flags"), "doomed");
+		if (mnt->id == NSI_NA)
+			bad(ld, rec, "id is none");
+	}
+	ld->m->nr_mounts = f->nr_records;
+}
+
+/* After sorting: equal neighbours are one object written twice. */
+static void check_unique(struct loader *ld, enum nsi_file_id file, const void *base,
+			 size_t nr, size_t size, int (*cmp)(const void *, const void *),
+			 size_t rec_offset)
+{
+	const char *p = base;
+	size_t i;
+
+	ld->file = file;
+	for (i = 1; i < nr; i++)
+		if (!cmp(p + (i - 1) * size, p + i * size))
+			bad(ld, *(const struct nsi_record *const *)(p + i * size + rec_offset),
+			    "duplicate %s record", nsi_file_names[file]);
+}
+
+static bool is_init_ns(const struct nsi_model *m, const struct nsi_ns *ns)
+{
+	const struct nsi_task *t;
+	size_t r;
+
+	if (ns->inum >= PROC_TIME_INIT_INO && ns->inum <= PROC_IPC_INIT_INO)
+		return true;
+	/* pid 1 and kthreadd (pid 2) live in the initial namespaces. */
+	for (t = m->tasks; t < m->tasks + m->nr_tasks && t->pid <= 2; t++)
+		for (r = 0; r < NSI_NR_ROLES; r++)
+			if (t->level == 0 && t->ns[r] == ns->inum)
+				return true;
+	return false;
+}
+
+/* Cross-links and the counts the commands derive from them. */
+static void link_model(struct nsi_model *m)
+{
+	size_t i, r;
+
+	for (i = 0; i < m->nr_tasks; i++) {
+		struct nsi_task *t = &m->tasks[i];
+		const char *id = nsi_record_get(t->rec, "nsproxy");
+		struct nsi_ns *ns;
+
+		t->nsproxy = id ? find_nsproxy(m, id) : NULL;
+		if (t->nsproxy) {
+			struct nsi_nsproxy *p = t->nsproxy;
+
+			p->members = xreallocarray(p->members, p->nr_members + 1,
+						   sizeof(*p->members));
+			p->members[p->nr_members++] = t;
+		}
+		for (r = 0; r < NSI_NR_ROLES; r++) {
+			ns = nsi_model_ns(m, t->ns[r]);
+			if (ns && !ns->first_task)
+				ns->first_task = t;	/* tasks are in pid order */
+		}
+		ns = nsi_model_ns(m, t->ns[NSI_R_PIDNS]);
+		if (ns && ns->type == NSI_NS_PID)
+			ns->task_refs++;
+		ns = nsi_model_ns(m, t->ns[NSI_R_USER]);
+		if (ns && ns->type == NSI_NS_USER)
+			ns->task_refs++;
+	}
+	for (i = 0; i < m->nr_nsproxies; i++)
+		for (r = 0; r < NSI_NR_PROXY_ROLES; r++) {
+			struct nsi_ns *ns = nsi_model_ns(m, m->nsproxies[i].ns[r]);
+
+			if (ns)
+				ns->nsproxy_refs++;
+		}
+	for (i = 0; i < m->nr_ns; i++) {
+		struct nsi_ns *ns = &m->ns[i];
+
+		ns->parent_ns = ns->parent != ns->inum ? nsi_model_ns(m, ns->parent) : NULL;
+		ns->owner_ns = ns->owner != ns->inum ? nsi_model_ns(m, ns->owner) : NULL;
+		/* A child user namespace's owner is its parent: one reference. */
+		if (ns->parent_ns)
+			ns->parent_ns->held_by_ns++;
+		if (ns->owner_ns && ns->owner_ns != ns->parent_ns)
+			ns->owner_ns->held_by_ns++;
+		ns->is_init = is_init_ns(m, ns);
+	}
+}
+
+enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
+{
+	struct loader ld = { m, err, NSI_F_TASKS, false };
+
+	load_tasks(&ld);
+	ld.file = NSI_F_NSPROXIES;
+	load_nsproxies(&ld);
+	ld.file = NSI_F_NAMESPACES;
+	load_namespaces(&ld);
+	ld.file = NSI_F_MOUNTS;
+	load_mounts(&ld);
+	if (ld.failed)
+		return NSI_EXIT_BADINPUT;
+
+	qsort(m->tasks, m->nr_tasks, sizeof(*m->tasks), cmp_task);
+	qsort(m->nsproxies, m->nr_nsproxies, sizeof(*m->nsproxies), cmp_nsproxy);
+	qsort(m->ns, m->nr_ns, sizeof(*m->ns), cmp_ns);
+	qsort(m->mounts, m->nr_mounts, sizeof(*m->mounts), cmp_mount);
+	check_unique(&ld, NSI_F_TASKS, m->tasks, m->nr_tasks, sizeof(*m->tasks), cmp_task,
+		     offsetof(struct nsi_task, rec));
+	check_unique(&ld, NSI_F_NSPROXIES, m->nsproxies, m->nr_nsproxies,
+		     sizeof(*m->nsproxies), cmp_nsproxy, offsetof(struct nsi_nsproxy, rec));
+	check_unique(&ld, NSI_F_NAMESPACES, m->ns, m->nr_ns, sizeof(*m->ns), cmp_ns,
+		     offsetof(struct nsi_ns, rec));
+	check_unique(&ld, NSI_F_MOUNTS, m->mounts, m->nr_mounts, sizeof(*m->mounts),
+		     cmp_mount, offsetof(struct nsi_mount, rec));
+	if (ld.failed)
+		return NSI_EXIT_BADINPUT;
+	link_model(m);
+	return NSI_EXIT_OK;
+}
+
+/* The reason in a "# unavailable: reason=WHY" comment of @f, or NULL. */
+static const char *unavailable_comment(const struct nsi_file *f)
+{
+	static const char tag[] = "# unavailable: reason=";
+	size_t i;
+
+	for (i = 0; i < f->nr_comments; i++)
+		if (!strncmp(f->comments[i], tag, sizeof(tag) - 1))
+			return f->comments[i] + sizeof(tag) - 1;
+	return NULL;
+}
+
+/*
+ * The mounts file is optional: the version file says whether this
+ * kernel has it, and a module older than the file has no word for it.
+ */
+static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_source *src,
+				      struct nsi_error *err)
+{
+	const struct nsi_feature *feat = NULL;
+	enum nsi_exit st;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < m->ver.nr_features; i++)
+		if (m->ver.features[i].name && !strcmp(m->ver.features[i].name, "mounts"))
+			feat = &m->ver.features[i];
+	if (feat && !feat->available) {
+		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "%s",
+			 feat->reason ? feat->reason : "no reason given");
+		return NSI_EXIT_OK;
+	}
+	st = nsi_source_read(src, "mounts", &m->files[NSI_F_MOUNTS], err);
+	if (st != NSI_EXIT_OK && !feat) {
+		nsi_file_free(&m->files[NSI_F_MOUNTS]);
+		snprintf(m->mounts_reason, sizeof(m->mounts_reason),
+			 "the module has no mounts file");
+		return NSI_EXIT_OK;
+	}
+	if (st != NSI_EXIT_OK)
+		return st;
+	why = unavailable_comment(&m->files[NSI_F_MOUNTS]);
+	if (why && !m->files[NSI_F_MOUNTS].nr_records) {
+		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "%s", why);
+		return NSI_EXIT_OK;
+	}
+	m->mounts_ok = true;
+	return NSI_EXIT_OK;
+}
+
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+			     struct nsi_error *err)
+{
+	enum nsi_exit st;
+	int f;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->origin, sizeof(m->origin), "%s", src->dir);
+	st = nsi_version_read(src, &m->ver, err);
+	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
+		st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
+	if (st == NSI_EXIT_OK)
+		st = load_mounts_file(m, src, err);
+	if (st == NSI_EXIT_OK)
+		st = nsi_model_build(m, err);
+	return st;
+}
+
+void nsi_model_free(struct nsi_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_nsproxies; i++)
+		free(m->nsproxies[i].members);
+	free(m->tasks);
+	free(m->nsproxies);
+	free(m->ns);
+	free(m->mounts);
+	for (i = 0; i < NSI_NR_FILES; i++)
+		nsi_file_free(&m->files[i]);
+	nsi_version_free(&m->ver);
+	memset(m, 0, sizeof(*m));
+}
+
+long long nsi_ns_unexplained(const struct nsi_ns *ns)
+{
+	long long n = ns->refs;
+
+	if (n == NSI_NA)
+		return NSI_NA;
+	n -= ns->nsproxy_refs + ns->held_by_ns;
+	if ((ns->fds != NSI_NA && ns->fds > 0) ||
+	    (ns->bindmounts != NSI_NA && ns->bindmounts > 0))
+		n--;
+	if (ns->type == NSI_NS_PID || ns->type == NSI_NS_USER)
+		n -= ns->task_refs;
+	return n < 0 ? 0 : n;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-memory model of everything the module publishes: tasks,
+ * nsproxies, namespaces and mounts, parsed, validated, cross-linked and
+ * with the derived counts the subcommands share.
+ *
+ * Every object keeps its record, so a command can show any key as the
+ * module wrote it; the model only parses what it reasons about. In /proc
+ * mode (see proc.h) the records are synthesized and lack the keys only
+ * the kernel knows; those values are NSI_NA, never guessed.
+ */
+#ifndef NSI_MODEL_H
+#define NSI_MODEL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+#include "source.h"
+#include "version.h"
+
+/* A number the input does not give: key absent, or "-". */
+#define NSI_NA	LLONG_MIN
+
+enum nsi_ns_type {
+	NSI_NS_USER, NSI_NS_PID, NSI_NS_MNT, NSI_NS_UTS, NSI_NS_IPC,
+	NSI_NS_NET, NSI_NS_CGROUP, NSI_NS_TIME,
+	NSI_NR_NS_TYPES
+};
+
+extern const char *const nsi_ns_type_names[NSI_NR_NS_TYPES];
+/* The type called @name, or -1. */
+int nsi_ns_type_parse(const char *name);
+
+/* The namespace keys of a task record; the first NSI_NR_PROXY_ROLES are an nsproxy's. */
+enum nsi_role {
+	NSI_R_MNT, NSI_R_UTS, NSI_R_IPC, NSI_R_NET, NSI_R_CGROUP, NSI_R_TIME,
+	NSI_R_TIME4C, NSI_R_PIDNS4C, NSI_NR_PROXY_ROLES,
+	NSI_R_PIDNS = NSI_NR_PROXY_ROLES, NSI_R_USER,
+	NSI_NR_ROLES
+};
+
+struct nsi_role_info {
+	const char *key;
+	enum nsi_ns_type type;
+};
+extern const struct nsi_role_info nsi_roles[NSI_NR_ROLES];
+
+/* How the module reached a namespace: bits of the "via" list. */
+enum {
+	NSI_VIA_TASK = 1 << 0, NSI_VIA_FD = 1 << 1, NSI_VIA_MOUNT = 1 << 2,
+	NSI_VIA_NETLIST = 1 << 3, NSI_VIA_PARENT = 1 << 4, NSI_VIA_OWNER = 1 << 5,
+	NSI_VIA_NSTREE = 1 << 6,
+};
+
+struct nsi_nsproxy;
+
+struct nsi_task {
+	const struct nsi_record *rec;
+	long long pid, tgid, level;
+	const char *comm;		/* "?" if unknown */
+	const char *nspid;		/* "1,5": outermost first; NULL if unknown */
+	unsigned long long ns[NSI_NR_ROLES];	/* 0: none or unknown */
+	struct nsi_nsproxy *nsproxy;	/* NULL if unknown */
+};
+
+struct nsi_nsproxy {
+	const struct nsi_record *rec;
+	const char *id;
+	long long count, tasks;
+	unsigned long long ns[NSI_NR_PROXY_ROLES];
+	size_t nr_members;		/* tasks in the tasks file pointing at it */
+	struct nsi_task **members;	/* in pid order */
+};
+
+struct nsi_ns {
+	const struct nsi_record *rec;
+	enum nsi_ns_type type;
+	unsigned long long inum, owner, parent;	/* 0: none or unknown */
+	long long refs, active, tasks, nsproxies, fds, bindmounts, level;
+	unsigned int via;		/* NSI_VIA_* */
+	/* Derived. */
+	struct nsi_ns *owner_ns, *parent_ns;	/* NULL if not in the model */
+	long long held_by_ns;		/* namespaces whose parent or owner it is */
+	long long nsproxy_refs;		/* nsproxy fields pointing at it */
+	long long task_refs;		/* pid: struct pids in it; user: creds */
+	const struct nsi_task *first_task;	/* lowest pid using it */
+	bool is_init;			/* an initial namespace */
+};
+
+enum nsi_mnt_where { NSI_MNT_IN_NS, NSI_MNT_INTERNAL, NSI_MNT_DETACHED, NSI_MNT_ANON,
+		     NSI_MNT_NONE, NSI_NR_MNT_WHERE };
+extern const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE];
+
+struct nsi_mount {
+	const struct nsi_record *rec;
+	enum nsi_mnt_where where;
+	unsigned long long mntns;	/* NSI_MNT_IN_NS only */
+	long long id, uid, parent, count, writers;
+	bool doomed;			/* flags has "doomed" */
+};
+
+enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_NR_FILES };
+extern const char *const nsi_file_names[NSI_NR_FILES];
+
+struct nsi_model {
+	bool proc;			/* synthesized from /proc */
+	char origin[PATH_MAX];		/* directory, for messages */
+	struct nsi_version ver;		/* empty in /proc mode */
+	struct nsi_file files[NSI_NR_FILES];
+	bool has_active;		/* namespaces have the "active" key */
+	bool mounts_ok;			/* the mounts file was read */
+	char mounts_reason[256];	/* why not */
+	size_t nr_tasks, nr_nsproxies, nr_ns, nr_mounts;
+	struct nsi_task *tasks;		/* by pid */
+	struct nsi_nsproxy *nsproxies;	/* by id */
+	struct nsi_ns *ns;		/* by inum */
+	struct nsi_mount *mounts;	/* by id */
+};
+
+/* Read @src's files into @m; nsi_model_free() is needed in every case. */
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+			     struct nsi_error *err);
+
+/*
+ * Build the objects from m->files (already read, by the loader, /proc
+ * or a fuzzer). Returns NSI_EXIT_BADINPUT for invalid values.
+ */
+enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err);
+void nsi_model_free(struct nsi_model *m);
+
+struct nsi_ns *nsi_model_ns(const struct nsi_model *m, unsigned long long inum);
+struct nsi_task *nsi_model_task(const struct nsi_model *m, long long pid);
+struct nsi_mount *nsi_model_mount(const struct nsi_model *m, long long id);
+
+/* @rec's value of @key, or NSI_UNKNOWN if absent: for display. */
+const char *nsi_val(const struct nsi_record *rec, const char *key);
+
+/* True if the comma-separated @list holds @word. */
+bool nsi_list_has(const char *list, const char *word);
+
+/*
+ * References to @ns that nothing in the model explains (see the list
+ * command's --help for the definition); NSI_NA when refs is unknown.
+ */
+long long nsi_ns_unexplained(const struct nsi_ns *ns);
+
+#endif /* NSI_MODEL_H */

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /proc mode: without the module, build the model from what /proc shows
+ * every user: namespace inode numbers (stat of each /proc/PID/task/TID/ns link),
+ * pid numbers (NSpid), owners and parents (the nsfs ioctls) and mounts
+ * (/proc/PID/mountinfo). It writes records in the module's format with
+ * only the keys /proc can tell, so the rest of the tool needs no second
+ * code path and shows what only the kernel knows as unknown.
+ */
+#ifndef NSI_PROC_H
+#define NSI_PROC_H
+
+#include "model.h"
+
+/* Fill @m from the proc filesystem mounted at @proc. */
+enum nsi_exit nsi_proc_load(struct nsi_model *m, const char *proc, struct nsi_error *err);
+
+#endif /* NSI_PROC_H */

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snapshot -o DIR: copy the module's files into a new directory DIR,
+ * which --from DIR then reads like the live one.
+ * diff DIR1 DIR2: what appeared, vanished or changed between two such
+ * copies, object by object and key by key.
+ *
+ * A directory rather than one archive file: it is the same layout as
+ * debugfs, so --from needs no second reader and plain tools (grep, diff)
+ * work on a snapshot too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "output.h"
+#include "xalloc.h"
+
+static const char *const snapshot_files[] = {
+	"version", "tasks", "nsproxies", "namespaces", "mounts",
+};
+
+static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
+{
+	return nsi_fail(err, e == EACCES || e == EPERM ? NSI_EXIT_PERMISSION :
+			NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
+}
+
+/* Copy @name from @src to @dst; a missing mounts file is no error. */
+static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
+			       const char *name, struct nsi_error *err)
+{
+	char from[sizeof(src->dir) + 16], to[PATH_MAX + 16], buf[65536];
+	enum nsi_exit st = NSI_EXIT_OK;
+	int in, out;
+	ssize_t n;
+
+	snprintf(from, sizeof(from), "%s/%s", src->dir, name);
+	snprintf(to, sizeof(to), "%s/%s", dst, name);
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errno == ENOENT && !strcmp(name, "mounts") ? NSI_EXIT_OK :
+		       io_error(err, from, errno);
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		st = io_error(err, to, errno);
+		goto out;
+	}
+	/* debugfs reports size 0: read to the end, whatever the size says. */
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			st = io_error(err, to, errno ? errno : EIO);
+			break;
+		}
+	if (n < 0 && st == NSI_EXIT_OK)
+		st = io_error(err, from, errno);
+	if (close(out) && st == NSI_EXIT_OK)
+		st = io_error(err, to, errno);
+out:
+	close(in);
+	return st;
+}
+
+static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *unused,
+				  struct nsi_error *err)
+{
+	struct nsi_source src, copy;
+	struct nsi_model m = { 0 };
+	enum nsi_exit st;
+	size_t i;
+
+	(void)unused;
+	if (!ctx->outpath)
+		return nsi_fail(err, NSI_EXIT_USAGE, "snapshot: -o PATH is required");
+	st = nsi_source_init(&src, ctx->from, err);
+	if (st != NSI_EXIT_OK)
+		return st;
+	if (mkdir(ctx->outpath, 0700)) {
+		if (errno == EEXIST)
+			return nsi_fail(err, NSI_EXIT_USAGE, "snapshot: %s already exists",
+					ctx->outpath);
+		return io_error(err, ctx->outpath, errno);
+	}
+	for (i = 0; i < ARRAY_SIZE(snapshot_files) && st == NSI_EXIT_OK; i++)
+		st = copy_file(&src, ctx->outpath, snapshot_files[i], err);
+	/* Only a copy that reads back is a snapshot. */
+	if (st == NSI_EXIT_OK)
+		st = nsi_source_init(&copy, ctx->outpath, err);
+	if (st == NSI_EXIT_OK)
+		st = nsi_model_load(&m, &copy, err);
+	nsi_model_free(&m);
+	return st;
+}
+
+const struct nsi_cmd nsi_cmd_snapshot = {
+	.name = "snapshot",
+	.opts = NSI_OPT_OUTPATH,
+	.load = NSI_LOAD_NONE,
+	.run = run_snapshot,
+	.summary = "save the module's files into a new directory, for --from and diff",
+	.details =
+	"PATH is created (mode 0700: the data is root-only) and gets a copy of\n"
+	"version, tasks, nsproxies, namespaces and, where the kernel has it,\n"
+	"mounts. The copy is read back before the command succeeds. Each file is\n"
+	"one consistent snapshot; files are taken one after the other.\n",
+};
+
+/* diff */
+
+enum { COL_CHANGE, COL_OBJECT, COL_FIELD, COL_OLD, COL_NEW };
+
+static const struct nsi_colinfo diff_columns[] = {
+	[COL_CHANGE] = { "CHANGE", 1, 0, "+ appeared, - vanished, ~ changed" },
+	[COL_OBJECT] = { "OBJECT", 0.3, 0, "task, nsproxy, namespace or mount" },
+	[COL_FIELD] = { "FIELD", 8, 0, "the key that changed" },
+	[COL_OLD] = { "OLD", 0.2, NSI_COL_TRUNC, "its value in the first snapshot" },
+	[COL_NEW] = { "NEW", 0.2, NSI_COL_TRUNC, "its value in the second snapshot" },
+};
+
+struct obj {
+	char key[64];		/* sorts like the object's identity */
+	char label[128];
+	const struct nsi_record *rec;
+};
+
+/* The objects of one file of @m, sorted by key. */
+static struct obj *objects(const struct nsi_model *m, enum nsi_file_id f, size_t *nr)
+{
+	struct obj *o;
+	size_t i;
+
+	switch (f) {
+	case NSI_F_TASKS:
+		o = xcalloc(*nr = m->nr_tasks, sizeof(*o));
+		for (i = 0; i < *nr; i++) {
+			snprintf(o[i].key, sizeof(o[i].key), "%020lld", m->tasks[i].pid);
+			snprintf(o[i].label, sizeof(o[i].label), "task %lld (%.32s)",
+				 m->tasks[i].pid, m->tasks[i].comm);
+			o[i].rec = m->tasks[i].rec;
+		}
+		return o;
+	case NSI_F_NSPROXIES:
+		o = xcalloc(*nr = m->nr_nsproxies, sizeof(*o));
+		for (i = 0; i < *nr; i++) {
+			snprintf(o[i].key, sizeof(o[i].key), "%.63s", m->nsproxies[i].id);
+			snprintf(o[i].label, sizeof(o[i].label), "nsproxy %.64s",
+				 m->nsproxies[i].id);
+			o[i].rec = m->nsproxies[i].rec;
+		}
+		return o;
+	case NSI_F_NAMESPACES:
+		o = xcalloc(*nr = m->nr_ns, sizeof(*o));
+		for (i = 0; i < *nr; i++) {
+			snprintf(o[i].key, sizeof(o[i].key), "%020llu", m->ns[i].inum);
+			snprintf(o[i].label, sizeof(o[i].label), "%s:[%llu]",
+				 nsi_ns_type_names[m->ns[i].type], m->ns[i].inum);
+			o[i].rec = m->ns[i].rec;
+		}
+		return o;
+	default:
+		o = xcalloc(*nr = m->nr_mounts, sizeof(*o));
+		for (i = 0; i < *nr; i++) {
+			snprintf(o[i].key, sizeof(o[i].key), "%020lld", m->mounts[i].id);
+			snprintf(o[i].label, sizeof(o[i].label), "mount %lld (%.64s)",
+				 m->mounts[i].id, nsi_val(m->mounts[i].rec, "mountpoint"));
+			o[i].rec = m->mounts[i].rec;
+		}
+		return o;
+	}
+}
+
+static void diff_line(struct nsi_out *out, const char *change, const char *label,
+		      const char *field, const char *old, const char *new)
+{
+	struct libscols_line *ln = nsi_out_line(out, NULL);
+
+	nsi_out_cell(out, ln, COL_CHANGE, change);
+	nsi_out_cell(out, ln, COL_OBJECT, label);
+	nsi_out_cell(out, ln, COL_FIELD, field);
+	nsi_out_cell(out, ln, COL_OLD, old);
+	nsi_out_cell(out, ln, COL_NEW, new);
+}
+
+/* Key by key: those of @b in its order, then those only @a has. */
+static size_t diff_fields(struct nsi_out *out, const struct obj *a, const struct obj *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->rec->nr_fields; i++) {
+		const struct nsi_field *f = &b->rec->fields[i];
+		const char *old = nsi_val(a->rec, f->key);
+
+		if (strcmp(old, f->value)) {
+			diff_line(out, "~", b->label, f->key, old, f->value);
+			n++;
+		}
+	}
+	for (i = 0; i < a->rec->nr_fields; i++) {
+		const struct nsi_field *f = &a->rec->fields[i];
+
+		if (!nsi_record_get(b->rec, f->key)) {
+			diff_line(out, "~", b->label, f->key, f->value, NSI_UNKNOWN);
+			n++;
+		}
+	}
+	return n;
+}
+
+static size_t diff_file(struct nsi_out *out, const struct nsi_model *ma,
+			const struct nsi_model *mb, enum nsi_file_id f)
+{
+	size_t na, nb, i = 0, j = 0, n = 0;
+	struct obj *a = objects(ma, f, &na), *b = objects(mb, f, &nb);
+
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i].key, b[j].key);
+
+		if (c < 0) {
+			diff_line(out, "-", a[i++].label, NULL, NULL, NULL);
+			n++;
+		} else if (c > 0) {
+			diff_line(out, "+", b[j++].label, NULL, NULL, NULL);
+			n++;
+		} else {
+			n += diff_fields(out, &a[i++], &b[j++]);
+		}
+	}
+	free(a);
+	free(b);
+	return n;
+}
+
+static enum nsi_exit load_dir(const char *dir, struct nsi_model *m, struct nsi_error *err)
+{
+	struct nsi_source src;
+	enum nsi_exit st = nsi_source_init(&src, dir, err);
+
+	return st == NSI_EXIT_OK ? nsi_model_load(m, &src, err) : st;
+}
+
+static enum nsi_exit run_diff(const struct nsi_ctx *ctx, struct nsi_model *unused,
+			      struct nsi_error *err)
+{
+	struct nsi_model a = { 0 }, b = { 0 };
+	struct nsi_out out;
+	enum nsi_exit st;
+	size_t n = 0;
+	int f;
+
+	(void)unused;
+	st = nsi_out_init(&out, ctx, diff_columns, ARRAY_SIZE(diff_columns),
+			  "CHANGE,OBJECT,FIELD,OLD,NEW", "differences", err);
+	if (st != NSI_EXIT_OK)
+		return st;
+	st = load_dir(ctx->args[0], &a, err);
+	if (st == NSI_EXIT_OK)
+		st = load_dir(ctx->args[1], &b, err);
+	for (f = 0; f < NSI_NR_FILES && st == NSI_EXIT_OK; f++)
+		n += diff_file(&out, &a, &b, f);
+	if (st == NSI_EXIT_OK && (n || ctx->json))
+		nsi_out_print(&out);
+	else
+		scols_unref_table(out.tb);
+	nsi_model_free(&a);
+	nsi_model_free(&b);
+	if (st != NSI_EXIT_OK)
+		return st;
+	return n ? NSI_EXIT_FINDINGS : NSI_EXIT_OK;
+}
+
+const struct nsi_cmd nsi_cmd_diff = {
+	.name = "diff",
+	.args_usage = "PATH1 PATH2",
+	.min_args = 2,
+	.max_args = 2,
+	.opts = NSI_OPTS_TABLE,
+	.load = NSI_LOAD_NONE,
+	.run = run_diff,
+	.summary = "what changed between two snapshots; exit status 1 if anything",
+	.details =
+	"Objects are matched by identity: tasks by pid, nsproxies by id,\n"
+	"namespaces by inode number, mounts by id. '+' is an object only PATH2\n"
+	"has, '-' one only PATH1 has, '~' one key of an object in both whose value\n"
+	"changed (refs, count, writers, tasks, fds, bindmounts, ...). Like diff(1),\n"
+	"prints nothing and exits 0 when there is no difference, 1 otherwise.\n",
+	.cols = diff_columns,
+	.nr_cols = ARRAY_SIZE(diff_columns),
+};
