@@ -388,6 +388,10 @@ struct nsi_mnt_snap *nsi_mounts_take(void)
 	}
 	sort(w.s->m, w.s->n, sizeof(*w.s->m), nsi_mnt_cmp, NULL);
 	w.s->took_ns = local_clock() - start;
+	w.s->bytes = sizeof(*w.s) + w.s->cap * sizeof(*w.s->m);
+	for (i = 0; i < w.s->n; i++)
+		w.s->bytes += strlen(w.s->m[i].fstype) + strlen(w.s->m[i].source) +
+			      strlen(w.s->m[i].root) + strlen(w.s->m[i].mountpoint) + 4;
 	return w.s;
 }
 

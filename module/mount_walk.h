@@ -38,6 +38,7 @@ struct nsi_mnt_snap {
 	struct nsi_mnt *m;
 	size_t n, cap;
 	u64 took_ns, max_hold_ns;
+	size_t bytes;			/* memory the snapshot holds */
 };
 
 /* Every mount of every superblock, or an ERR_PTR. */

@@ -95,6 +95,11 @@ static void nsi_pool_free(struct nsi_pool *p)
 	kfree(p->chunks);
 }
 
+static size_t nsi_pool_bytes(const struct nsi_pool *p)
+{
+	return p->nchunks * (NSI_CHUNK * p->size + sizeof(*p->chunks));
+}
+
 static u32 nsi_ns_hash(enum nsi_type type, unsigned int inum, unsigned int bits)
 {
 	return hash_32(inum ^ ((u32)type << 28), bits);
@@ -698,6 +703,9 @@ struct nsi_snap *nsi_snap_take(void)
 		return ERR_PTR(err);
 	}
 	s->took_ns = local_clock() - start;
+	s->bytes = sizeof(*s) + nsi_pool_bytes(&s->ns) + nsi_pool_bytes(&s->nsp) +
+		   nsi_pool_bytes(&s->seen) + (3UL << s->hash_bits) * sizeof(*s->ns_hash) +
+		   s->ntasks * sizeof(*s->tasks) + s->ns.used * sizeof(*s->ns_sorted);
 	if (s->max_hold_ns > READ_ONCE(nsi_max_hold))
 		WRITE_ONCE(nsi_max_hold, s->max_hold_ns);
 	return s;

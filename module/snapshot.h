@@ -128,6 +128,7 @@ struct nsi_snap {
 	struct nsi_ns **ns_sorted;
 	u64 max_hold_ns;		/* longest spinlock or RCU section */
 	u64 took_ns;
+	size_t bytes;			/* memory the snapshot holds */
 	/* worklist for owner and parent chains, so the walk needs no recursion */
 	struct {
 		struct ns_common *ns;
