@@ -12,6 +12,7 @@ PKGS="
 	qemu-system-x86 busybox-static cpio fakeroot xz-utils zstd
 	sparse bpftool dkms kmod
 	libsmartcols-dev util-linux
+	jq clang libclang-rt-14-dev
 "
 
 missing=

@@ -100,7 +100,8 @@ static enum nsi_exit run_pids(const struct nsi_ctx *ctx, struct nsi_model *m,
 			continue;
 		ln = nsi_out_line(&out, NULL);
 		fill_task(&out, ln, t);
-		if (out.tree && t->nspid)
+		/* A task of the initial pid namespace has nothing more to show. */
+		if (out.tree && t->nspid && strchr(t->nspid, ','))
 			add_levels(&out, ln, m, t);
 	}
 	nsi_out_print(&out);

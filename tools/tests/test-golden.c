@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Golden tests: run a subcommand on a fixture and compare its whole
+ * stdout with tests/golden/NAME. JSON output must also satisfy a real
+ * parser (jq), since "looks like JSON" is not the contract.
+ *
+ * After an intended output change: make check NSI_UPDATE_GOLDEN=1
+ * rewrites the files; review them with git diff before committing.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "tests.h"
+
+struct golden {
+	const char *name;
+	const char *fixture;
+	int status;
+	const char *args[10];
+};
+
+static bool is_json(const struct golden *g)
+{
+	const char *const *a;
+
+	for (a = g->args; *a; a++)
+		if (!strcmp(*a, "-J") || !strcmp(*a, "--json"))
+			return true;
+	return false;
+}
+
+/* The whole of @path, or NULL. */
+static char *slurp_file(const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	char *buf;
+	long n;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)(n < 0 ? 0 : n) + 1);
+	if (buf && n > 0 && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* Say where @got and @expected first differ, line-wise. */
+static void show_difference(const char *got, const char *expected)
+{
+	unsigned int line = 1;
+	size_t i = 0, start = 0;
+
+	while (got[i] && got[i] == expected[i]) {
+		if (got[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+		i++;
+	}
+	tap_diag("first difference in line %u:", line);
+	tap_diag("  got:      '%.*s'", (int)strcspn(got + start, "\n"), got + start);
+	tap_diag("  expected: '%.*s'", (int)strcspn(expected + start, "\n"), expected + start);
+}
+
+static void check_json(const char *text)
+{
+	char path[] = "/tmp/nsinspect-json.XXXXXX", cmd[128];
+	int fd = mkstemp(path), ret;
+	size_t len = strlen(text);
+
+	CHECK(fd >= 0);
+	ret = write(fd, text, len) == (ssize_t)len ? 0 : -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "jq -e . < %s > /dev/null 2>&1", path);
+	if (!ret)
+		ret = system(cmd);
+	unlink(path);
+	if (ret == 127 << 8)
+		tap_skip("jq is not installed");
+	CHECK(ret == 0);
+}
+
+static void test_golden(const void *arg)
+{
+	const struct golden *g = arg;
+	char from[PATH_MAX], path[PATH_MAX];
+	struct run run;
+	char *expected;
+	FILE *fp;
+
+	snprintf(from, sizeof(from), "%s/%s", test_fixtures, g->fixture);
+	snprintf(path, sizeof(path), "%s/../golden/%s", test_fixtures, g->name);
+	CHECK(run_tool(&run, from, g->args, false));
+	if (run.status != g->status)
+		tap_diag("stderr: %s", run.err);
+	CHECK(run.status == g->status);
+	CHECK_STR(run.err, "");
+	if (is_json(g))
+		check_json(run.out);
+
+	if (getenv("NSI_UPDATE_GOLDEN")) {
+		fp = fopen(path, "we");
+		CHECK(fp && fputs(run.out, fp) >= 0 && !fclose(fp));
+		return;
+	}
+	expected = slurp_file(path);
+	if (!expected)
+		tap_fail(__FILE__, __LINE__, "cannot read %s", path);
+	if (strcmp(run.out, expected)) {
+		show_difference(run.out, expected);
+		free(expected);
+		tap_fail(__FILE__, __LINE__, "output differs from %s", path);
+	}
+	free(expected);
+}
+
+#define GOLDEN(name, fixture, status, ...) {				\
+	"golden: " name, test_golden, &(const struct golden){		\
+		name, fixture, status, { __VA_ARGS__, NULL } }		\
+}
+
+#define OK	NSI_EXIT_OK
+#define FOUND	NSI_EXIT_FINDINGS
+
+static const struct tap_test tests[] = {
+	GOLDEN("tree", "vm", OK, "tree"),
+	GOLDEN("tree.json", "vm", OK, "tree", "-J"),
+	GOLDEN("tree-list", "vm", OK, "tree", "-l", "-o", "NAME,TYPE,REFS,UNEXPLAINED"),
+	GOLDEN("tree-pid", "vm", OK, "tree", "-t", "pid"),
+	GOLDEN("default-command", "good", OK, NULL),
+	GOLDEN("list", "vm", OK, "list"),
+	GOLDEN("list.json", "vm", OK, "list", "--json"),
+	GOLDEN("list-net-raw", "vm", OK, "list", "-t", "net", "-r", "-n"),
+	GOLDEN("list-details", "vm", OK, "list", "-o", "+DETAILS,LEVEL"),
+	GOLDEN("list-active", "newer", OK, "list"),
+	GOLDEN("pids", "vm", OK, "pids"),
+	GOLDEN("pids-210", "vm", OK, "pids", "210"),
+	GOLDEN("pids.json", "vm", OK, "pids", "-J"),
+	GOLDEN("pids-list", "vm", OK, "pids", "-l", "-o", "PID,NSPID,NSPROXY"),
+	GOLDEN("nsproxies", "vm", OK, "nsproxies"),
+	GOLDEN("nsproxies.json", "vm", OK, "nsproxies", "-J", "-o", "ID,COUNT,MNT,PIDNS_FOR_CHILDREN"),
+	GOLDEN("mounts", "vm", OK, "mounts"),
+	GOLDEN("mounts-all", "vm", OK, "mounts", "--all"),
+	GOLDEN("mounts-all.json", "vm", OK, "mounts", "--all", "-J"),
+	GOLDEN("mounts-pid-list", "vm", OK, "mounts", "--pid", "210", "-l"),
+	GOLDEN("mounts-ns-raw", "vm", OK, "mounts", "--ns", "4026531841", "-r", "-o", "ID,TARGET,FLAGS"),
+	GOLDEN("check", "vm", FOUND, "check"),
+	GOLDEN("check.json", "vm", FOUND, "check", "-J"),
+	GOLDEN("check-clean", "good", OK, "check"),
+	GOLDEN("check-clean.json", "good", OK, "check", "-J"),
+	GOLDEN("graph", "vm", OK, "graph"),
+	GOLDEN("diff", "vm", FOUND, "diff", "tests/fixtures/vm", "tests/fixtures/vm-later"),
+	GOLDEN("diff.json", "vm", FOUND, "diff", "-J", "tests/fixtures/vm",
+	       "tests/fixtures/vm-later"),
+	GOLDEN("diff-same", "vm", OK, "diff", "tests/fixtures/vm", "tests/fixtures/vm"),
+};
+
+const struct tap_suite golden_suite = { tests, ARRAY_SIZE(tests) };
