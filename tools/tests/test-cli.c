@@ -201,6 +201,85 @@ static void test_permission(const void *arg)
 	check_run(&run, NSI_EXIT_PERMISSION, TOOL_LINE, "Permission denied");
 }
 
+/* Copy the good fixture with @file root-only, and read it as nobody. */
+static void test_permission_file(const void *arg)
+{
+	static const char *const files[] = { "version", "tasks", "nsproxies", "namespaces",
+					     "mounts" };
+	static const char *const args[] = { "list", NULL };
+	char dir[] = "/tmp/nsinspect-test.XXXXXX", cmd[PATH_MAX + 64], path[64];
+	bool root = geteuid() == 0;
+	struct run run;
+	size_t i;
+	bool ran;
+
+	CHECK(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp %s/good/* %s/", test_fixtures, dir);
+	ran = !system(cmd) && !chmod(dir, 0755);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		ran = ran && !chmod(path, strcmp(files[i], arg) ? 0644 : root ? 0400 : 0);
+	}
+	ran = ran && run_tool(&run, dir, args, root);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	CHECK(ran);
+	if (run.status == CHILD_SETUID_FAILED || run.status == CHILD_EXEC_FAILED)
+		tap_skip("cannot run %s as nobody", test_tool);
+	check_run(&run, NSI_EXIT_PERMISSION, NULL, "tasks: Permission denied");
+}
+
+/* snapshot of a fixture, then diff against it: no difference. */
+static void test_snapshot_roundtrip(const void *arg)
+{
+	char dir[] = "/tmp/nsinspect-test.XXXXXX", snap[64], from[PATH_MAX], cmd[128];
+	const char *snap_args[] = { "snapshot", "-o", snap, NULL };
+	const char *diff_args[] = { "diff", from, snap, NULL };
+	struct run run;
+	bool ran;
+
+	(void)arg;
+	CHECK(mkdtemp(dir));
+	snprintf(snap, sizeof(snap), "%s/snap", dir);
+	snprintf(from, sizeof(from), "%s/vm", test_fixtures);
+	ran = run_tool(&run, from, snap_args, false);
+	if (ran && run.status == NSI_EXIT_OK) {
+		ran = run_tool(&run, NULL, diff_args, false);
+		if (ran)
+			check_run(&run, NSI_EXIT_OK, NULL, NULL);
+		/* A second snapshot to the same place must not overwrite it. */
+		ran = ran && run_tool(&run, from, snap_args, false);
+		if (ran)
+			check_run(&run, NSI_EXIT_USAGE, NULL, "already exists");
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(!system(cmd));
+	CHECK(ran);
+}
+
+/* Without the module, pids falls back to /proc: our own pid is there. */
+static void test_proc_mode(const void *arg)
+{
+	const char *args[] = { "pids", "-l", "-o", "PID,NSPID", NULL, NULL };
+	char pid[24], line[1024];
+	struct statfs sfs;
+	struct run run;
+
+	(void)arg;
+	if (!statfs(NSI_DEBUGFS_MOUNT, &sfs) && sfs.f_type == DEBUGFS_MAGIC)
+		tap_skip("debugfs is mounted here");
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	args[4] = pid;
+	CHECK(run_tool(&run, NULL, args, false));
+	CHECK(run.status == NSI_EXIT_OK);
+	CHECK_HAS(first_line(run.err, line, sizeof(line)), "reading /proc");
+	CHECK(!strchr(run.err, '\n') || !strchr(strchr(run.err, '\n') + 1, '\n'));
+	CHECK_HAS(run.out, pid);
+}
+
 static const struct tap_test tests[] = {
 	CLI("cli: --version with the good fixture", "good", NSI_EXIT_OK, TOOL_LINE, NULL,
 	    "--version"),
@@ -234,6 +313,58 @@ static const struct tap_test tests[] = {
 	    "missing key 'kernel'", "--version"),
 	{ "cli: debugfs not mounted", test_live_no_debugfs, NULL },
 	{ "cli: permission denied", test_permission, NULL },
+	{ "cli: permission denied on tasks", test_permission_file, "tasks" },
+	{ "cli: snapshot, then diff against it", test_snapshot_roundtrip, NULL },
+	{ "cli: /proc mode without the module", test_proc_mode, NULL },
+	CLI("cli: list --help", "vm", NSI_EXIT_OK,
+	    "Usage: nsinspect-tool [--from DIR] list [OPTIONS]", NULL, "list", "--help"),
+	CLI("cli: pids --help", "vm", NSI_EXIT_OK,
+	    "Usage: nsinspect-tool [--from DIR] pids [OPTIONS] [PID]", NULL, "pids", "-h"),
+	CLI("cli: unknown column", "vm", NSI_EXIT_USAGE, NULL, "unknown column 'BOGUS'",
+	    "list", "-o", "NS,BOGUS"),
+	CLI("cli: unknown type", "vm", NSI_EXIT_USAGE, NULL,
+	    "list: unknown namespace type 'frob'", "list", "-t", "frob"),
+	CLI("cli: unknown command option", "vm", NSI_EXIT_USAGE, NULL,
+	    "tree: unknown option '--bogus'", "tree", "--bogus"),
+	CLI("cli: option of another command", "vm", NSI_EXIT_USAGE, NULL,
+	    "list: unknown option '-a'", "list", "-a"),
+	CLI("cli: -o without argument", "vm", NSI_EXIT_USAGE, NULL,
+	    "list: option '-o' needs an argument", "list", "-o"),
+	CLI("cli: bad PID", "vm", NSI_EXIT_USAGE, NULL, "pids: invalid PID 'abc'", "pids", "abc"),
+	CLI("cli: no such PID", "vm", NSI_EXIT_USAGE, NULL, "pids: no task with pid 999",
+	    "pids", "999"),
+	CLI("cli: extra argument to pids", "vm", NSI_EXIT_USAGE, NULL,
+	    "pids: unexpected argument '2'", "pids", "1", "2"),
+	CLI("cli: mounts --pid 0", "vm", NSI_EXIT_USAGE, NULL, "--pid: invalid PID '0'",
+	    "mounts", "--pid", "0"),
+	CLI("cli: mounts --pid of no task", "vm", NSI_EXIT_USAGE, NULL,
+	    "mounts: no task with pid 999", "mounts", "--pid", "999"),
+	CLI("cli: mounts --ns not a number", "vm", NSI_EXIT_USAGE, NULL,
+	    "--ns: invalid inode number 'x'", "mounts", "--ns", "x"),
+	CLI("cli: mounts --ns without mounts", "vm", NSI_EXIT_USAGE, NULL,
+	    "no mounts in mount namespace 4026531838", "mounts", "--ns", "4026531838"),
+	CLI("cli: mounts unavailable", "good", NSI_EXIT_UNAVAILABLE, NULL,
+	    "cannot walk mounts on this kernel: kallsyms_lookup_name not resolvable", "mounts"),
+	CLI("cli: snapshot without -o", "vm", NSI_EXIT_USAGE, NULL,
+	    "snapshot: -o PATH is required", "snapshot"),
+	CLI("cli: diff with one path", "vm", NSI_EXIT_USAGE, NULL,
+	    "diff: missing argument PATH1 PATH2", "diff", "x"),
+	CLI("cli: diff of a missing directory", "vm", NSI_EXIT_UNAVAILABLE, NULL,
+	    "nope: No such file or directory", "diff", "nope", "nope"),
+	CLI("cli: value not a number", "bad-value", NSI_EXIT_BADINPUT, NULL,
+	    "bad-value/tasks:3: key 'tgid' is not a number", "list"),
+	CLI("cli: malformed record", "bad-record", NSI_EXIT_BADINPUT, NULL,
+	    "bad-record/tasks:4: double space at column 13", "tree"),
+	CLI("cli: duplicate record", "duplicate", NSI_EXIT_BADINPUT, NULL,
+	    "duplicate/namespaces:11: duplicate namespaces record", "check"),
+	CLI("cli: unknown namespace type in input", "unknown-type", NSI_EXIT_BADINPUT, NULL,
+	    "unknown-type/namespaces:5: unknown namespace type", "list"),
+	CLI("cli: missing tasks file", "version-only", NSI_EXIT_BADINPUT, NULL,
+	    "version-only/tasks: missing", "pids"),
+	CLI("cli: unsupported format for a command", "format2", NSI_EXIT_BADINPUT, NULL,
+	    "unsupported format version 2", "list"),
+	CLI("cli: no module, no /proc fallback for check", NULL, NSI_EXIT_UNAVAILABLE, NULL,
+	    "", "check"),
 };
 
 const struct tap_suite cli_suite = { tests, ARRAY_SIZE(tests) };
