@@ -73,5 +73,6 @@ extern const struct tap_suite record_suite;
 extern const struct tap_suite version_suite;
 extern const struct tap_suite cli_suite;
 extern const struct tap_suite golden_suite;
+extern const struct tap_suite fuzz_suite;
 
 #endif /* NSI_TESTS_H */
