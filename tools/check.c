@@ -28,27 +28,22 @@ struct rule {
 
 static const struct rule nsproxy_count = {
 	"nsproxy-count",
-	"every task holds one reference on its nsproxy: more is a leak that pins "
-	"its namespaces, fewer a use-after-free in waiting",
+	"every task holds one reference on its nsproxy: more is a leak that pins its namespaces, fewer a use-after-free in waiting",
 };
 
 static const struct rule ns_leak = {
 	"ns-leak",
-	"no task, nsproxy, nsfs file, bind mount or child namespace holds it, so a "
-	"leaked reference keeps it, and its owner, alive",
+	"no task, nsproxy, nsfs file, bind mount or child namespace holds it, so a leaked reference keeps it, and its owner, alive",
 };
 
 static const struct rule negative_writers = {
 	"negative-writers",
-	"an unbalanced mnt_drop_write(): the count no longer blocks a read-only "
-	"remount or freeze while writes are in flight",
+	"an unbalanced mnt_drop_write(): the count no longer blocks a read-only remount or freeze while writes are in flight",
 };
 
 static const struct rule writers_dead_mount = {
 	"writers-dead-mount",
-	"no new writer can reach a mount that is detached, internal or being "
-	"unmounted, so the count is a leaked mnt_want_write() that blocks read-only "
-	"remount and freeze of its filesystem",
+	"no new writer can reach a mount that is detached, internal or being unmounted, so the count is a leaked mnt_want_write() that blocks read-only remount and freeze of its filesystem",
 };
 
 struct checker {

@@ -12,7 +12,8 @@ const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS] = {
 	[COL_NAME] = { "NAME", 0.3, NSI_COL_TREE, "namespace as TYPE:[INODE], or a task" },
 	[COL_NS] = { "NS", 10, NSI_COL_RIGHT | NSI_COL_NUMBER, "namespace inode number" },
 	[COL_TYPE] = { "TYPE", 5, 0, "namespace type" },
-	[COL_ID] = { "ID", 5, NSI_COL_RIGHT | NSI_COL_NUMBER, "64-bit namespace id (newer kernels)" },
+	[COL_ID] = { "ID", 5, NSI_COL_RIGHT | NSI_COL_NUMBER,
+		     "64-bit namespace id (newer kernels)" },
 	[COL_REFS] = { "REFS", 3, NSI_COL_RIGHT | NSI_COL_NUMBER, "reference count" },
 	[COL_ACTIVE] = { "ACTIVE", 3, NSI_COL_RIGHT | NSI_COL_NUMBER,
 			 "active reference count (newer kernels)" },
@@ -94,14 +95,16 @@ void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struc
 static enum nsi_exit run_list(const struct nsi_ctx *ctx, struct nsi_model *m,
 			      struct nsi_error *err)
 {
+	/* ACTIVE only where the kernel has active references. */
+	static const char *const defaults[] = {
+		"NS,TYPE,REFS,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
+		"NS,TYPE,REFS,ACTIVE,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
+	};
 	struct nsi_out out;
 	enum nsi_exit st;
 	size_t i;
 
-	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS,
-			  m->has_active ?
-			  "NS,TYPE,REFS,ACTIVE,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND" :
-			  "NS,TYPE,REFS,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
+	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[m->has_active],
 			  "namespaces", err);
 	if (st != NSI_EXIT_OK)
 		return st;

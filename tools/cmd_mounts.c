@@ -11,8 +11,10 @@
 #include "output.h"
 #include "xalloc.h"
 
-enum { COL_TARGET, COL_ID, COL_UID, COL_PARENT, COL_SOURCE, COL_FSTYPE, COL_ROOT,
-       COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV };
+enum {
+	COL_TARGET, COL_ID, COL_UID, COL_PARENT, COL_SOURCE, COL_FSTYPE, COL_ROOT,
+	COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV
+};
 
 static const struct nsi_colinfo columns[] = {
 	[COL_TARGET] = { "TARGET", 0.3, NSI_COL_TREE, "mount point" },
@@ -130,6 +132,12 @@ static enum nsi_exit wanted_ns(const struct nsi_ctx *ctx, const struct nsi_model
 	return nsi_fail(err, NSI_EXIT_USAGE, "mounts: no mounts in mount namespace %llu", *ns);
 }
 
+/* A tree, or a flat list that says which namespace each mount is in. */
+static const char *const defaults[] = {
+	"TARGET,ID,UID,PARENT,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
+	"MNTNS,ID,UID,PARENT,TARGET,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
+};
+
 static enum nsi_exit run_mounts(const struct nsi_ctx *ctx, struct nsi_model *m,
 				struct nsi_error *err)
 {
@@ -151,10 +159,7 @@ static enum nsi_exit run_mounts(const struct nsi_ctx *ctx, struct nsi_model *m,
 	st = wanted_ns(ctx, m, &ns, err);
 	if (st == NSI_EXIT_OK)
 		st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns),
-				  ctx->list || ctx->raw ?
-				  "MNTNS,ID,UID,PARENT,TARGET,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS" :
-				  "TARGET,ID,UID,PARENT,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
-				  "mounts", err);
+				  defaults[ctx->list || ctx->raw], "mounts", err);
 	if (st != NSI_EXIT_OK)
 		goto out;
 

@@ -10,8 +10,10 @@
 #include "output.h"
 #include "xalloc.h"
 
-enum { COL_ID, COL_COUNT, COL_TASKS, COL_MEMBERS, COL_PIDS, COL_MNT, COL_UTS, COL_IPC,
-       COL_NET, COL_CGROUP, COL_TIME, COL_TIME4C, COL_PIDNS4C };
+enum {
+	COL_ID, COL_COUNT, COL_TASKS, COL_MEMBERS, COL_PIDS, COL_MNT, COL_UTS, COL_IPC,
+	COL_NET, COL_CGROUP, COL_TIME, COL_TIME4C, COL_PIDNS4C
+};
 
 static const struct nsi_colinfo columns[] = {
 	[COL_ID] = { "ID", 12, 0, "nsproxy id (a keyed hash, stable while it lives)" },

@@ -11,8 +11,10 @@
 #include "output.h"
 #include "xalloc.h"
 
-enum { COL_PID, COL_TGID, COL_LEVEL, COL_NSPID, COL_PIDNS, COL_PIDNS4C, COL_NSPROXY,
-       COL_COMMAND };
+enum {
+	COL_PID, COL_TGID, COL_LEVEL, COL_NSPID, COL_PIDNS, COL_PIDNS4C, COL_NSPROXY,
+	COL_COMMAND
+};
 
 static const struct nsi_colinfo columns[] = {
 	[COL_PID] = { "PID", 8, NSI_COL_TREE | NSI_COL_NUMBER,

@@ -59,6 +59,11 @@ static ssize_t ns_parent(const struct tree *t, const struct nsi_ns *ns)
 	return ns->owner_ns ? node_of(t, ns->owner) : -1;
 }
 
+static const char *const defaults[] = {
+	"NAME,REFS,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND",
+	"NAME,REFS,ACTIVE,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND",
+};
+
 static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
 			      struct nsi_error *err)
 {
@@ -71,10 +76,7 @@ static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
 	enum nsi_exit st;
 	int type;
 
-	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS,
-			  m->has_active ?
-			  "NAME,REFS,ACTIVE,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND" :
-			  "NAME,REFS,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND",
+	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[m->has_active],
 			  "namespaces", err);
 	if (st != NSI_EXIT_OK)
 		goto out;

@@ -45,6 +45,7 @@ struct nsi_role_info {
 	const char *key;
 	enum nsi_ns_type type;
 };
+
 extern const struct nsi_role_info nsi_roles[NSI_NR_ROLES];
 
 /* How the module reached a namespace: bits of the "via" list. */

@@ -248,7 +248,6 @@ int main(int argc, char **argv)
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *default_argv[] = { NULL, NULL };
 	struct nsi_ctx ctx = { .type = -1, .pid = -1 };
 	struct nsi_error err = { NSI_EXIT_OK, "" };
 	struct nsi_model m = { 0 };
@@ -298,15 +297,15 @@ int main(int argc, char **argv)
 		c = parse_cmd_options(&ctx, argc - optind, argv + optind);
 		if (c >= 0)
 			return c;
-	} else {
-		default_argv[0] = (char *)ctx.cmd->name;
-		ctx.args = default_argv + 1;
 	}
 
-	if (ctx.cmd->load == NSI_LOAD_NONE)
+	if (ctx.cmd->load == NSI_LOAD_NONE) {
 		st = ctx.cmd->run(&ctx, NULL, &err);
-	else if ((st = load_model(&ctx, &m, &err)) == NSI_EXIT_OK)
-		st = ctx.cmd->run(&ctx, &m, &err);
+	} else {
+		st = load_model(&ctx, &m, &err);
+		if (st == NSI_EXIT_OK)
+			st = ctx.cmd->run(&ctx, &m, &err);
+	}
 	nsi_model_free(&m);
 	if (st >= NSI_EXIT_USAGE && err.msg[0])
 		nsi_warn("%s", err.msg);

@@ -189,10 +189,11 @@ static void break_cycles(size_t n, ssize_t *parent)
 		while (j >= 0 && !state[j]) {
 			state[j] = 1;
 			k = parent[j];
-			if (k >= 0 && (size_t)k >= n)
-				k = parent[j] = -1;
-			if (k >= 0 && state[k] == 1)
-				parent[j] = k = -1;
+			/* Out of range, or closing a cycle: make it a root. */
+			if (k >= 0 && ((size_t)k >= n || state[k] == 1)) {
+				parent[j] = -1;
+				k = -1;
+			}
 			j = k;
 		}
 		for (j = (ssize_t)i; j >= 0 && state[j] == 1; j = parent[j])
@@ -228,8 +229,11 @@ void nsi_out_tree(struct nsi_out *out, size_t n, ssize_t *parent, const bool *sh
 	size_t i;
 
 	break_cycles(n, parent);
-	for (i = 0; i < n; i++)
-		w.first[i] = w.next[i] = last[i] = n;
+	for (i = 0; i < n; i++) {
+		w.first[i] = n;
+		w.next[i] = n;
+		last[i] = n;
+	}
 	for (i = 0; i < n; i++) {
 		ssize_t p;
 

@@ -216,7 +216,8 @@ static void scan_task(struct proc_scan *s, const char *dir, long long tid)
 				ns->tasks++;
 			}
 			if (r == NSI_R_MNT && !ns->mnt_path[0])
-				snprintf(ns->mnt_path, sizeof(ns->mnt_path), "%s", dir + strlen(s->proc));
+				snprintf(ns->mnt_path, sizeof(ns->mnt_path), "%s",
+					 dir + strlen(s->proc));
 		}
 		close(fd);
 	}

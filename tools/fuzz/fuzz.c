@@ -17,7 +17,7 @@ static const struct nsi_cmd *const walkers[] = {
 	&nsi_cmd_check, &nsi_cmd_graph,
 };
 
-void nsi_fuzz_one(const uint8_t *data, size_t size)
+void nsi_fuzz_one(const unsigned char *data, size_t size)
 {
 	/* Both output paths, chosen by the input itself. */
 	struct nsi_ctx ctx = { .type = -1, .pid = -1, .json = size & 1, .all = true };

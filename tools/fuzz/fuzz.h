@@ -7,13 +7,12 @@
 #define NSI_FUZZ_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 /*
  * Parse @data as each of the four files, build the model and run the
  * commands that walk it. They print to stdout: callers point it at
  * /dev/null first.
  */
-void nsi_fuzz_one(const uint8_t *data, size_t size);
+void nsi_fuzz_one(const unsigned char *data, size_t size);
 
 #endif /* NSI_FUZZ_H */

@@ -15,6 +15,7 @@ enum tap_result { TAP_PASS, TAP_FAIL, TAP_SKIP };
 static jmp_buf test_end;
 static enum tap_result result;
 static char skip_reason[256];
+const char *tap_current_name;
 
 void tap_diag(const char *fmt, ...)
 {
@@ -80,6 +81,7 @@ void tap_check_has(const char *file, int line, const char *expr,
 static enum tap_result run_one(const struct tap_test *test)
 {
 	result = TAP_PASS;
+	tap_current_name = test->name;
 	fflush(stdout);		/* before a CLI test forks */
 	if (!setjmp(test_end))
 		test->fn(test->arg);

@@ -38,8 +38,7 @@ static void slurp(FILE *fp, char *buf, size_t size)
  * @as_nobody. Output goes through temporary files, not pipes, so a chatty
  * child (say, a sanitizer report) cannot block on a full pipe.
  */
-bool run_tool(struct run *run, const char *from_dir, const char *const *args,
-		     bool as_nobody)
+bool run_tool(struct run *run, const char *from_dir, const char *const *args, bool as_nobody)
 {
 	const char *argv[16];
 	FILE *out = tmpfile(), *err = tmpfile();
@@ -236,8 +235,8 @@ static void test_permission_file(const void *arg)
 static void test_snapshot_roundtrip(const void *arg)
 {
 	char dir[] = "/tmp/nsinspect-test.XXXXXX", snap[64], from[PATH_MAX], cmd[128];
-	const char *snap_args[] = { "snapshot", "-o", snap, NULL };
-	const char *diff_args[] = { "diff", from, snap, NULL };
+	const char *const snap_args[] = { "snapshot", "-o", snap, NULL };
+	const char *const diff_args[] = { "diff", from, snap, NULL };
 	struct run run;
 	bool ran;
 
@@ -263,8 +262,8 @@ static void test_snapshot_roundtrip(const void *arg)
 /* Without the module, pids falls back to /proc: our own pid is there. */
 static void test_proc_mode(const void *arg)
 {
-	const char *args[] = { "pids", "-l", "-o", "PID,NSPID", NULL, NULL };
 	char pid[24], line[1024];
+	const char *const args[] = { "pids", "-l", "-o", "PID,NSPID", pid, NULL };
 	struct statfs sfs;
 	struct run run;
 
@@ -272,7 +271,6 @@ static void test_proc_mode(const void *arg)
 	if (!statfs(NSI_DEBUGFS_MOUNT, &sfs) && sfs.f_type == DEBUGFS_MAGIC)
 		tap_skip("debugfs is mounted here");
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	args[4] = pid;
 	CHECK(run_tool(&run, NULL, args, false));
 	CHECK(run.status == NSI_EXIT_OK);
 	CHECK_HAS(first_line(run.err, line, sizeof(line)), "reading /proc");

@@ -16,8 +16,10 @@
 #include "exit_codes.h"
 #include "tests.h"
 
+/* The test is named "golden: NAME"; tests/golden/NAME holds its output. */
+#define GOLDEN_PREFIX	"golden: "
+
 struct golden {
-	const char *name;
 	const char *fixture;
 	int status;
 	const char *args[10];
@@ -99,7 +101,8 @@ static void test_golden(const void *arg)
 	FILE *fp;
 
 	snprintf(from, sizeof(from), "%s/%s", test_fixtures, g->fixture);
-	snprintf(path, sizeof(path), "%s/../golden/%s", test_fixtures, g->name);
+	snprintf(path, sizeof(path), "%s/../golden/%s", test_fixtures,
+		 tap_current_name + strlen(GOLDEN_PREFIX));
 	CHECK(run_tool(&run, from, g->args, false));
 	if (run.status != g->status)
 		tap_diag("stderr: %s", run.err);
@@ -125,8 +128,8 @@ static void test_golden(const void *arg)
 }
 
 #define GOLDEN(name, fixture, status, ...) {				\
-	"golden: " name, test_golden, &(const struct golden){		\
-		name, fixture, status, { __VA_ARGS__, NULL } }		\
+	GOLDEN_PREFIX name, test_golden, &(const struct golden){	\
+		fixture, status, { __VA_ARGS__, NULL } }		\
 }
 
 #define OK	NSI_EXIT_OK
@@ -148,12 +151,14 @@ static const struct tap_test tests[] = {
 	GOLDEN("pids.json", "vm", OK, "pids", "-J"),
 	GOLDEN("pids-list", "vm", OK, "pids", "-l", "-o", "PID,NSPID,NSPROXY"),
 	GOLDEN("nsproxies", "vm", OK, "nsproxies"),
-	GOLDEN("nsproxies.json", "vm", OK, "nsproxies", "-J", "-o", "ID,COUNT,MNT,PIDNS_FOR_CHILDREN"),
+	GOLDEN("nsproxies.json", "vm", OK, "nsproxies", "-J", "-o",
+	       "ID,COUNT,MNT,PIDNS_FOR_CHILDREN"),
 	GOLDEN("mounts", "vm", OK, "mounts"),
 	GOLDEN("mounts-all", "vm", OK, "mounts", "--all"),
 	GOLDEN("mounts-all.json", "vm", OK, "mounts", "--all", "-J"),
 	GOLDEN("mounts-pid-list", "vm", OK, "mounts", "--pid", "210", "-l"),
-	GOLDEN("mounts-ns-raw", "vm", OK, "mounts", "--ns", "4026531841", "-r", "-o", "ID,TARGET,FLAGS"),
+	GOLDEN("mounts-ns-raw", "vm", OK, "mounts", "--ns", "4026531841", "-r", "-o",
+	       "ID,TARGET,FLAGS"),
 	GOLDEN("check", "vm", FOUND, "check"),
 	GOLDEN("check.json", "vm", FOUND, "check", "-J"),
 	GOLDEN("check-clean", "good", OK, "check"),

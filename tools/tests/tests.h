@@ -29,6 +29,9 @@ struct tap_suite {
 /* Runs every suite, prints TAP; returns the number of failed tests. */
 int tap_run(const struct tap_suite *suites, size_t nr_suites);
 
+/* The name of the running test, for tests that derive data from it. */
+extern const char *tap_current_name;
+
 /* A "# ..." diagnostic line. */
 __printf(1, 2) void tap_diag(const char *fmt, ...);
 
