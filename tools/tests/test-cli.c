@@ -172,6 +172,15 @@ static void test_live_no_debugfs(const void *arg)
 		  "debugfs is not mounted at " NSI_DEBUGFS_MOUNT);
 }
 
+/* The end of a run as nobody; skipped if the child could not become nobody. */
+static void check_denied(const struct run *run, bool ran, const char *out, const char *err)
+{
+	CHECK(ran);
+	if (run->status == CHILD_SETUID_FAILED || run->status == CHILD_EXEC_FAILED)
+		tap_skip("cannot run %s as nobody", test_tool);
+	check_run(run, NSI_EXIT_PERMISSION, out, err);
+}
+
 /*
  * A root-only version file, read by someone else: as root the child
  * drops to nobody, since root itself is never denied by file modes.
@@ -194,10 +203,7 @@ static void test_permission(const void *arg)
 		ran = run_tool(&run, dir, args, root);
 	unlink(path);
 	rmdir(dir);
-	CHECK(ran);
-	if (run.status == CHILD_SETUID_FAILED || run.status == CHILD_EXEC_FAILED)
-		tap_skip("cannot run %s as nobody", test_tool);
-	check_run(&run, NSI_EXIT_PERMISSION, TOOL_LINE, "Permission denied");
+	check_denied(&run, ran, TOOL_LINE, "Permission denied");
 }
 
 /* Copy the good fixture with @file root-only, and read it as nobody. */
@@ -225,10 +231,7 @@ static void test_permission_file(const void *arg)
 		unlink(path);
 	}
 	rmdir(dir);
-	CHECK(ran);
-	if (run.status == CHILD_SETUID_FAILED || run.status == CHILD_EXEC_FAILED)
-		tap_skip("cannot run %s as nobody", test_tool);
-	check_run(&run, NSI_EXIT_PERMISSION, NULL, "tasks: Permission denied");
+	check_denied(&run, ran, NULL, "tasks: Permission denied");
 }
 
 /* snapshot of a fixture, then diff against it: no difference. */
