@@ -63,6 +63,7 @@ struct nsi_cmd {
 	unsigned int min_args, max_args;
 	unsigned int opts;		/* NSI_OPT_* */
 	enum nsi_load load;
+	bool no_mounts;			/* never looks at mounts: don't read them */
 	enum nsi_exit (*run)(const struct nsi_ctx *ctx, struct nsi_model *m,
 			     struct nsi_error *err);
 	const char *summary;		/* one line for the command list */

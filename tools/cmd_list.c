@@ -119,6 +119,7 @@ const struct nsi_cmd nsi_cmd_list = {
 	.name = "list",
 	.opts = NSI_OPTS_TABLE | NSI_OPT_TYPE,
 	.load = NSI_LOAD_MODEL_PROC,
+	.no_mounts = true,
 	.run = run_list,
 	.summary = "list every namespace with its reference counts",
 	.details =

@@ -83,6 +83,7 @@ const struct nsi_cmd nsi_cmd_nsproxies = {
 	.name = "nsproxies",
 	.opts = NSI_OPTS_TABLE,
 	.load = NSI_LOAD_MODEL,
+	.no_mounts = true,
 	.run = run_nsproxies,
 	.summary = "which tasks share which nsproxy",
 	.details =

@@ -116,6 +116,7 @@ const struct nsi_cmd nsi_cmd_pids = {
 	.max_args = 1,
 	.opts = NSI_OPTS_TREE,
 	.load = NSI_LOAD_MODEL_PROC,
+	.no_mounts = true,
 	.run = run_pids,
 	.summary = "pid numbers of every task (or of PID) in each pid namespace level",
 	.details =

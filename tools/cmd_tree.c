@@ -114,6 +114,7 @@ const struct nsi_cmd nsi_cmd_tree = {
 	.name = "tree",
 	.opts = NSI_OPTS_TREE | NSI_OPT_TYPE,
 	.load = NSI_LOAD_MODEL_PROC,
+	.no_mounts = true,
 	.run = run_tree,
 	.summary = "the namespace hierarchy with processes and reference counts",
 	.details =

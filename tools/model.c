@@ -501,7 +501,7 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 	return NSI_EXIT_OK;
 }
 
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, bool mounts,
 			     struct nsi_error *err)
 {
 	enum nsi_exit st;
@@ -512,8 +512,10 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 	st = nsi_version_read(src, &m->ver, err);
 	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
 		st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
-	if (st == NSI_EXIT_OK)
+	if (st == NSI_EXIT_OK && mounts)
 		st = load_mounts_file(m, src, err);
+	else if (st == NSI_EXIT_OK)
+		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "mounts not read");
 	if (st == NSI_EXIT_OK)
 		st = nsi_model_build(m, err);
 	return st;

@@ -120,8 +120,11 @@ struct nsi_model {
 	struct nsi_mount *mounts;	/* by id */
 };
 
-/* Read @src's files into @m; nsi_model_free() is needed in every case. */
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+/*
+ * Read @src's files into @m, the mounts file only if @mounts (it can be the
+ * largest by far); nsi_model_free() is needed in every case.
+ */
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, bool mounts,
 			     struct nsi_error *err);
 
 /*

@@ -26,6 +26,7 @@
 struct nsi_field {
 	const char *key;
 	const char *value;	/* unescaped */
+	unsigned int hash;	/* of key: lookups compare it before the strings */
 };
 
 struct nsi_record {
