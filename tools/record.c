@@ -38,11 +38,28 @@ static unsigned int key_hash(const char *key)
 	return h;
 }
 
-/* Keys are identifiers chosen by the module: keep them plain. */
-static bool is_key_char(unsigned char c)
+/*
+ * Byte classes, looked up rather than compared: parsing is most of what
+ * the tool does on a large system.
+ */
+enum { KEY = 1, PLAIN = 2 };
+static unsigned char byte_class[256];
+
+static void init_byte_class(void)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+	unsigned int c;
+
+	if (byte_class['a'])
+		return;
+	for (c = 0; c < 256; c++) {
+		/* Keys are identifiers chosen by the module: keep them plain. */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')
+			byte_class[c] |= KEY;
+		/* Value bytes that stand for themselves. */
+		if (c >= 0x20 && c != 0x7f && c != '\\' && c != '=')
+			byte_class[c] |= PLAIN;
+	}
 }
 
 static bool is_odigit(char c)
@@ -63,6 +80,10 @@ static const char *unescape(char *val, const char **bad)
 		unsigned int v;
 		int i;
 
+		if (byte_class[c] & PLAIN) {
+			*w++ = *r++;
+			continue;
+		}
 		*bad = r;
 		if (c == '\\') {
 			/* In order, so a NUL ends the scan before the next byte. */
@@ -109,7 +130,7 @@ static int parse_field(struct nsi_record *rec, char *tok, size_t col,
 		return fail(err, rec->line, "empty key at column %zu", col);
 	*eq = '\0';
 	for (k = tok; *k; k++)
-		if (!is_key_char(*k))
+		if (!(byte_class[(unsigned char)*k] & KEY))
 			return fail(err, rec->line, "invalid byte in key at column %zu",
 				    col + (size_t)(k - tok));
 	hash = key_hash(tok);
@@ -139,6 +160,7 @@ int nsi_record_parse(const char *line, unsigned int lineno,
 	char *p, *sp;
 	int ret;
 
+	init_byte_class();
 	memset(rec, 0, sizeof(*rec));
 	rec->line = lineno;
 	if (len > NSI_RECORD_LINE_MAX)
