@@ -6,6 +6,7 @@
 #   make [KDIR=... | KERNELRELEASE=...]   nsinspect.ko and tools/nsinspect-tool
 #   make check                            every test: static checks, unit tests, VM
 #   make demo                             boot the VM and show the tool's view
+#   make bench                            nsinspect against lsns and findmnt
 #   make install / modules_install / dkms-install
 
 KDIR ?= $(shell scripts/kernel.sh kdir $(KERNELRELEASE) 2>/dev/null)
@@ -51,6 +52,10 @@ setup:
 check: setup
 	@scripts/check.sh
 
+# Timings against lsns and findmnt in one VM run; writes Documentation/benchmarks.txt.
+bench: setup module tool
+	@scripts/bench.sh
+
 demo: setup module tool
 	@rm -rf $(BUILD)/demo && mkdir -p $(BUILD)/demo
 	@cp nsinspect.ko tools/nsinspect-tool $(BUILD)/demo/
@@ -64,4 +69,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all have-kdir module modules_install dkms-install tool install selftests \
-	setup check demo clean
+	setup check bench demo clean

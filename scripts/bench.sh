@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: one VM run that grows the workloads of selftests/bench/guest.sh
+# and times nsinspect against lsns and findmnt at each size, then writes
+# Documentation/benchmarks.txt from what it printed. Reports, never gates.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out="$top/build/bench"
+results="$top/Documentation/benchmarks.txt"
+kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:-})
+release=$(scripts/kernel.sh release "$kdir")
+
+rm -rf "$out" && mkdir -p "$out/payload"
+cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out/payload/timeit" selftests/bench/timeit.c
+cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out/payload/workload" selftests/bench/workload.c
+cp nsinspect.ko tools/nsinspect-tool "$out/payload/"
+cp selftests/bench/guest.sh "$out/payload/run"
+
+# 8,000 sleeping tasks and 16,000 tmpfs superblocks need more than 2 GiB.
+NSI_VM_MEM=${NSI_VM_MEM:-4G} NSI_VM_TIMEOUT=${NSI_VM_TIMEOUT:-3000} \
+	selftests/vm/run.sh -k "$release" -o "$out/vm" "$out/payload" >"$out/raw.txt" 2>"$out/vm.txt" || {
+	cat "$out/vm.txt" >&2
+	exit 1
+}
+accel=$(sed -n 's/^vm: kernel [^,]*, \([a-z]*\),.*/\1/p' "$out/vm.txt")
+
+{
+	echo "# nsinspect benchmarks"
+	echo "# regenerate: make bench   (scripts/bench.sh; raw lines in build/bench/raw.txt)"
+	echo "# environment: kernel $release, QEMU $accel, guest -smp 2, host $(nproc) cores," \
+		"$(date -u +%Y-%m-%d)"
+	echo "# each time is the median of 5 runs (min..max), in ms, of the whole command in the guest"
+	echo
+	awk -f scripts/bench-report.awk "$out/raw.txt"
+} >"$results"
+cat "$results"

@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of `make bench`: grows the workloads step by step and, at each
+# size, times nsinspect against the tools a user would otherwise run, all in
+# this one VM run. Prints one line per measurement:
+#   bench kind=K n=N what=W median_us=X min_us=X max_us=X [extra=...]
+cd "$(dirname "$0")" || exit 1
+D=/sys/kernel/debug/nsinspect
+REPS=${REPS:-5}
+export PATH="$PWD:$PATH"
+
+insmod ./nsinspect.ko || exit 1
+
+# header KEY FILE: a value from the "# snapshot" line of a fresh read.
+header() {
+	sed -n "s/^# snapshot .*$1=\([0-9]*\).*/\1/p" "$2" | head -n 1
+}
+
+measure() {	# kind n what cmd...
+	kind=$1 n=$2 what=$3
+	shift 3
+	r=$(timeit "$REPS" "$@") || { echo "bench kind=$kind n=$n what=$what failed"; return; }
+	echo "bench kind=$kind n=$n what=$what $r"
+}
+
+# Read a file once more and report its snapshot's records, hold and memory.
+snapstat() {	# kind n file
+	cat "$D/$3" >/tmp/snap
+	echo "bench kind=$1 n=$2 what=snap-$3 records=$(header records /tmp/snap)" \
+		"took_us=$(header took_us /tmp/snap) max_hold_us=$(header max_hold_us /tmp/snap)" \
+		"bytes=$(header bytes /tmp/snap)"
+}
+
+tasks_now() {
+	cat "$D/tasks" >/tmp/snap
+	header tasks /tmp/snap
+}
+
+# --- N tasks in N/10 namespace sets ------------------------------------------
+for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
+	have=$(tasks_now)
+	if [ "$have" -lt "$n" ]; then
+		workload tasks $(((n - have + 9) / 10)) >/tmp/ready &
+		while ! grep -q ready /tmp/ready 2>/dev/null; do sleep 0.2; done
+		# The sets' last tasks may still be forking.
+		while [ "$(tasks_now)" -lt "$n" ]; do sleep 0.5; done
+		rm -f /tmp/ready
+	fi
+	n=$(tasks_now)
+	# The same six columns lsns prints by default, in place of its
+	# NPROCS PID USER: tasks, references and how each was reached.
+	measure tasks "$n" lsns lsns
+	measure tasks "$n" nsinspect-list nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND
+	for f in tasks namespaces nsproxies; do
+		measure tasks "$n" "cat-$f" cat "$D/$f"
+		snapstat tasks "$n" "$f"
+	done
+done
+pkill -KILL workload
+sleep 1
+
+# --- M mounts over many mount namespaces --------------------------------------
+per=100
+for m in ${BENCH_MOUNTS:-1000 2000 4000 8000 16000}; do
+	while [ "$(grep -c '^mntns=[0-9]' "$D/mounts")" -lt "$m" ]; do
+		workload mounts "$per" >/tmp/ready &
+		while ! grep -q ready /tmp/ready 2>/dev/null; do sleep 0.1; done
+		rm -f /tmp/ready
+	done
+	m=$(grep -c '^mntns=[0-9]' "$D/mounts")
+	# One task per mount namespace, for findmnt --task.
+	pids=$(awk '/^pid=/ { split($0, f, " "); for (i in f) if (f[i] ~ /^mnt=/) m = f[i];
+		split($1, p, "="); if (!(m in seen)) { seen[m] = 1; printf "%s ", p[2] } }' "$D/tasks")
+	echo "bench kind=mounts n=$m what=namespaces count=$(echo $pids | wc -w)"
+	# shellcheck disable=SC2016
+	measure mounts "$m" findmnt-loop sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids"
+	# findmnt's four default columns, with counts in place of options.
+	measure mounts "$m" nsinspect-mounts nsinspect-tool mounts --all \
+		-o TARGET,SOURCE,FSTYPE,COUNT,WRITERS
+	measure mounts "$m" cat-mounts cat "$D/mounts"
+	snapstat mounts "$m" mounts
+done
+
+grep '^stat=' "$D/version" | sed 's/^/bench kind=module /'
+rmmod nsinspect
