@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 	long long *t;
 	int reps, i;
 
-	if (argc < 3 || (reps = atoi(argv[1])) < 1) {
+	reps = argc >= 3 ? atoi(argv[1]) : 0;
+	if (reps < 1) {
 		fprintf(stderr, "usage: timeit REPS CMD [ARGS...]\n");
 		return 2;
 	}
