@@ -5,6 +5,7 @@
 #
 #   make [KDIR=... | KERNELRELEASE=...]   nsinspect.ko and tools/nsinspect-tool
 #   make check                            every test: static checks, unit tests, VM
+#   make check-matrix                     module and VM suite on Debian 6.1, 6.12, 7.2
 #   make demo                             boot the VM and show the tool's view
 #   make bench                            nsinspect against lsns and findmnt
 #   make install / modules_install / dkms-install
@@ -51,6 +52,10 @@ setup:
 
 check: setup
 	@scripts/check.sh
+
+# The same module and VM suite on bookworm's, trixie's and sid's kernels.
+check-matrix: setup
+	@scripts/check-matrix.sh
 
 # Timings against lsns and findmnt in one VM run; writes Documentation/benchmarks.txt.
 bench: setup module tool

@@ -3,8 +3,10 @@
 #
 # gen-layout.sh BTF HOSTCC: print a header with the offsets of the private
 # mount structures (struct mount, struct mnt_namespace, struct mnt_pcp) of the
-# kernel that BTF describes. No kernel source is copied: bpftool dumps the
-# types, the host compiler computes offsetof() as kbuild's asm-offsets does.
+# kernel that BTF describes, and the values of the private T_* mount flags
+# (6.18+). No kernel source is copied: bpftool dumps the types (enums
+# included), the host compiler computes offsetof() as kbuild's asm-offsets
+# does.
 #
 # BTF is the target kernel's /sys/kernel/btf/vmlinux or a vmlinux with a .BTF
 # section. When it is missing or unreadable the header says why instead, and
@@ -58,10 +60,23 @@ add NSI_OFF_MOUNT_MNT_MASTER mount mnt_master
 add NSI_OFF_MOUNT_MNT_NS mount mnt_ns
 add NSI_OFF_MOUNT_MNT_ID mount mnt_id
 add NSI_OFF_MOUNT_MNT_GROUP_ID mount mnt_group_id
+# A superblock's mounts: a list through mnt_instance up to 6.17; from 6.18 a
+# chain from sb->s_mounts through mnt_next_for_sb (mnt_pprev_for_sb back).
 add NSI_OFF_MOUNT_MNT_INSTANCE mount mnt_instance optional
+add NSI_OFF_MOUNT_MNT_NEXT_FOR_SB mount mnt_next_for_sb optional
 add NSI_OFF_MOUNT_MNT_ID_UNIQUE mount mnt_id_unique optional
 add NSI_OFF_MOUNT_MNT_T_FLAGS mount mnt_t_flags optional
-add NSI_OFF_MNT_PCP_MNT_COUNT mnt_pcp mnt_count
+if ! members mount | grep -qx -e mnt_instance -e mnt_next_for_sb; then
+	unavailable "struct mount has neither mnt_instance nor mnt_next_for_sb in $btf"
+fi
+# The reference count: mnt_count per CPU up to 7.1; 7.2 counts gets and puts
+# per CPU instead, and the count is their difference.
+if members mnt_pcp | grep -qx mnt_count; then
+	add NSI_OFF_MNT_PCP_MNT_COUNT mnt_pcp mnt_count
+else
+	add NSI_OFF_MNT_PCP_MNT_GETS mnt_pcp mnt_gets
+	add NSI_OFF_MNT_PCP_MNT_PUTS mnt_pcp mnt_puts
+fi
 add NSI_OFF_MNT_PCP_MNT_WRITERS mnt_pcp mnt_writers
 add NSI_OFF_MNT_NAMESPACE_NS mnt_namespace ns
 add NSI_OFF_MNT_NAMESPACE_ROOT mnt_namespace root
@@ -74,6 +89,18 @@ elif grep -A20 '^struct mnt_namespace {' "$tmp/vmlinux.h" |
 	add NSI_OFF_MNT_NAMESPACE_NR_MOUNTS mnt_namespace mounts
 fi
 
+# 6.18 moved shared and unbindable from vfsmount.mnt_flags (MNT_SHARED,
+# MNT_UNBINDABLE) to mount.mnt_t_flags, as an enum private to fs/mount.h.
+values=
+if members mount | grep -qx mnt_t_flags; then
+	for v in T_SHARED T_UNBINDABLE; do
+		grep -Eq "^	$v = [0-9]+,?$" "$tmp/vmlinux.h" ||
+			unavailable "struct mount has mnt_t_flags but $btf has no $v"
+		values="$values	DEFINE(NSI_$v, $v);
+"
+	done
+fi
+
 cat >"$tmp/offsets.c" <<EOF
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
@@ -81,7 +108,7 @@ cat >"$tmp/offsets.c" <<EOF
 void nsi_offsets(void);
 void nsi_offsets(void)
 {
-$offsets	DEFINE(NSI_SIZEOF_MOUNT, sizeof(struct mount));
+$offsets$values	DEFINE(NSI_SIZEOF_MOUNT, sizeof(struct mount));
 }
 EOF
 $cc -S -w -o "$tmp/offsets.s" "$tmp/offsets.c" 2>"$tmp/err" ||

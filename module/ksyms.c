@@ -15,8 +15,12 @@ typedef unsigned long (*nsi_lookup_fn)(const char *name);
 static nsi_lookup_fn nsi_find_lookup(void)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	static nsi_lookup_fn found;
 	unsigned long addr;
 
+	/* Called at load time only, from one init path at a time. */
+	if (found)
+		return found;
 	if (register_kprobe(&kp))
 		return NULL;
 	addr = (unsigned long)kp.addr;
@@ -26,7 +30,15 @@ static nsi_lookup_fn nsi_find_lookup(void)
 	if (addr && *(u32 *)(addr - 4) == 0xfa1e0ff3)
 		addr -= 4;
 #endif
-	return (nsi_lookup_fn)addr;
+	found = (nsi_lookup_fn)addr;
+	return found;
+}
+
+void *nsi_ksym(const char *name)
+{
+	nsi_lookup_fn lookup = nsi_find_lookup();
+
+	return lookup ? (void *)lookup(name) : NULL;
 }
 
 const char *nsi_ksyms_resolve(void)

@@ -23,4 +23,7 @@ extern struct nsi_ksyms nsi_ksyms;
 /* Resolve every symbol; on failure returns why, else NULL. */
 const char *nsi_ksyms_resolve(void);
 
+/* The address of any kernel symbol, or NULL; for use at load time. */
+void *nsi_ksym(const char *name);
+
 #endif /* NSI_KSYMS_H */

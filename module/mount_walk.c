@@ -24,11 +24,6 @@
 
 const char *nsi_mounts_unavailable = "not initialised";
 
-#if !defined(NSI_LAYOUT_UNAVAILABLE) && !defined(NSI_HAS_MOUNT_MNT_INSTANCE)
-/* 6.18 links a superblock's mounts through mnt_next_for_sb instead. */
-#define NSI_LAYOUT_UNAVAILABLE "superblock mount lists without mnt_instance (6.18+) not supported yet"
-#endif
-
 #ifdef NSI_LAYOUT_UNAVAILABLE
 
 void nsi_mounts_init(void)
@@ -58,10 +53,7 @@ void nsi_mounts_free(struct nsi_mnt_snap *s)
 
 #else
 
-/* An opaque struct mount: only ever reached through the offsets below. */
-struct nsi_mount;
-
-#define NSI_FIELD(p, off, type) (*(type *)((char *)(p) + (off)))
+/* struct nsi_mount, the opaque struct mount, and NSI_FIELD are in compat.h. */
 
 static inline struct nsi_mount *nsi_real_mount(struct vfsmount *v)
 {
@@ -88,31 +80,18 @@ static inline struct mnt_namespace *nsi_to_mnt_ns(struct ns_common *ns)
 	return (struct mnt_namespace *)((char *)ns - NSI_OFF_MNT_NAMESPACE_NS);
 }
 
-/* Sum of the per-CPU counters at off in struct mnt_pcp, as mnt_get_count() does. */
-static long nsi_mnt_pcp_sum(struct nsi_mount *m, size_t off)
+static inline void __percpu *nsi_mnt_pcp(struct nsi_mount *m)
 {
-	void __percpu *pcp = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_PCP, void __percpu *);
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *(int *)((char *)per_cpu_ptr(pcp, cpu) + off);
-	return sum;
-}
-
-/* A superblock's mounts are linked through mnt_instance up to 6.17. */
-static inline struct nsi_mount *nsi_sb_mount(struct list_head *instance)
-{
-	return (struct nsi_mount *)((char *)instance - NSI_OFF_MOUNT_MNT_INSTANCE);
+	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_PCP, void __percpu *);
 }
 
 /* Match the layout against the caller's root mount; returns what is wrong. */
 static const char *nsi_layout_check(void)
 {
 	struct mnt_namespace *ns = current->nsproxy->mnt_ns;
-	struct nsi_mount *m, *top;
+	struct nsi_mount *m, *top, *pos;
 	const char *why = NULL;
-	struct list_head *pos;
+	struct super_block *sb;
 	struct path root;
 	int depth = 0;
 
@@ -133,14 +112,15 @@ static const char *nsi_layout_check(void)
 		why = "struct mount.mnt_parent or mnt_namespace.root does not match";
 		goto out;
 	}
-	why = "struct mount.mnt_instance does not match the running kernel";
-	list_for_each(pos, &root.mnt->mnt_sb->s_mounts)
-		if (nsi_sb_mount(pos) == m) {
+	why = "struct mount.mnt_instance or mnt_next_for_sb does not match the running kernel";
+	sb = root.mnt->mnt_sb;
+	for (pos = nsi_sb_first_mount(sb); pos; pos = nsi_sb_next_mount(sb, pos))
+		if (pos == m) {
 			why = NULL;
 			break;
 		}
 	/* We hold a reference through root ourselves. */
-	if (!why && nsi_mnt_pcp_sum(m, NSI_OFF_MNT_PCP_MNT_COUNT) < 1)
+	if (!why && nsi_mnt_count(nsi_mnt_pcp(m)) < 1)
 		why = "struct mount.mnt_pcp does not match the running kernel";
 out:
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
@@ -170,9 +150,12 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 
 int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
 {
+	unsigned int i = 0, skip = *pos;
+#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
+	unsigned int n = 0;
+#endif
 	struct super_block *sb;
-	struct list_head *lh;
-	unsigned int i = 0;
+	struct nsi_mount *m;
 	u64 start;
 	int err = 0;
 
@@ -181,15 +164,28 @@ int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *hel
 	sb = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
 	start = local_clock();
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-	list_for_each(lh, &sb->s_mounts) {
-		struct dentry *root = nsi_vfs(nsi_sb_mount(lh))->mnt_root;
+#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
+	/*
+	 * New mounts join at the head, so the place to resume is counted from
+	 * the tail, where it does not move: *pos is how many are left to visit.
+	 */
+	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
+		n += nsi_vfs(m)->mnt_root != sb->s_root;
+	skip = *pos ? n - min(n, *pos) : 0;
+#endif
+	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m)) {
+		struct dentry *root = nsi_vfs(m)->mnt_root;
 
 		/* nsfs's own internal mount holds no namespace. */
-		if (root == sb->s_root || i++ < *pos)
+		if (root == sb->s_root || i++ < skip)
 			continue;
 		err = fn(arg, get_proc_ns(d_inode(root)));
 		if (err) {
+#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
+			*pos = n - (i - 1);
+#else
 			*pos = i - 1;
+#endif
 			break;
 		}
 	}
@@ -205,13 +201,13 @@ struct nsi_mnt_walk {
 	int err;
 };
 
-/* Make room for at least one more record; never called under a lock. */
-static int nsi_mnt_grow(struct nsi_mnt_snap *s)
+/* Make room for at least need records; never called under a lock. */
+static int nsi_mnt_grow(struct nsi_mnt_snap *s, size_t need)
 {
-	size_t cap = max_t(size_t, 256, 2 * s->cap);
+	size_t cap = max3((size_t)256, 2 * s->cap, need);
 	struct nsi_mnt *m;
 
-	if (s->n < s->cap)
+	if (need <= s->cap)
 		return 0;
 	m = kvcalloc(cap, sizeof(*m), GFP_KERNEL_ACCOUNT);
 	if (!m)
@@ -256,50 +252,49 @@ static void nsi_mnt_read(struct nsi_mnt *r, struct nsi_mount *m)
 	r->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
 #endif
 	r->dev = v->mnt_sb->s_dev;
-	r->count = nsi_mnt_pcp_sum(m, NSI_OFF_MNT_PCP_MNT_COUNT);
-	r->writers = nsi_mnt_pcp_sum(m, NSI_OFF_MNT_PCP_MNT_WRITERS);
+	r->shared = nsi_mnt_shared(m, r->flags);
+	r->unbindable = nsi_mnt_unbindable(m, r->flags);
+	r->count = nsi_mnt_count(nsi_mnt_pcp(m));
+	r->writers = nsi_mnt_pcp_sum(nsi_mnt_pcp(m), NSI_OFF_MNT_PCP_MNT_WRITERS);
 	r->pin = mntget(v);
 }
 
 /*
  * iterate_supers() callback, with sb->s_umount held for reading (the order
- * the kernel itself uses before mount_lock). When the array is full the lock
- * is dropped to grow it, and the walk resumes at the same position: mounts
- * join a superblock's list at its tail, so none is seen twice.
+ * the kernel itself uses before mount_lock). The superblock's mounts are
+ * counted first; when they don't fit, the lock is dropped to grow the array
+ * and the superblock is walked again. (No position in the list would survive
+ * the unlock: mounts join its tail up to 6.17 but its head from 6.18.)
  */
 static void nsi_sb_mounts(struct super_block *sb, void *arg)
 {
 	struct nsi_mnt_walk *w = arg;
 	struct nsi_mnt_snap *s = w->s;
-	size_t i, pos = 0;
-	struct list_head *lh;
+	size_t n, need = s->n + 1;
+	struct nsi_mount *m;
 	bool full;
 	u64 start;
 
 	do {
 		if (w->err)
 			return;
-		w->err = nsi_mnt_grow(s);
+		w->err = nsi_mnt_grow(s, need);
 		if (w->err)
 			return;
-		full = false;
-		i = 0;
+		n = 0;
 		start = local_clock();
 		read_seqlock_excl(nsi_ksyms.mount_lock);
 		rcu_read_lock();
-		list_for_each(lh, &sb->s_mounts) {
-			if (i++ < pos)
-				continue;
-			if (s->n == s->cap) {
-				full = true;
-				pos = i - 1;
-				break;
-			}
-			nsi_mnt_read(&s->m[s->n++], nsi_sb_mount(lh));
-		}
+		for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
+			n++;
+		full = s->n + n > s->cap;
+		if (!full)
+			for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
+				nsi_mnt_read(&s->m[s->n++], m);
 		rcu_read_unlock();
 		read_sequnlock_excl(nsi_ksyms.mount_lock);
 		s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
+		need = s->n + n + 16;
 	} while (full);
 }
 

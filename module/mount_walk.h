@@ -29,6 +29,7 @@ struct nsi_mnt {
 	int id, parent, group, master;	/* master: its peer group, 0: none */
 	u64 uid;			/* 0: the kernel has none */
 	int flags;			/* MNT_* of vfsmount.mnt_flags */
+	bool shared, unbindable;	/* propagation, wherever the kernel keeps it */
 	dev_t dev;
 	long count, writers;		/* read before we pinned it */
 	char *fstype, *source, *root, *mountpoint;

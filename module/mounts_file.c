@@ -100,16 +100,12 @@ static void mounts_put_propagation(struct seq_file *m, const struct nsi_mnt *r)
 {
 	struct nsi_list l = nsi_list_start(m, "propagation");
 
-#ifdef MNT_SHARED
-	if (r->flags & MNT_SHARED)
+	if (r->shared)
 		nsi_list_item(&l, "shared:%d", r->group);
-#endif
 	if (r->master)
 		nsi_list_item(&l, "master:%d", r->master);
-#ifdef MNT_UNBINDABLE
-	if (r->flags & MNT_UNBINDABLE)
+	if (r->unbindable)
 		nsi_list_item(&l, "unbindable");
-#endif
 	nsi_list_end(&l);
 }
 

@@ -237,6 +237,8 @@ void nsi_ns_files_create(struct dentry *dir)
 void nsi_ns_feature(struct seq_file *m)
 {
 	nsi_put_feature(m, "namespaces", NULL);
+	nsi_put_feature(m, "idle_tasks", nsi_snap_has_idle_tasks() ? NULL :
+			"idle_task() not in kallsyms: the initial nsproxy's count exceeds its tasks");
 #ifdef NSI_HAVE_NS_ID
 	nsi_put_feature(m, "ns_id", NULL);
 #else

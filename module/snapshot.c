@@ -27,6 +27,7 @@
 #include <linux/time_namespace.h>
 #include <net/net_namespace.h>
 
+#include "ksyms.h"
 #include "mount_walk.h"
 #include "snapshot.h"
 
@@ -48,6 +49,8 @@ const char *const nsi_role_name[NSI_NROLES] = {
 };
 
 static siphash_key_t nsi_id_key;
+/* Per-CPU idle threads hold the initial nsproxy but are on no task list. */
+static struct task_struct *(*nsi_idle_task)(int cpu);
 static u64 nsi_max_hold;	/* longest section of any snapshot so far */
 
 /* ---- pools and hashes ---------------------------------------------------- */
@@ -317,6 +320,7 @@ static int nsi_grab_tasks(struct task_struct ***out, size_t *nout)
 	for_each_process_thread(g, t)
 		n++;
 	rcu_read_unlock();
+	n += num_possible_cpus();
 
 	for (;;) {
 		cap = n + n / 8 + 64;
@@ -332,6 +336,17 @@ static int nsi_grab_tasks(struct task_struct ***out, size_t *nout)
 			ts[i++] = t;
 		}
 		rcu_read_unlock();
+		if (nsi_idle_task) {
+			int cpu;
+
+			for_each_possible_cpu(cpu) {
+				t = nsi_idle_task(cpu);
+				if (!t || i == cap)
+					continue;
+				get_task_struct(t);
+				ts[i++] = t;
+			}
+		}
 		*out = ts;
 		*nout = i;
 		return 0;
@@ -711,6 +726,11 @@ struct nsi_snap *nsi_snap_take(void)
 	return s;
 }
 
+bool nsi_snap_has_idle_tasks(void)
+{
+	return nsi_idle_task;
+}
+
 u64 nsi_snap_max_hold_ns(void)
 {
 	return READ_ONCE(nsi_max_hold);
@@ -719,4 +739,5 @@ u64 nsi_snap_max_hold_ns(void)
 void nsi_snap_init(void)
 {
 	get_random_bytes(&nsi_id_key, sizeof(nsi_id_key));
+	nsi_idle_task = nsi_ksym("idle_task");
 }

@@ -145,5 +145,6 @@ void nsi_snap_free(struct nsi_snap *s);
 void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 u64 nsi_snap_max_hold_ns(void);
 void nsi_snap_init(void);
+bool nsi_snap_has_idle_tasks(void);
 
 #endif /* NSI_SNAPSHOT_H */

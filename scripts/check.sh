@@ -30,13 +30,6 @@ step() {
 	fi
 }
 
-# A build is clean when the compiler and sparse say nothing about our files.
-kbuild_clean() {
-	out=$(make -C "$kdir" M="$top" "$@" 2>&1) || { echo "$out"; return 1; }
-	echo "$out"
-	! echo "$out" | grep -E "^($top/)?(module|Kbuild).*(warning|error):"
-}
-
 checkpatch() {
 	# shellcheck disable=SC2046
 	out=$(perl "$ksrc/scripts/checkpatch.pl" --terse $(git ls-files '*.c' '*.h'))
@@ -56,50 +49,22 @@ dkms_build() {
 	return $rc
 }
 
-# The module with one private offset moved, to prove that a layout that does
-# not match the running kernel is refused at load time, not dereferenced.
-skewed_build() {
-	tree="$top/build/skewed"
-	rm -rf "$tree" && mkdir -p "$tree"
-	cp -r Kbuild dkms.conf module "$tree/" && rm -f "$tree"/module/*.o "$tree/module/layout.h"
-	make -C "$kdir" M="$tree" modules >/dev/null &&
-		sed -i 's/^\(#define NSI_OFF_MOUNT_MNT_NS\) \([0-9]*\)$/echo "\1 $((\2 + 8))"/e' \
-			"$tree/module/layout.h" &&
-		grep -q '^#define NSI_OFF_MOUNT_MNT_NS' "$tree/module/layout.h" &&
-		make -C "$kdir" M="$tree" modules >/dev/null
-}
-
-vm_suite() {
-	overlay="$(scripts/kernel.sh image "$release")/modules/kernel/fs/overlayfs/overlay.ko"
-	make -s -C selftests payload PAYLOAD="$top/build/payload" NSI_VERSION="$version" \
-		EXTRA_MODULES="$overlay" SKEWED_KO="$top/build/skewed/nsinspect.ko" \
-		>"$log/selftests-build.log" 2>&1 || {
-		echo "not ok - selftests build"
-		sed 's/^/# /' "$log/selftests-build.log" | tail -n 30
-		return
-	}
-	if selftests/vm/run.sh -k "$release" -o "$top/build/vm/check" "$top/build/payload" \
-		2>"$log/vm.log"; then
-		echo "ok - vm verdict ($(tail -n 1 "$log/vm.log"))"
-	else
-		echo "not ok - vm verdict"
-	fi
-	sed 's/^/# /' "$log/vm.log"
-}
+# kbuild_clean, skewed_build and vm_suite
+. "$top/scripts/vm-suite.sh"
 
 {
 	echo "TAP version 13"
-	step module-build-W1 kbuild_clean W=1 modules
-	step module-sparse-C2 kbuild_clean C=2 modules
+	step module-build-W1 kbuild_clean "$kdir" "$top" W=1 modules
+	step module-sparse-C2 kbuild_clean "$kdir" "$top" C=2 modules
 	step checkpatch-strict checkpatch
 	step dkms-build dkms_build
-	step skewed-layout-build skewed_build
+	step skewed-layout-build skewed_build "$kdir" "$top/build/skewed"
 	make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1 &&
 		echo "ok - tool build -Werror" || echo "not ok - tool build -Werror"
 	rc=0
 	make -s -C tools check 2>"$log/tool-check.log" || rc=$?
 	echo "# exit=$rc tools-unit-tests"
-	vm_suite
+	vm_suite "$release" "$top/nsinspect.ko" "$top/build/skewed/nsinspect.ko" check
 } | tee "$tap"
 # The summary is also kept in a file so that .ci/run can end with it.
 awk -f scripts/tap-summary.awk "$tap" | tee "$top/build/check.summary"

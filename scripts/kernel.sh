@@ -5,8 +5,12 @@
 # so the Makefile and the VM harness resolve them in one place.
 #
 #   kernel.sh kdir [RELEASE]    build tree: /lib/modules/RELEASE/build, else
-#                               /lib/modules/$(uname -r)/build, else the newest
-#                               Debian headers installed under /usr/src
+#                               (a Debian release we have no headers for) a
+#                               tree prepared from that suite's linux-source
+#                               and its headers package's .config and
+#                               Module.symvers; without RELEASE,
+#                               /lib/modules/$(uname -r)/build, else the
+#                               newest Debian headers installed under /usr/src
 #   kernel.sh release KDIR      the release string that KDIR was built for
 #   kernel.sh ksrc              dir holding the pieces of Debian's linux-source
 #                               we use (kselftest headers, checkpatch,
@@ -15,12 +19,25 @@
 #                               Debian image with exactly that release
 #   kernel.sh btf RELEASE       a file with that kernel's BTF: the running
 #                               kernel's own, else the image's vmlinux
+#   kernel.sh suite RELEASE     the Debian suite whose packages build RELEASE
+#   kernel.sh matrix            the releases `make check-matrix` tests, one a
+#                               line: bookworm's (the installed headers), and
+#                               the newest of trixie and of sid
+#
+# Releases of other suites than the machine's own (6.12.x+deb13-amd64 from
+# trixie, 7.2.x+deb14-amd64 from sid) are looked up with a private apt
+# configuration under the cache, pointing at the mirror of the machine's own
+# apt sources, so that the system's package state is never touched.
 #
 # Caches live under $NSI_CACHE (default ~/.cache/nsinspect), keyed by package
 # version, never in the repo.
 set -eu
 
 CACHE=${NSI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsinspect}
+# Suites the matrix tests beside the machine's own.
+SUITES=${NSI_SUITES:-"trixie sid"}
+# Private package lists older than this many seconds are refreshed.
+APT_MAX_AGE=${NSI_APT_MAX_AGE:-86400}
 
 die() {
 	echo "kernel.sh: $*" >&2
@@ -31,9 +48,112 @@ pkg_version() {
 	dpkg-query -W -f='${Version}' "$1" 2>/dev/null
 }
 
+# --- package lists of other suites ------------------------------------------
+
+# The mirror and keyring of the machine's own Debian sources (deb822 or
+# one-line format), read each time, never written down anywhere else.
+system_mirror() {
+	f=/etc/apt/sources.list.d/debian.sources
+	if [ -r "$f" ]; then
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f"
+	else
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {
+				if ($i !~ /security/) { print $i; exit } break } }'
+	fi
+}
+
+system_keyring() {
+	k=$(awk '/^Signed-By:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources \
+		2>/dev/null || true)
+	echo "${k:-/usr/share/keyrings/debian-archive-keyring.gpg}"
+}
+
+# apt options that use SUITE's private lists (under the cache); empty for the
+# machine's own suite.
+apt_opts() {
+	[ "$1" = system ] && return
+	_ao="$CACHE/apt-$1"
+	echo "-o Dir::Etc::sourcelist=$_ao/sources.list -o Dir::Etc::sourceparts=$_ao/sources.list.d" \
+		"-o Dir::State::Lists=$_ao/lists -o Dir::Cache=$_ao/cache -o APT::Sandbox::User=root"
+}
+
+# Fetch SUITE's package lists when they are missing or stale.
+apt_lists() {
+	[ "$1" = system ] && return
+	_al="$CACHE/apt-$1"
+	stamp="$_al/lists/.updated"
+	if [ -e "$stamp" ] && [ $(($(date +%s) - $(stat -c %Y "$stamp"))) -lt "$APT_MAX_AGE" ]; then
+		return
+	fi
+	mirror=$(system_mirror)
+	[ -n "$mirror" ] || die "no Debian mirror in the system's apt sources"
+	mkdir -p "$_al/sources.list.d" "$_al/lists/partial" "$_al/cache/archives/partial"
+	: >"$_al/sources.list"
+	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+		"$mirror" "$1" "$(system_keyring)" >"$_al/sources.list.d/nsinspect.sources"
+	# shellcheck disable=SC2046
+	apt-get -qq $(apt_opts "$1") update >&2 || die "apt-get update for $1 failed"
+	touch "$stamp"
+}
+
+# apt_cache SUITE ARGS...: apt-cache over that suite's lists.
+apt_cache() {
+	_ac=$1
+	shift
+	apt_lists "$_ac"
+	# shellcheck disable=SC2046
+	apt-cache $(apt_opts "$_ac") "$@"
+}
+
+# The version of package PKG in SUITE, or nothing.
+apt_version() {
+	apt_cache "$1" show --no-all-versions "$2" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1
+}
+
+# apt_download SUITE DIR PKG=VER...: the .debs, checked against the signed index.
+apt_download() {
+	_as=$1
+	_ad=$2
+	shift 2
+	mkdir -p "$_ad"
+	apt_lists "$_as"
+	# shellcheck disable=SC2046
+	(cd "$_ad" && apt-get -q $(apt_opts "$_as") -o APT::Sandbox::User=root download "$@" \
+		>/dev/null) || die "could not download $* from $_as"
+}
+
+# Which suite's packages build RELEASE: Debian's ABI suffix names it.
+cmd_suite() {
+	case "$1" in
+	*+deb13-*) echo trixie ;;
+	*+deb14-*) echo sid ;;
+	*) echo system ;;
+	esac
+}
+
+# The release that SUITE's linux-image-amd64 depends on.
+suite_release() {
+	apt_cache "$1" depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' | sort -V | tail -n 1
+}
+
+cmd_matrix() {
+	cmd_release "$(cmd_kdir)"
+	for s in $SUITES; do
+		r=$(suite_release "$s")
+		[ -n "$r" ] || die "no linux-image-amd64 in $s"
+		echo "$r"
+	done
+}
+
+# --- build trees --------------------------------------------------------------
+
 cmd_kdir() {
 	if [ -n "${1:-}" ]; then
 		[ -d "/lib/modules/$1/build" ] && { echo "/lib/modules/$1/build"; return; }
+		[ -d "/usr/src/linux-headers-$1" ] && { echo "/usr/src/linux-headers-$1"; return; }
+		[ "$(cmd_suite "$1")" != system ] && { prepared_kdir "$1"; return; }
 		die "no build tree for kernel $1 (install linux-headers-$1 or pass KDIR=)"
 	fi
 	if [ -d "/lib/modules/$(uname -r)/build" ]; then
@@ -44,6 +164,71 @@ cmd_kdir() {
 	d=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$d" ] || die "no kernel headers found: run 'make setup' or pass KDIR="
 	echo "$d"
+}
+
+# The headers packages of newer suites run their kbuild tools with a newer
+# glibc than this machine's. So build the tree from linux-source instead,
+# with the headers package's .config and Module.symvers: the result carries
+# the same vermagic and CRCs as the image's own modules. About 45 s, once.
+prepared_kdir() {
+	rel=$1
+	s=$(cmd_suite "$rel")
+	ver=$(apt_version "$s" "linux-headers-$rel")
+	[ -n "$ver" ] || die "no linux-headers-$rel in $s"
+	# 6.12.117+deb13-amd64 -> 6.12
+	series=$(echo "$rel" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
+	srcver=$(apt_version "$s" "linux-source-$series")
+	[ "$srcver" = "$ver" ] || die "linux-source-$series $srcver does not match headers $ver in $s"
+	dir="$CACHE/kbuild-$rel-$ver"
+	if [ ! -e "$dir/.done" ]; then
+		echo "kernel.sh: preparing a build tree for $rel in $dir (once)" >&2
+		rm -rf "$dir"
+		mkdir -p "$dir/deb"
+		apt_download "$s" "$dir/deb" "linux-headers-$rel=$ver" "linux-source-$series=$ver"
+		dpkg-deb --fsys-tarfile "$dir"/deb/linux-headers-*.deb |
+			tar -x -C "$dir/deb" "./usr/src/linux-headers-$rel/.config" \
+				"./usr/src/linux-headers-$rel/Module.symvers"
+		dpkg-deb --fsys-tarfile "$dir"/deb/linux-source-*.deb |
+			tar -x -O "./usr/src/linux-source-$series.tar.xz" |
+			tar -xJ -C "$dir" --strip-components=1
+		cp "$dir/deb/usr/src/linux-headers-$rel/.config" "$dir/.config.debian"
+		mv "$dir/deb/usr/src/linux-headers-$rel/.config" "$dir/.config"
+		mv "$dir/deb/usr/src/linux-headers-$rel/Module.symvers" "$dir/Module.symvers"
+		rm -rf "$dir/deb"
+		# Debian builds with a newer gcc; the options olddefconfig turns
+		# off for gcc-12 (Rust, CC_HAS_*) change no struct layout.
+		make -s -C "$dir" olddefconfig >&2 ||
+			die "olddefconfig failed in $dir"
+		make -s -C "$dir" -j"$(nproc)" KERNELRELEASE="$rel" modules_prepare >&2 ||
+			die "modules_prepare failed in $dir"
+		[ "$(cmd_release "$dir")" = "$rel" ] || die "$dir prepared for another release"
+		restore_config "$dir"
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+
+# olddefconfig with gcc-12 and without pahole drops options that Debian's
+# kernel has. Those that describe the toolchain must stay as gcc-12 needs
+# them; the others change the structs a module sees (DEBUG_INFO_BTF_MODULES
+# adds fields to struct module, SCHED_CLASS_EXT to struct task_struct), so
+# they go back into the generated config that module builds read. (A module
+# built without them loads into 7.2 with "Invalid relocation target".)
+restore_config() {
+	grep '^CONFIG_' "$1/.config.debian" | while IFS='=' read -r name val; do
+		case $name in
+		CONFIG_CC_* | CONFIG_GCC_* | CONFIG_AS_* | CONFIG_LD_* | CONFIG_PAHOLE_* | \
+			CONFIG_RUST* | CONFIG_BINDGEN_* | CONFIG_CLANG_* | CONFIG_*_RUST_*) continue ;;
+		esac
+		grep -q "^$name=" "$1/include/config/auto.conf" && continue
+		echo "$name=$val" >>"$1/include/config/auto.conf"
+		case $val in
+		y) echo "#define $name 1" ;;
+		m) echo "#define ${name}_MODULE 1" ;;
+		*) echo "#define $name $val" ;;
+		esac >>"$1/include/generated/autoconf.h"
+		echo "kernel.sh: $rel: restored $name=$val" >&2
+	done
 }
 
 cmd_release() {
@@ -72,20 +257,28 @@ cmd_ksrc() {
 	echo "$dir"
 }
 
+# --- images -------------------------------------------------------------------
+
 cmd_image() {
 	rel="$1"
-	pkg="linux-image-$rel"
-	ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null |
-		sed -n 's/^Version: //p' | head -n 1)
-	[ -n "$ver" ] || die "no package $pkg in the apt lists (apt-get update?)"
+	s=$(cmd_suite "$rel")
+	ver=$(apt_version "$s" "linux-image-$rel")
+	[ -n "$ver" ] || die "no package linux-image-$rel in the $s apt lists (apt-get update?)"
 	dir="$CACHE/image-$rel-$ver"
 	if [ ! -e "$dir/.done" ]; then
 		rm -rf "$dir"
-		mkdir -p "$dir/deb"
-		# apt-get download checks the .deb against the signed index.
-		(cd "$dir/deb" &&
-			apt-get -q -o APT::Sandbox::User=root download "$pkg=$ver" >/dev/null)
-		dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
+		# From 7.x the image package is a meta package over the kernel
+		# binary and its modules (and linux-base, which we don't need).
+		if [ -n "$(apt_version "$s" "linux-binary-$rel")" ]; then
+			pkgs="linux-binary-$rel=$ver linux-modules-$rel=$ver"
+		else
+			pkgs="linux-image-$rel=$ver"
+		fi
+		# shellcheck disable=SC2086
+		apt_download "$s" "$dir/deb" $pkgs
+		for deb in "$dir"/deb/*.deb; do
+			dpkg-deb -x "$deb" "$dir/root"
+		done
 		vmlinuz=$(ls "$dir"/root/boot/vmlinuz-* 2>/dev/null ||
 			ls "$dir"/root/usr/lib/modules/*/vmlinuz)
 		# An uncompressed vmlinux boots through PVH and skips about 3 s
@@ -99,6 +292,32 @@ cmd_image() {
 		touch "$dir/.done"
 	fi
 	echo "$dir"
+}
+
+# A kernel module of the image, uncompressed (busybox insmod reads no .ko.xz):
+# kernel.sh module RELEASE PATH (relative to kernel/, without .ko*)
+cmd_module() {
+	img=$(cmd_image "$1")
+	m="$img/modules/kernel/$2"
+	if [ -e "$m.ko" ]; then
+		echo "$m.ko"
+	elif [ -e "$m.ko.xz" ]; then
+		out="$img/unpacked/$2.ko"
+		if [ ! -e "$out" ]; then
+			mkdir -p "$(dirname "$out")"
+			xz -dc "$m.ko.xz" >"$out.tmp" && mv "$out.tmp" "$out"
+		fi
+		echo "$out"
+	elif [ -e "$m.ko.zst" ]; then
+		out="$img/unpacked/$2.ko"
+		if [ ! -e "$out" ]; then
+			mkdir -p "$(dirname "$out")"
+			zstd -qdc "$m.ko.zst" >"$out.tmp" && mv "$out.tmp" "$out"
+		fi
+		echo "$out"
+	else
+		die "no module $2 in the image of $1"
+	fi
 }
 
 cmd_btf() {
@@ -116,6 +335,9 @@ kdir)		cmd_kdir "$@" ;;
 release)	cmd_release "$@" ;;
 ksrc)		cmd_ksrc ;;
 image)		cmd_image "$@" ;;
+module)		cmd_module "$@" ;;
 btf)		cmd_btf "$@" ;;
-*)		die "usage: kernel.sh kdir|release|ksrc|image|btf ..." ;;
+suite)		cmd_suite "$@" ;;
+matrix)		cmd_matrix ;;
+*)		die "usage: kernel.sh kdir|release|ksrc|image|module|btf|suite|matrix ..." ;;
 esac

@@ -96,7 +96,7 @@ TEST(inodes_and_nspid_match_proc)
 {
 	struct nsi_child c;
 	char *text, val[64], want[64], path[128];
-	int checked = 0, mine = 0;
+	int checked = 0, mine = 0, idle = 0;
 	const char *rec;
 
 	ASSERT_EQ(0, nsi_child_start(&c, unshare_many, NULL));
@@ -110,6 +110,13 @@ TEST(inodes_and_nspid_match_proc)
 			continue;
 		pid = nsi_num(rec, "pid");
 		tgid = nsi_num(rec, "tgid");
+		if (pid == 0) {
+			/* A CPU's idle thread: pid 0, not in /proc. */
+			ASSERT_EQ(0, nsi_get(rec, "comm", val, sizeof(val)));
+			EXPECT_EQ(0, strncmp(val, "swapper/", 8)) TH_LOG("pid 0 is %s", val);
+			idle++;
+			continue;
+		}
 		ASSERT_GT(pid, 0);
 		ASSERT_GT(tgid, 0);
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/uts", tgid, pid);
@@ -138,8 +145,30 @@ TEST(inodes_and_nspid_match_proc)
 	}
 	EXPECT_EQ(2, mine);
 	EXPECT_GT(checked, 10);
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_CONF), idle);
 	free(text);
 	nsi_child_stop(&c);
+}
+
+/*
+ * Every nsproxy reference is a task's, idle threads included: on a system
+ * at rest each count equals the tasks that point at it.
+ */
+TEST(nsproxy_counts_equal_their_tasks)
+{
+	char *text = nsi_load("nsproxies");
+	const char *rec, *nl;
+	int n = 0;
+
+	ASSERT_NE(NULL, text);
+	for (rec = nsi_rec(text, "id", NULL, NULL, NULL); rec; n++) {
+		EXPECT_EQ(nsi_num(rec, "count"), nsi_num(rec, "tasks"))
+			TH_LOG("%.*s", (int)strcspn(rec, "\n"), rec);
+		nl = strchr(rec, '\n');
+		rec = nl ? nsi_rec(nl + 1, "id", NULL, NULL, NULL) : NULL;
+	}
+	EXPECT_GE(n, 1);
+	free(text);
 }
 
 /*
