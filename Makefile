@@ -74,4 +74,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all have-kdir module modules_install dkms-install tool install selftests \
-	setup check bench demo clean
+	setup check check-matrix bench demo clean
