@@ -66,6 +66,44 @@ out:
 	return st;
 }
 
+/*
+ * The snapshot holds the task that took it. diff leaves that task out, so
+ * that two snapshots of an idle system do not differ.
+ */
+#define TAKER_FILE "taker"
+
+static enum nsi_exit write_taker(const char *dir, struct nsi_error *err)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" TAKER_FILE, dir);
+	f = fopen(path, "wx");
+	if (!f)
+		return io_error(err, path, errno);
+	fprintf(f, "pid=%d\n", (int)getpid());
+	if (fclose(f))
+		return io_error(err, path, errno);
+	return NSI_EXIT_OK;
+}
+
+/* The pid in DIR/taker, or -1 when the directory is not our snapshot. */
+static long long read_taker(const char *dir)
+{
+	char path[PATH_MAX];
+	long long pid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" TAKER_FILE, dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "pid=%lld", &pid) != 1)
+		pid = -1;
+	fclose(f);
+	return pid;
+}
+
 static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *unused,
 				  struct nsi_error *err)
 {
@@ -88,6 +126,8 @@ static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *u
 	}
 	for (i = 0; i < ARRAY_SIZE(snapshot_files) && st == NSI_EXIT_OK; i++)
 		st = copy_file(&src, ctx->outpath, snapshot_files[i], err);
+	if (st == NSI_EXIT_OK)
+		st = write_taker(ctx->outpath, err);
 	/* Only a copy that reads back is a snapshot. */
 	if (st == NSI_EXIT_OK)
 		st = nsi_source_init(&copy, ctx->outpath, err);
@@ -128,21 +168,25 @@ struct obj {
 	const struct nsi_record *rec;
 };
 
-/* The objects of one file of @m, sorted by key. */
-static struct obj *objects(const struct nsi_model *m, enum nsi_file_id f, size_t *nr)
+/* The objects of one file of @m, sorted by key; tasks but @taker. */
+static struct obj *objects(const struct nsi_model *m, enum nsi_file_id f, long long taker,
+			   size_t *nr)
 {
 	struct obj *o;
-	size_t i;
+	size_t i, n = 0;
 
 	switch (f) {
 	case NSI_F_TASKS:
-		o = xcalloc(*nr = m->nr_tasks, sizeof(*o));
-		for (i = 0; i < *nr; i++) {
-			snprintf(o[i].key, sizeof(o[i].key), "%020lld", m->tasks[i].pid);
-			snprintf(o[i].label, sizeof(o[i].label), "task %lld (%.32s)",
+		o = xcalloc(m->nr_tasks, sizeof(*o));
+		for (i = 0; i < m->nr_tasks; i++) {
+			if (m->tasks[i].pid == taker)
+				continue;
+			snprintf(o[n].key, sizeof(o[n].key), "%020lld", m->tasks[i].pid);
+			snprintf(o[n].label, sizeof(o[n].label), "task %lld (%.32s)",
 				 m->tasks[i].pid, m->tasks[i].comm);
-			o[i].rec = m->tasks[i].rec;
+			o[n++].rec = m->tasks[i].rec;
 		}
+		*nr = n;
 		return o;
 	case NSI_F_NSPROXIES:
 		o = xcalloc(*nr = m->nr_nsproxies, sizeof(*o));
@@ -211,11 +255,11 @@ static size_t diff_fields(struct nsi_out *out, const struct obj *a, const struct
 	return n;
 }
 
-static size_t diff_file(struct nsi_out *out, const struct nsi_model *ma,
-			const struct nsi_model *mb, enum nsi_file_id f)
+static size_t diff_file(struct nsi_out *out, const struct nsi_model *ma, long long taker_a,
+			const struct nsi_model *mb, long long taker_b, enum nsi_file_id f)
 {
 	size_t na, nb, i = 0, j = 0, n = 0;
-	struct obj *a = objects(ma, f, &na), *b = objects(mb, f, &nb);
+	struct obj *a = objects(ma, f, taker_a, &na), *b = objects(mb, f, taker_b, &nb);
 
 	while (i < na || j < nb) {
 		int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i].key, b[j].key);
@@ -261,7 +305,7 @@ static enum nsi_exit run_diff(const struct nsi_ctx *ctx, struct nsi_model *unuse
 	if (st == NSI_EXIT_OK)
 		st = load_dir(ctx->args[1], &b, err);
 	for (f = 0; f < NSI_NR_FILES && st == NSI_EXIT_OK; f++)
-		n += diff_file(&out, &a, &b, f);
+		n += diff_file(&out, &a, read_taker(ctx->args[0]), &b, read_taker(ctx->args[1]), f);
 	if (st == NSI_EXIT_OK && (n || ctx->json))
 		nsi_out_print(&out);
 	else
@@ -286,7 +330,8 @@ const struct nsi_cmd nsi_cmd_diff = {
 	"Objects are matched by identity: tasks by pid, nsproxies by id,\n"
 	"namespaces by inode number, mounts by id. '+' is an object only PATH2\n"
 	"has, '-' one only PATH1 has, '~' one key of an object in both whose value\n"
-	"changed (refs, count, writers, tasks, fds, bindmounts, ...). Like diff(1),\n"
+	"changed (refs, count, writers, tasks, fds, bindmounts, ...). The task\n"
+	"that took each snapshot (its 'taker' file) is left out. Like diff(1),\n"
 	"prints nothing and exits 0 when there is no difference, 1 otherwise.\n",
 	.cols = diff_columns,
 	.nr_cols = ARRAY_SIZE(diff_columns),
