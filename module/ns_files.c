@@ -4,6 +4,7 @@
  * every task, nsproxy and namespace (snapshot.c).
  */
 #include "mount_walk.h"
+#include "nstree.h"
 #include "nsinspect.h"
 #include "snapshot.h"
 #include "view.h"
@@ -54,6 +55,9 @@ static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 	int r, l;
 
 	seq_printf(m, "pid=%d tgid=%d", t->pid, t->tgid);
+	/* Idle threads all have pid 0: their CPU tells them apart. */
+	if (t->cpu >= 0)
+		seq_printf(m, " cpu=%d", t->cpu);
 	nsi_put_str(m, "comm", t->comm);
 	if (t->nsproxy)
 		seq_printf(m, " nsproxy=%012llx", t->nsproxy);
@@ -251,5 +255,6 @@ void nsi_ns_feature(struct seq_file *m)
 			"kernel has no active namespace references (added in 6.19)");
 #endif
 	nsi_put_feature(m, "mounts", nsi_mounts_unavailable);
+	nsi_put_feature(m, "nstree", nsi_nstree_unavailable);
 	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
 }

@@ -29,6 +29,7 @@
 
 #include "ksyms.h"
 #include "mount_walk.h"
+#include "nstree.h"
 #include "snapshot.h"
 
 #define NSI_CHUNK 256
@@ -417,6 +418,7 @@ static int nsi_read_task(struct nsi_snap *s, struct task_struct *t, struct nsi_t
 
 	rec->pid = t->pid;
 	rec->tgid = t->tgid;
+	rec->cpu = is_idle_task(t) ? task_cpu(t) : -1;
 	rec->level = -1;
 
 	start = local_clock();
@@ -623,6 +625,36 @@ static int nsi_walk_nsfs_mounts(struct nsi_snap *s)
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
+/* Namespaces that nothing above reached: only the kernel's trees list them. */
+static int nsi_nstree_cb(void *arg, struct ns_common *ns)
+{
+	struct nsi_snap *s = arg;
+	struct nsi_ns *e;
+	int type = nsi_type_of(ns);
+
+	if (type < 0 || nsi_ns_find(s, type, ns->inum))
+		return 0;
+	e = nsi_note(s, ns, NSI_VIA_NSTREE);
+	return IS_ERR(e) ? PTR_ERR(e) : 0;
+}
+
+static int nsi_walk_nstree(struct nsi_snap *s)
+{
+	unsigned int pos = 0;
+	u64 held;
+	int err;
+
+	do {
+		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
+		if (err)
+			return err;
+		err = nsi_visit_nstree(nsi_nstree_cb, s, &pos, &held);
+		s->max_hold_ns = max(s->max_hold_ns, held);
+	} while (err == -ENOSPC);
+	/* Without the trees the version file says why. */
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
 /* ---- the snapshot --------------------------------------------------------------- */
 
 static int nsi_ns_cmp(const void *a, const void *b)
@@ -679,7 +711,7 @@ static int nsi_collect(struct nsi_snap *s)
 		cond_resched();
 	}
 	err = nsi_walk_fds(s, ts) ?: nsi_walk_nsfs_mounts(s) ?: nsi_walk_netlist(s) ?:
-	      nsi_sort(s);
+	      nsi_walk_nstree(s) ?: nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
 		put_task_struct(ts[i]);
@@ -740,4 +772,5 @@ void nsi_snap_init(void)
 {
 	get_random_bytes(&nsi_id_key, sizeof(nsi_id_key));
 	nsi_idle_task = nsi_ksym("idle_task");
+	nsi_nstree_init();
 }

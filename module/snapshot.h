@@ -100,6 +100,7 @@ struct nsi_nsproxy {
 
 struct nsi_task {
 	pid_t pid, tgid;
+	int cpu;			/* an idle thread's CPU, else -1 */
 	char comm[TASK_COMM_LEN];
 	u64 nsproxy;			/* 0: none (exiting task) */
 	int level;			/* -1: no pid (being reaped) */

@@ -173,7 +173,10 @@ static int cmp_task(const void *a, const void *b)
 {
 	const struct nsi_task *x = a, *y = b;
 
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	/* Idle threads all have pid 0; their CPU tells them apart. */
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
 
 static int cmp_ns(const void *a, const void *b)
@@ -206,7 +209,7 @@ struct nsi_ns *nsi_model_ns(const struct nsi_model *m, unsigned long long inum)
 
 struct nsi_task *nsi_model_task(const struct nsi_model *m, long long pid)
 {
-	struct nsi_task key = { .pid = pid };
+	struct nsi_task key = { .pid = pid, .cpu = NSI_NA };
 
 	return bsearch(&key, m->tasks, m->nr_tasks, sizeof(key), cmp_task);
 }
@@ -239,6 +242,7 @@ static void load_tasks(struct loader *ld)
 		need(ld, rec, "pid");
 		t->pid = num(ld, rec, "pid");
 		t->tgid = num(ld, rec, "tgid");
+		t->cpu = nsi_record_get(rec, "cpu") ? num(ld, rec, "cpu") : NSI_NA;
 		t->level = num(ld, rec, "level");
 		t->comm = nsi_val(rec, "comm");
 		t->nspid = nsi_record_get(rec, "nspid");

@@ -60,6 +60,7 @@ struct nsi_nsproxy;
 struct nsi_task {
 	const struct nsi_record *rec;
 	long long pid, tgid, level;
+	long long cpu;			/* an idle thread's CPU (pid 0), else NSI_NA */
 	const char *comm;		/* "?" if unknown */
 	const char *nspid;		/* "1,5": outermost first; NULL if unknown */
 	unsigned long long ns[NSI_NR_ROLES];	/* 0: none or unknown */

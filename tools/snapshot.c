@@ -181,7 +181,8 @@ static struct obj *objects(const struct nsi_model *m, enum nsi_file_id f, long l
 		for (i = 0; i < m->nr_tasks; i++) {
 			if (m->tasks[i].pid == taker)
 				continue;
-			snprintf(o[n].key, sizeof(o[n].key), "%020lld", m->tasks[i].pid);
+			snprintf(o[n].key, sizeof(o[n].key), "%020lld/%lld", m->tasks[i].pid,
+				 m->tasks[i].cpu);
 			snprintf(o[n].label, sizeof(o[n].label), "task %lld (%.32s)",
 				 m->tasks[i].pid, m->tasks[i].comm);
 			o[n++].rec = m->tasks[i].rec;

@@ -22,7 +22,7 @@ top=$(cd "$here/../.." && pwd)
 release=
 out=
 timeout=${NSI_VM_TIMEOUT:-600}
-host_bins=${NSI_VM_HOST_BINS:-"lsns findmnt unshare nsenter stat"}
+host_bins=${NSI_VM_HOST_BINS:-"lsns findmnt unshare nsenter stat jq"}
 
 while getopts k:o:t: opt; do
 	case $opt in
