@@ -60,6 +60,16 @@ static inline u64 nsi_ns_id(struct ns_common *ns)
 }
 #endif
 
+/*
+ * 6.19 keeps every namespace in a per-type tree with a list beside it
+ * (struct ns_tree_root of <linux/ns/nstree_types.h>), linked through
+ * ns_common's ns_tree_node.
+ */
+#ifdef _LINUX_NSTREE_TYPES_H
+#define NSI_HAVE_NSTREE 1
+#define nsi_nstree_entry(l) list_entry(l, struct ns_common, ns_tree_node.ns_list_entry)
+#endif
+
 /* 6.18 moved the CLONE_NEW* type from the ops into ns_common. */
 static inline int nsi_ns_clone_type(struct ns_common *ns)
 {

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -643,6 +644,128 @@ TEST(net_kept_by_mount_or_fd_only)
 	nsi_child_stop(&holder);
 	EXPECT_EQ(0, umount(NET_TARGET));
 	unlink(NET_TARGET);
+}
+
+/*
+ * A child makes a user namespace, opens /dev/null in it and hands the file,
+ * with the namespace's inode number, to the parent over a unix socket, then
+ * exits. The file's credentials are all that hold the namespace then.
+ */
+static int user_ns_in_a_file(int *fd, unsigned long *ino)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = ino, .iov_len = sizeof(*ino) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *cmsg;
+	int sk[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sk))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int f;
+
+		close(sk[0]);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		*ino = nsi_ns_ino(getpid(), "user");
+		f = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (f < 0 || !*ino)
+			_exit(1);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &f, sizeof(int));
+		_exit(sendmsg(sk[1], &msg, 0) == sizeof(*ino) ? 0 : 1);
+	}
+	close(sk[1]);
+	*fd = -1;
+	if (recvmsg(sk[0], &msg, 0) == sizeof(*ino)) {
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+	}
+	close(sk[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return *fd < 0 ? -1 : 0;
+}
+
+/* Does the version file say that feature is available? */
+static int feature_available(const char *feature)
+{
+	char *text = nsi_load("version"), val[64];
+	int ok = text && !nsi_field(text, "feature", feature, "state", val, sizeof(val)) &&
+		 !strcmp(val, "available");
+
+	free(text);
+	return ok;
+}
+
+TEST(namespace_only_the_kernel_lists)
+{
+	unsigned long ino;
+	char *text = NULL;
+	const char *rec = NULL;
+	int fd, i;
+
+	ASSERT_EQ(0, user_ns_in_a_file(&fd, &ino));
+	if (!feature_available("nstree")) {
+		/*
+		 * Before 6.19 no list holds every user namespace: one that only
+		 * a file's credentials hold is invisible.
+		 */
+		text = nsi_load("namespaces");
+		ASSERT_NE(NULL, text);
+		EXPECT_EQ(NULL, ns_rec(text, "user", ino));
+		free(text);
+		close(fd);
+		return;
+	}
+	/*
+	 * Two references: the file's cred (the child's own, shared) and that
+	 * cred's ucounts (kernel/ucount.c alloc_ucounts() takes one). The exited
+	 * child's task is freed after an RCU grace period, so poll for it.
+	 */
+	for (i = 0; i < 100; i++) {
+		free(text);
+		text = nsi_load("namespaces");
+		ASSERT_NE(NULL, text);
+		rec = ns_rec(text, "user", ino);
+		ASSERT_NE(NULL, rec) TH_LOG("user namespace %lu not listed", ino);
+		if (nsi_num(rec, "refs") == 2)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(2, nsi_num(rec, "refs"));
+	/* Credentials are no active reference: no task, fd or mount uses it. */
+	EXPECT_EQ(0, nsi_num(rec, "active"));
+	EXPECT_EQ(0, nsi_num(rec, "tasks"));
+	EXPECT_TRUE(nsi_has(rec, "via", "nstree"));
+	EXPECT_FALSE(nsi_has(rec, "via", "task"));
+	EXPECT_FALSE(nsi_has(rec, "via", "fd"));
+	EXPECT_EQ(1, nsi_num(rec, "level"));
+	free(text);
+
+	/* Closing the file drops its credentials and so the namespace. */
+	close(fd);
+	for (i = 0; i < 100; i++) {
+		text = nsi_load("namespaces");
+		ASSERT_NE(NULL, text);
+		rec = ns_rec(text, "user", ino);
+		free(text);
+		if (!rec)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(NULL, rec);
 }
 
 /* 200 short-lived processes, a third of them in fresh namespaces. */
