@@ -23,16 +23,20 @@ void nsi_put_str(struct seq_file *m, const char *key, const char *s)
 {
 	unsigned char c;
 
-	seq_printf(m, " %s=", key);
+	nsi_put_key(m, key);
 	if (!s || !*s) {
 		seq_putc(m, '-');
 		return;
 	}
 	while ((c = *s++)) {
-		if (c <= ' ' || c == '=' || c == '\\' || c >= 0x7f)
-			seq_printf(m, "\\%03o", c);
-		else
+		if (c <= ' ' || c == '=' || c == '\\' || c >= 0x7f) {
+			seq_putc(m, '\\');
+			seq_putc(m, '0' + (c >> 6));
+			seq_putc(m, '0' + ((c >> 3) & 7));
+			seq_putc(m, '0' + (c & 7));
+		} else {
 			seq_putc(m, c);
+		}
 	}
 }
 

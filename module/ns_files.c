@@ -32,10 +32,12 @@ static void ns_stats(struct seq_file *m, const void *snap, size_t records)
 
 static void nsi_put_inum(struct seq_file *m, const char *key, unsigned int inum)
 {
-	if (inum)
-		seq_printf(m, " %s=%u", key, inum);
-	else
-		seq_printf(m, " %s=-", key);
+	if (inum) {
+		nsi_put_num(m, key, inum);
+	} else {
+		nsi_put_key(m, key);
+		seq_putc(m, '-');
+	}
 }
 
 /* ---- tasks ------------------------------------------------------------------ */
@@ -54,22 +56,23 @@ static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 	struct nsi_list nspid;
 	int r, l;
 
-	seq_printf(m, "pid=%d tgid=%d", t->pid, t->tgid);
+	seq_put_decimal_ll(m, "pid=", t->pid);
+	nsi_put_num(m, "tgid", t->tgid);
 	/* Idle threads all have pid 0: their CPU tells them apart. */
 	if (t->cpu >= 0)
-		seq_printf(m, " cpu=%d", t->cpu);
+		nsi_put_num(m, "cpu", t->cpu);
 	nsi_put_str(m, "comm", t->comm);
 	if (t->nsproxy)
-		seq_printf(m, " nsproxy=%012llx", t->nsproxy);
+		seq_put_hex_ll(m, " nsproxy=", t->nsproxy, 12);
 	else
 		seq_puts(m, " nsproxy=-");
 	if (t->level < 0)
 		seq_puts(m, " level=-");
 	else
-		seq_printf(m, " level=%d", t->level);
+		nsi_put_num(m, "level", t->level);
 	nspid = nsi_list_start(m, "nspid");
 	for (l = 0; l <= t->level; l++)
-		nsi_list_item(&nspid, "%d", t->nspid[l]);
+		nsi_list_num(&nspid, t->nspid[l]);
 	nsi_list_end(&nspid);
 	for (r = 0; r < NSI_NROLES; r++)
 		nsi_put_inum(m, nsi_role_name[r], t->inum[r]);
@@ -100,7 +103,9 @@ static void nsproxies_show(struct seq_file *m, const void *snap, size_t i)
 	const struct nsi_nsproxy *p = nsi_pool_at(&s->nsp, i);
 	int r;
 
-	seq_printf(m, "id=%012llx count=%ld tasks=%u", p->id, p->count, p->tasks);
+	seq_put_hex_ll(m, "id=", p->id, 12);
+	nsi_put_num(m, "count", p->count);
+	nsi_put_num(m, "tasks", p->tasks);
 	for (r = 0; r < NSI_NROLES; r++)
 		if (r != NSI_R_PID && r != NSI_R_USER)
 			nsi_put_inum(m, nsi_role_name[r], p->inum[r]);
@@ -161,25 +166,29 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 	const struct nsi_snap *s = snap;
 	const struct nsi_ns *e = s->ns_sorted[i];
 
-	seq_printf(m, "type=%s inum=%u", nsi_type_name[e->type], e->inum);
+	seq_puts(m, "type=");
+	seq_puts(m, nsi_type_name[e->type]);
+	nsi_put_num(m, "inum", e->inum);
 #ifdef NSI_HAVE_NS_ID
-	seq_printf(m, " id=%llu", e->id);
+	seq_put_decimal_ull(m, " id=", e->id);
 #endif
-	seq_printf(m, " refs=%ld", e->refs);
+	nsi_put_num(m, "refs", e->refs);
 #ifdef NSI_HAVE_NS_ACTIVE
-	seq_printf(m, " active=%ld", e->active);
+	nsi_put_num(m, "active", e->active);
 #endif
 	nsi_put_inum(m, "owner", e->owner);
 	nsi_put_inum(m, "parent", e->parent);
 	if (e->level >= 0)
-		seq_printf(m, " level=%d", e->level);
+		nsi_put_num(m, "level", e->level);
 	else
 		seq_puts(m, " level=-");
-	seq_printf(m, " tasks=%u nsproxies=%u fds=%u", e->tasks, e->nsproxies, e->fds);
+	nsi_put_num(m, "tasks", e->tasks);
+	nsi_put_num(m, "nsproxies", e->nsproxies);
+	nsi_put_num(m, "fds", e->fds);
 	if (nsi_mounts_unavailable)
 		seq_puts(m, " bindmounts=-");
 	else
-		seq_printf(m, " bindmounts=%u", e->bindmounts);
+		nsi_put_num(m, "bindmounts", e->bindmounts);
 	nsi_put_via(m, e->via);
 
 	switch (e->type) {
