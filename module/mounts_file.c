@@ -119,20 +119,24 @@ static void mounts_show(struct seq_file *m, const void *snap, size_t i)
 	const struct nsi_mnt *r = &s->m[i];
 
 	if (r->where == NSI_MNT_IN_NS)
-		seq_printf(m, "mntns=%u", r->mntns);
+		seq_put_decimal_ull(m, "mntns=", r->mntns);
 	else
 		seq_printf(m, "mntns=%s", where[r->where]);
-	seq_printf(m, " id=%d", r->id);
+	nsi_put_num(m, "id", r->id);
 	if (r->uid)
-		seq_printf(m, " uid=%llu", r->uid);
-	seq_printf(m, " parent=%d dev=%u:%u", r->parent, MAJOR(r->dev), MINOR(r->dev));
+		seq_put_decimal_ull(m, " uid=", r->uid);
+	nsi_put_num(m, "parent", r->parent);
+	seq_put_decimal_ull(m, " dev=", MAJOR(r->dev));
+	seq_put_decimal_ull(m, ":", MINOR(r->dev));
 	nsi_put_str(m, "fstype", r->fstype);
 	nsi_put_str(m, "source", r->source);
 	nsi_put_str(m, "root", r->root);
 	nsi_put_str(m, "mountpoint", r->mountpoint);
 	mounts_put_flags(m, r->flags);
 	mounts_put_propagation(m, r);
-	seq_printf(m, " count=%ld writers=%ld\n", r->count, r->writers);
+	nsi_put_num(m, "count", r->count);
+	nsi_put_num(m, "writers", r->writers);
+	seq_putc(m, '\n');
 }
 
 static const struct nsi_view mounts_view = {

@@ -42,6 +42,7 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 	have=$(tasks_now)
 	if [ "$have" -lt "$n" ]; then
 		workload tasks $(((n - have + 9) / 10)) >/tmp/ready &
+		workers="$workers $!"
 		while ! grep -q ready /tmp/ready 2>/dev/null; do sleep 0.2; done
 		# The sets' last tasks may still be forking.
 		while [ "$(tasks_now)" -lt "$n" ]; do sleep 0.5; done
@@ -57,8 +58,9 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 		snapstat tasks "$n" "$f"
 	done
 done
-pkill -KILL workload
-sleep 1
+# shellcheck disable=SC2086
+kill -TERM $workers
+wait $workers
 
 # --- M mounts over many mount namespaces --------------------------------------
 per=100
