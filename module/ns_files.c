@@ -63,7 +63,7 @@ static void tasks_show(struct seq_file *m, const void *snap, size_t i)
 		nsi_put_num(m, "cpu", t->cpu);
 	nsi_put_str(m, "comm", t->comm);
 	if (t->nsproxy)
-		seq_put_hex_ll(m, " nsproxy=", t->nsproxy, 12);
+		seq_printf(m, " nsproxy=%012llx", t->nsproxy);
 	else
 		seq_puts(m, " nsproxy=-");
 	if (t->level < 0)
@@ -103,7 +103,7 @@ static void nsproxies_show(struct seq_file *m, const void *snap, size_t i)
 	const struct nsi_nsproxy *p = nsi_pool_at(&s->nsp, i);
 	int r;
 
-	seq_put_hex_ll(m, "id=", p->id, 12);
+	seq_printf(m, "id=%012llx", p->id);
 	nsi_put_num(m, "count", p->count);
 	nsi_put_num(m, "tasks", p->tasks);
 	for (r = 0; r < NSI_NROLES; r++)
