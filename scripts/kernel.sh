@@ -19,6 +19,8 @@
 #                               Debian image with exactly that release
 #   kernel.sh btf RELEASE       a file with that kernel's BTF: the running
 #                               kernel's own, else the image's vmlinux
+#   kernel.sh module RELEASE P  the image's module kernel/P.ko, decompressed
+#                               if it ships as .ko.xz or .ko.zst
 #   kernel.sh suite RELEASE     the Debian suite whose packages build RELEASE
 #   kernel.sh matrix            the releases `make check-matrix` tests, one a
 #                               line: bookworm's (the installed headers), and
@@ -295,7 +297,8 @@ cmd_image() {
 }
 
 # A kernel module of the image, uncompressed (busybox insmod reads no .ko.xz):
-# kernel.sh module RELEASE PATH (relative to kernel/, without .ko*)
+# kernel.sh module RELEASE PATH (relative to kernel/, without .ko*). The
+# copy is cached in the image's directory.
 cmd_module() {
 	img=$(cmd_image "$1")
 	m="$img/modules/kernel/$2"
