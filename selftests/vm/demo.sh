@@ -31,12 +31,19 @@ exec 4</run/lazy
 umount -l /run/lazy
 
 show ./nsinspect-tool --version
+echo
+echo "# The raw files: one key=value record per line."
 for f in /sys/kernel/debug/nsinspect/*; do
-	show head -n 12 "$f"
+	show head -n 4 "$f"
 done
 echo
-echo "# Namespaces that no task holds:"
-show grep -v 'via=task' /sys/kernel/debug/nsinspect/namespaces
+echo "# The tool's view: user and pid namespaces, and what lives in them."
+show ./nsinspect-tool tree
+show ./nsinspect-tool list -t net
+show ./nsinspect-tool nsproxies
 echo
-echo "# Mounts that no namespace lists:"
-show grep -v '^mntns=[0-9]' /sys/kernel/debug/nsinspect/mounts
+echo "# Mounts no namespace lists: kernel-internal ones and a detached tmpfs."
+show ./nsinspect-tool mounts --all -l -o ID,MNTNS,TARGET,SOURCE,FSTYPE,FLAGS,COUNT,WRITERS
+echo
+echo "# Anomalies (exit status 1 when there is any):"
+show ./nsinspect-tool check || true
