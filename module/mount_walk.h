@@ -62,6 +62,8 @@ long nsi_mntns_nr_mounts(struct ns_common *ns);
  * error is returned. *held_ns gets the longest time the lock was held.
  */
 typedef int (*nsi_ns_fn_t)(void *arg, struct ns_common *ns);
+/* A walk that calls fn for each namespace it holds, resuming at *pos. */
+typedef int (*nsi_visit_fn_t)(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
 int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
 
 #endif /* NSI_MOUNT_WALK_H */

@@ -608,7 +608,12 @@ static int nsi_mount_cb(void *arg, struct ns_common *ns)
 	return 0;
 }
 
-static int nsi_walk_nsfs_mounts(struct nsi_snap *s)
+/*
+ * Run a visitor that calls cb under its own lock until it has seen
+ * everything: when the pool runs dry it stops, we grow the pool outside the
+ * lock, and it resumes at *pos.
+ */
+static int nsi_walk_visitor(struct nsi_snap *s, nsi_visit_fn_t visit, nsi_ns_fn_t cb)
 {
 	unsigned int pos = 0;
 	u64 held;
@@ -618,10 +623,10 @@ static int nsi_walk_nsfs_mounts(struct nsi_snap *s)
 		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
 		if (err)
 			return err;
-		err = nsi_visit_nsfs_mounts(nsi_mount_cb, s, &pos, &held);
+		err = visit(cb, s, &pos, &held);
 		s->max_hold_ns = max(s->max_hold_ns, held);
 	} while (err == -ENOSPC);
-	/* Without the mount walker the version file says why. */
+	/* A visitor this kernel cannot have: the version file says why. */
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
@@ -636,23 +641,6 @@ static int nsi_nstree_cb(void *arg, struct ns_common *ns)
 		return 0;
 	e = nsi_note(s, ns, NSI_VIA_NSTREE);
 	return IS_ERR(e) ? PTR_ERR(e) : 0;
-}
-
-static int nsi_walk_nstree(struct nsi_snap *s)
-{
-	unsigned int pos = 0;
-	u64 held;
-	int err;
-
-	do {
-		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
-		if (err)
-			return err;
-		err = nsi_visit_nstree(nsi_nstree_cb, s, &pos, &held);
-		s->max_hold_ns = max(s->max_hold_ns, held);
-	} while (err == -ENOSPC);
-	/* Without the trees the version file says why. */
-	return err == -EOPNOTSUPP ? 0 : err;
 }
 
 /* ---- the snapshot --------------------------------------------------------------- */
@@ -710,8 +698,11 @@ static int nsi_collect(struct nsi_snap *s)
 			goto out;
 		cond_resched();
 	}
-	err = nsi_walk_fds(s, ts) ?: nsi_walk_nsfs_mounts(s) ?: nsi_walk_netlist(s) ?:
-	      nsi_walk_nstree(s) ?: nsi_sort(s);
+	err = nsi_walk_fds(s, ts) ?:
+	      nsi_walk_visitor(s, nsi_visit_nsfs_mounts, nsi_mount_cb) ?:
+	      nsi_walk_netlist(s) ?:
+	      nsi_walk_visitor(s, nsi_visit_nstree, nsi_nstree_cb) ?:
+	      nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
 		put_task_struct(ts[i]);
