@@ -9,24 +9,24 @@
 #include "snapshot.h"
 #include "view.h"
 
-/* One snapshot serves whichever of the three files was opened. */
+/* One snapshot serves the three files, shared while a process holds them. */
 
 static void *ns_take(void)
 {
-	return nsi_snap_take();
+	return nsi_snap_get();
 }
 
 static void ns_free(void *snap)
 {
-	nsi_snap_free(snap);
+	nsi_snap_put(snap);
 }
 
 static void ns_stats(struct seq_file *m, const void *snap, size_t records)
 {
 	const struct nsi_snap *s = snap;
 
-	seq_printf(m, "# snapshot records=%zu tasks=%zu took_us=%llu max_hold_us=%llu bytes=%zu\n",
-		   records, s->ntasks, div_u64(s->took_ns, NSEC_PER_USEC),
+	seq_printf(m, "# snapshot id=%llu records=%zu tasks=%zu took_us=%llu max_hold_us=%llu bytes=%zu\n",
+		   s->id, records, s->ntasks, div_u64(s->took_ns, NSEC_PER_USEC),
 		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->bytes);
 }
 

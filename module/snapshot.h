@@ -121,6 +121,12 @@ struct nsi_pool {
 };
 
 struct nsi_snap {
+	/* sharing among the files one process holds open (nsi_snap_get()) */
+	struct list_head shared;
+	struct pid *owner;
+	unsigned int users;
+	u64 id;				/* sequence number, for the header */
+
 	struct nsi_task *tasks;
 	size_t ntasks;
 	struct nsi_pool ns, nsp, seen;
@@ -141,8 +147,12 @@ struct nsi_snap {
 extern const char *const nsi_type_name[NSI_NTYPES];
 extern const char *const nsi_role_name[NSI_NROLES];
 
-struct nsi_snap *nsi_snap_take(void);
-void nsi_snap_free(struct nsi_snap *s);
+/*
+ * A snapshot for the calling process: the one it already holds through
+ * another open file if any, else a new one. Release with nsi_snap_put().
+ */
+struct nsi_snap *nsi_snap_get(void);
+void nsi_snap_put(struct nsi_snap *s);
 void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 u64 nsi_snap_max_hold_ns(void);
 void nsi_snap_init(void);

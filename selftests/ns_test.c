@@ -151,6 +151,73 @@ TEST(inodes_and_nspid_match_proc)
 	nsi_child_stop(&c);
 }
 
+/* The id in the "# snapshot id=N ..." header of an open file. */
+static long long snapshot_id(int fd)
+{
+	char buf[512], *p;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "# snapshot id=");
+	return p ? atoll(p + 14) : -1;
+}
+
+static int open_nsi(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/*
+ * Files one process holds open together are one moment of the system; a
+ * file opened alone, or by another process, is a new one.
+ */
+TEST(files_open_together_share_one_snapshot)
+{
+	int tasks, ns, nsp, again, pipefd[2];
+	long long id, other;
+	pid_t pid;
+
+	tasks = open_nsi("tasks");
+	ns = open_nsi("namespaces");
+	nsp = open_nsi("nsproxies");
+	ASSERT_LE(0, tasks);
+	ASSERT_LE(0, ns);
+	ASSERT_LE(0, nsp);
+	id = snapshot_id(tasks);
+	ASSERT_GT(id, 0);
+	EXPECT_EQ(id, snapshot_id(ns));
+	EXPECT_EQ(id, snapshot_id(nsp));
+
+	/* Another process gets its own, even while ours is open. */
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open_nsi("namespaces");
+
+		other = fd < 0 ? -1 : snapshot_id(fd);
+		_exit(write(pipefd[1], &other, sizeof(other)) != sizeof(other));
+	}
+	ASSERT_EQ(sizeof(other), read(pipefd[0], &other, sizeof(other)));
+	waitpid(pid, NULL, 0);
+	EXPECT_GT(other, id);
+	close(pipefd[0]);
+	close(pipefd[1]);
+
+	close(tasks);
+	close(ns);
+	close(nsp);
+	again = open_nsi("tasks");
+	ASSERT_LE(0, again);
+	EXPECT_GT(snapshot_id(again), other);
+	close(again);
+}
+
 /*
  * Every nsproxy reference is a task's, idle threads included: on a system
  * at rest each count equals the tasks that point at it.

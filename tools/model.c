@@ -8,11 +8,13 @@
  * have are NSI_NA, as the ABI allows both.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "output.h"
@@ -508,14 +510,25 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, bool mounts,
 			     struct nsi_error *err)
 {
+	char anchor_path[sizeof(src->dir) + 16];
+	int f, anchor = -1;
 	enum nsi_exit st;
-	int f;
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->origin, sizeof(m->origin), "%s", src->dir);
 	st = nsi_version_read(src, &m->ver, err);
+	/*
+	 * While one of the module's files stays open, the others are served
+	 * from its snapshot: tasks, nsproxies and namespaces then agree.
+	 */
+	if (src->live) {
+		snprintf(anchor_path, sizeof(anchor_path), "%s/namespaces", src->dir);
+		anchor = open(anchor_path, O_RDONLY | O_CLOEXEC);
+	}
 	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
 		st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
+	if (anchor >= 0)
+		close(anchor);
 	if (st == NSI_EXIT_OK && mounts)
 		st = load_mounts_file(m, src, err);
 	else if (st == NSI_EXIT_OK)
