@@ -6,6 +6,8 @@
 #   make [KDIR=... | KERNELRELEASE=...]   nsinspect.ko and tools/nsinspect-tool
 #   make check                            every test: static checks, unit tests, VM
 #   make check-matrix                     module and VM suite on Debian 6.1, 6.12, 7.2
+#   make check-debug                      module and VM suite on a KASAN/lockdep/kmemleak kernel
+#   make reliability                      check-debug, then Documentation/reliability.txt
 #   make demo                             boot the VM and show the tool's view
 #   make bench                            nsinspect against lsns and findmnt
 #   make install / modules_install / dkms-install
@@ -57,6 +59,15 @@ check: setup
 check-matrix: setup
 	@scripts/check-matrix.sh
 
+# The suite on a debug kernel built from linux-source-6.1 (KASAN, lockdep,
+# kmemleak, failslab; selftests/debug.config), cached after the first build.
+check-debug: setup
+	@scripts/check-debug.sh
+
+# The stress, fault and security figures of a check-debug run, as a table.
+reliability: setup
+	@scripts/check-debug.sh; rc=$$?; scripts/reliability.sh && exit $$rc
+
 # Timings against lsns and findmnt in one VM run; writes Documentation/benchmarks.txt.
 bench: setup module tool
 	@scripts/bench.sh
@@ -74,4 +85,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all have-kdir module modules_install dkms-install tool install selftests \
-	setup check check-matrix bench demo clean
+	setup check check-matrix check-debug reliability bench demo clean

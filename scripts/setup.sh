@@ -10,7 +10,7 @@ PKGS="
 	build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio fakeroot xz-utils zstd
-	sparse bpftool dkms kmod
+	sparse bpftool dkms kmod dwarves
 	libsmartcols-dev util-linux
 	jq clang libclang-rt-14-dev
 "

@@ -10,13 +10,25 @@ limit=$(sed -n 's/^timeout=//p' settings)
 export NSI_MODULE="$PWD/nsinspect.ko"
 [ -e nsinspect-skewed.ko ] && export NSI_MODULE_SKEWED="$PWD/nsinspect-skewed.ko"
 export PATH="$PWD:$PATH"
+# Settings of this run (NSI_STRESS_SECONDS, ...), from the payload's env.
+if [ -r env ]; then
+	set -a
+	. ./env
+	set +a
+fi
 rc=0
+kmemleak=/sys/kernel/debug/kmemleak
 
 # The kernel's own modules the tests use (overlay.ko), from its image package.
 for m in modules/*.ko; do
 	[ -e "$m" ] || continue
 	insmod "$m" && echo "ok - insmod $m" || echo "not ok - insmod $m"
 done
+# Debug kernels: what leaked before the module came is not its doing.
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+fi
 if insmod ./nsinspect.ko; then
 	echo "ok - insmod nsinspect.ko"
 else
@@ -34,5 +46,26 @@ if rmmod nsinspect; then
 else
 	echo "not ok - rmmod nsinspect"
 	rc=1
+fi
+
+# After the last unload: every object nsinspect allocated must be gone. An
+# object is nsinspect's if its allocation backtrace names a function of the
+# module (nsi_*), or an address no symbol covers any more: the text of an
+# unloaded module. Objects must be 5 s old before kmemleak reports them.
+if [ -w $kmemleak ]; then
+	sleep 6
+	echo scan >$kmemleak
+	cat $kmemleak >/tmp/kmemleak.txt
+	total=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
+	ours=$(awk '/^unreferenced object/ { obj = $0; next }
+		obj && (/ nsi_|\[nsinspect\]/ || /\] 0x[0-9a-f]+$/) { print obj; obj = "" }' \
+		/tmp/kmemleak.txt | wc -l)
+	if [ "$ours" -eq 0 ]; then
+		echo "ok - kmemleak after rmmod: 0 of $total unreferenced objects from nsinspect"
+	else
+		echo "not ok - kmemleak after rmmod: $ours of $total unreferenced objects from nsinspect"
+		rc=1
+	fi
+	sed 's/^/# kmemleak: /' /tmp/kmemleak.txt | head -n 60
 fi
 exit $rc
