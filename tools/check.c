@@ -102,9 +102,14 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 	for (i = 0; i < m->nr_ns; i++) {
 		const struct nsi_ns *ns = &m->ns[i];
 
-		/* An unknown task count proves nothing. */
-		if (ns->is_init || ns->tasks == NSI_NA || ns->tasks || !zero(ns->nsproxies) ||
-		    ns->nsproxy_refs || !zero(ns->fds) || !zero(ns->bindmounts) || ns->held_by_ns)
+		/*
+		 * An unknown task count proves nothing; refs=0 is a namespace
+		 * being torn down (net namespaces stay listed until cleanup_net
+		 * runs), which no reference keeps.
+		 */
+		if (ns->is_init || ns->tasks == NSI_NA || ns->tasks || ns->refs == 0 ||
+		    !zero(ns->nsproxies) || ns->nsproxy_refs || !zero(ns->fds) ||
+		    !zero(ns->bindmounts) || ns->held_by_ns)
 			continue;
 		snprintf(obj, sizeof(obj), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
 		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s",
@@ -166,7 +171,8 @@ const struct nsi_cmd nsi_cmd_check = {
 	"  ns-leak             a namespace no task, nsproxy, nsfs file, bind mount or\n"
 	"                      child or owned namespace holds (a net namespace reached\n"
 	"                      only through the netlist is one); the initial\n"
-	"                      namespaces and those of pids 1 and 2 never are\n"
+	"                      namespaces and those of pids 1 and 2 never are,\n"
+	"                      nor one with refs=0, being torn down\n"
 	"  negative-writers    a mount's write count is below zero\n"
 	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
 	"Prints nothing and exits 0 when every rule passes.\n",
