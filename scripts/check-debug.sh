@@ -7,8 +7,9 @@
 # cached (scripts/debug-kernel.sh). The suite runs with the long stress
 # settings, then a kmemleak scan after the last rmmod; the VM verdict fails on
 # any KASAN, lockdep, RCU, list, object-debug, WARN or kmemleak report. Then
-# the lockdown boots: the debug kernel with lockdown=integrity and
-# =confidentiality, Debian's kernel with lockdown=integrity.
+# the lockdown boots (selftests/lockdown.sh): the debug kernel with
+# lockdown=integrity and =confidentiality and with lockdown raised after
+# loading; Debian's kernel with lockdown=integrity and raised after loading.
 #
 # Prints TAP and ends with `N passed, N failed, N skipped`; logs in
 # build/log-debug/, the consoles in build/vm/debug*/console.log.
@@ -33,22 +34,28 @@ lockdown_payload() {
 		cp "$2" "$lp/nsinspect.ko" &&
 		cp selftests/security_test "$lp/" &&
 		cp selftests/lockdown.sh "$lp/run" &&
-		printf 'NSI_LOCKDOWN=%s\nNSI_LOCKDOWN_EXPECT=%s\n' "$3" "$4" >"$lp/env"
+		printf 'NSI_LOCKDOWN=%s\n' "$3" >"$lp/env"
 }
 
-# lockdown_run NAME MODE EXPECT KO RUN_ARGS...: one boot with lockdown=MODE.
+# lockdown_run NAME MODE KO RUN_ARGS...: one boot with lockdown=MODE, or
+# (MODE runtime) one that raises lockdown after loading the module.
 lockdown_run() {
 	ln=$1
 	lm=$2
-	le=$3
-	lk=$4
-	shift 4
-	lockdown_payload "$top/build/payload-$ln" "$lk" "$lm" "$le" || {
+	lk=$3
+	shift 3
+	lockdown_payload "$top/build/payload-$ln" "$lk" "$lm" || {
 		echo "not ok - $ln payload"
 		return
 	}
-	if NSI_VM_APPEND="lockdown=$lm" selftests/vm/run.sh "$@" -o "$top/build/vm/$ln" \
-		"$top/build/payload-$ln" 2>"$log/$ln.log"; then
+	if [ "$lm" = runtime ]; then
+		NSI_VM_LOCKDOWN=1 selftests/vm/run.sh "$@" -o "$top/build/vm/$ln" \
+			"$top/build/payload-$ln" 2>"$log/$ln.log"
+	else
+		NSI_VM_APPEND="lockdown=$lm" selftests/vm/run.sh "$@" -o "$top/build/vm/$ln" \
+			"$top/build/payload-$ln" 2>"$log/$ln.log"
+	fi
+	if [ $? -eq 0 ]; then
 		echo "ok - $ln vm verdict ($(tail -n 1 "$log/$ln.log"))"
 	else
 		echo "not ok - $ln vm verdict"
@@ -108,10 +115,9 @@ debug_suite() {
 	sed 's/^/# /' "$log/vm.log"
 	echo "# check-debug: suite vm run $(($(date +%s) - vstart)) s"
 
-	lockdown_run debug-lockdown-integrity integrity load "$tree/nsinspect.ko" -K "$kdir" -t 900
-	lockdown_run debug-lockdown-confidentiality confidentiality load "$tree/nsinspect.ko" \
-		-K "$kdir" -t 900
-	# Debian's kernel checks module signatures under lockdown.
+	for m in integrity confidentiality runtime; do
+		lockdown_run "debug-lockdown-$m" $m "$tree/nsinspect.ko" -K "$kdir" -t 900
+	done
 	dkdir=$(scripts/kernel.sh kdir) && drel=$(scripts/kernel.sh release "$dkdir") &&
 		dbtf=$(scripts/kernel.sh btf "$drel") && dtree="$top/build/debug/debian-tree" &&
 		copy_tree "$dtree" && NSI_BTF="$dbtf" make -C "$dkdir" M="$dtree" modules \
@@ -119,7 +125,9 @@ debug_suite() {
 		echo "not ok - module build for Debian's $drel"
 		return
 	}
-	lockdown_run debian-lockdown-integrity integrity refuse "$dtree/nsinspect.ko" -k "$drel"
+	for m in integrity runtime; do
+		lockdown_run "debian-lockdown-$m" $m "$dtree/nsinspect.ko" -k "$drel"
+	done
 	echo "# check-debug: total $(($(date +%s) - start)) s"
 }
 

@@ -7,12 +7,14 @@
 #
 #   debug-kernel.sh src        the full source tree, extracted once
 #   debug-kernel.sh build      build (or find) the kernel; prints its dir,
-#                              which holds vmlinux (PVH-bootable, with BTF)
-#                              and serves as KDIR for `make -C DIR M=...`
+#                              which holds arch/x86/boot/bzImage (what
+#                              selftests/vm/run.sh -K DIR boots), vmlinux
+#                              (with BTF) and serves as KDIR for
+#                              `make -C DIR M=...`
 #   debug-kernel.sh dir        the dir `build` would print, built or not
 #
 # The build dir is keyed by the source package's version and a hash of the
-# config fragment, this script and the compiler, so a warm run finds it and
+# config fragment, RECIPE below, the compiler and pahole, so a warm run finds it and
 # skips the build (about 12-15 minutes with -j3 on 2 cores). Only one kernel
 # build may run at a time on a shared machine: builds take a lock.
 set -eu
@@ -21,6 +23,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${NSI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsinspect}
 frag="$top/selftests/debug.config"
 jobs=${NSI_DEBUG_JOBS:-$(($(nproc) + 1))}
+# Bump when the way the kernel is built changes: it is part of the cache key.
+RECIPE=1
 
 die() {
 	echo "debug-kernel.sh: $*" >&2
@@ -47,7 +51,7 @@ cmd_src() {
 }
 
 cmd_dir() {
-	key=$(cat "$frag" "$0" | { cat; gcc --version | head -n 1; pahole --version; } |
+	key=$({ cat "$frag"; echo "recipe $RECIPE"; gcc --version | head -n 1; pahole --version; } |
 		sha256sum | cut -c1-12)
 	echo "$CACHE/debug-kernel-$(srcver)-$key"
 }
@@ -79,9 +83,11 @@ cmd_build() {
 	done)
 	[ -z "$missing" ] || die "options lost in $out/.config: $(echo "$missing" | tr '\n' ' ')"
 	start=$(date +%s)
-	# vmlinux alone: PVH boots it as is, so no bzImage to compress. The
-	# modules target writes Module.symvers for external module builds.
-	make -C "$src" O="$out" -j"$jobs" vmlinux modules >>"$log" 2>&1 ||
+	# bzImage, not the PVH entry of vmlinux: under KASAN, the PVH entry's
+	# early C code (xen_prepare_pvh's memset) runs before the KASAN shadow
+	# exists and triple-faults. The modules target writes Module.symvers
+	# for external module builds; vmlinux keeps the BTF.
+	make -C "$src" O="$out" -j"$jobs" bzImage modules >>"$log" 2>&1 ||
 		{ tail -n 30 "$log" >&2; die "build failed (see $log)"; }
 	[ -s "$out/Module.symvers" ] || : >"$out/Module.symvers"
 	echo "$(($(date +%s) - start))" >"$out/build-seconds"

@@ -93,6 +93,8 @@ END {
 		val(reads, "reads")
 	printf "%-22s   %s records parsed, %s reader errors\n", "", val(reads, "records"),
 		val(reads, "reader_errors")
+	printf "%-22s longest lock/RCU hold of any snapshot read: %s us\n", "",
+		val(reads, "max_hold_us")
 	row("load/unload", sprintf("%s insmod/rmmod cycles under %s readers, %s s",
 		val(load, "load_cycles"), val(load, "readers"), val(load, "seconds")),
 		"stress.load_unload_under_readers")
@@ -108,9 +110,11 @@ END {
 	print "---------------"
 	row("fail-nth", sprintf("each slab allocation of open+read, one at a time: %s points",
 		val(nth, "points")), "fault.each_allocation_fails_cleanly")
-	printf "%-22s %s opens and %s reads failed with ENOMEM, %s survived by\n", "",
-		val(nth, "open_enomem"), val(nth, "read_enomem"), val(nth, "survived")
-	printf "%-22s   fallback; no garbage, every file reads normally after\n", ""
+	printf "%-22s (VFS, seq_file and nsinspect): %s opens and %s reads\n", "",
+		val(nth, "open_enomem"), val(nth, "read_enomem")
+	printf "%-22s   failed with ENOMEM, %s were absorbed by a fallback or retry;\n", "",
+		val(nth, "survived")
+	printf "%-22s   no garbage, every file reads normally after\n", ""
 	row("failslab random", sprintf("task-filter + make-it-fail, 1 failure at a random point"),
 		"fault.random_failures_in_reader_task")
 	printf "%-22s of %s reads: %s ok, %s open ENOMEM, %s read ENOMEM, %s other,\n", "",
@@ -133,13 +137,17 @@ END {
 	print ""
 	print "Lockdown"
 	print "--------"
-	row("debug, integrity", "unsigned module (no MODULE_SIG): loads, files read",
+	row("debug, integrity", "boot with lockdown=: unsigned module refused (EPERM)",
 		"debug-lockdown-integrity vm verdict")
-	row("debug, confidential.", "unsigned module (no MODULE_SIG): loads, files read",
+	row("debug, confidential.", "boot with lockdown=: unsigned module refused (EPERM)",
 		"debug-lockdown-confidentiality vm verdict")
-	row("Debian, integrity", "MODULE_SIG kernel: insmod refused with EPERM",
+	row("debug, raised", "loaded, then integrity, confidentiality: files read",
+		"debug-lockdown-runtime vm verdict")
+	row("Debian, integrity", "boot with lockdown=: unsigned module refused (EPERM)",
 		"debian-lockdown-integrity vm verdict")
+	row("Debian, raised", "loaded, then integrity, confidentiality: files read",
+		"debian-lockdown-runtime vm verdict")
 	print ""
 	print "Whole run: " summary
-}' "$tap" >"$out"
+}' "$tap" "$top/build/check-debug.summary" >"$out"
 echo "reliability.sh: wrote $out" >&2

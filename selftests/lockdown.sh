@@ -1,13 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest side of the lockdown runs of `make check-debug`: the kernel was booted
-# with lockdown=$NSI_LOCKDOWN (from the payload's env). $NSI_LOCKDOWN_EXPECT
-# says what loading the unsigned module must do there:
-#   refuse  Debian's kernel (MODULE_SIG): init_module fails with EPERM, and
-#           nothing of nsinspect appears;
-#   load    a kernel without module signatures (the debug kernel): it loads,
-#           every file reads and parses, writes are refused, and it unloads.
+# Guest side of the lockdown runs of `make check-debug`. NSI_LOCKDOWN (from
+# the payload's env) says which:
+#   integrity, confidentiality
+#           the kernel was booted with lockdown=that. Both kernels we test
+#           (Debian's, and the debug kernel: the lockdown LSM selects
+#           MODULE_SIG) refuse the unsigned module: insmod must fail with
+#           EPERM and leave nothing of nsinspect behind.
+#   runtime the module is loaded first, then lockdown is raised at run time
+#           to integrity and then to confidentiality: every file must still
+#           read and parse, writes stay refused, and rmmod still works.
 # Prints TAP.
 cd "$(dirname "$0")" || exit 1
 set -a
@@ -21,45 +24,57 @@ nok() {
 	echo "not ok - $*"
 	rc=1
 }
-
+lockdown=/sys/kernel/security/lockdown
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/security/lockdown 2>/dev/null)
-[ "$mode" = "$NSI_LOCKDOWN" ] && ok "lockdown is $mode" ||
-	nok "lockdown is '$mode', not $NSI_LOCKDOWN"
+level() { sed -n 's/.*\[\(.*\)\].*/\1/p' $lockdown 2>/dev/null; }
 
-if insmod ./nsinspect.ko 2>/tmp/insmod.err; then
-	if [ "$NSI_LOCKDOWN_EXPECT" = load ]; then
-		ok "insmod under lockdown=$mode: loaded"
-	else
-		nok "insmod under lockdown=$mode: loaded, want refused"
-	fi
+# Every file reads, one record per line, each a set of key=value pairs.
+read_all() {
 	for f in version tasks nsproxies namespaces mounts; do
-		# One record per line, each a set of key=value pairs.
 		if cat /sys/kernel/debug/nsinspect/$f >/tmp/$f &&
 			awk '!/^#/ { n++; for (i = 1; i <= NF; i++) if ($i !~ /^[^=]+=[^=]*$/) bad++ }
 				END { exit bad || !n }' /tmp/$f; then
-			ok "read $f under lockdown=$mode ($(grep -vc '^#' /tmp/$f) records)"
+			ok "read $f under lockdown=$1 ($(grep -vc '^#' /tmp/$f) records)"
 		else
-			nok "read $f under lockdown=$mode"
+			nok "read $f under lockdown=$1"
 		fi
 	done
 	grep -q '^feature=mounts state=available' /tmp/version &&
-		ok "mount walker available under lockdown=$mode" ||
-		nok "mount walker under lockdown=$mode: $(grep '^feature=mounts' /tmp/version)"
-	trc=0
-	./security_test || trc=$?
-	echo "# exit=$trc security_test"
-	[ $trc -eq 0 ] || rc=1
-	rmmod nsinspect && ok "rmmod under lockdown=$mode" || nok "rmmod under lockdown=$mode"
+		ok "mount walker available under lockdown=$1" ||
+		nok "mount walker under lockdown=$1: $(grep '^feature=mounts' /tmp/version)"
+}
+
+if [ "$NSI_LOCKDOWN" = runtime ]; then
+	[ "$(level)" = none ] && ok "booted without lockdown" || nok "booted with lockdown $(level)"
+	insmod ./nsinspect.ko && ok "insmod before lockdown" || nok "insmod before lockdown"
+	for l in integrity confidentiality; do
+		echo $l >$lockdown && [ "$(level)" = $l ] && ok "lockdown raised to $l" ||
+			nok "raising lockdown to $l"
+		read_all $l
+		trc=0
+		./security_test || trc=$?
+		echo "# exit=$trc security_test"
+	done
+	rmmod nsinspect && ok "rmmod under lockdown=confidentiality" ||
+		nok "rmmod under lockdown=confidentiality"
+	exit $rc
+fi
+
+mode=$(level)
+[ "$mode" = "$NSI_LOCKDOWN" ] && ok "lockdown is $mode" ||
+	nok "lockdown is '$mode', not $NSI_LOCKDOWN"
+if insmod ./nsinspect.ko 2>/tmp/insmod.err; then
+	nok "insmod under lockdown=$mode: loaded, want refused"
+	rmmod nsinspect
 else
 	err=$(cat /tmp/insmod.err)
-	why=$(dmesg | grep -i 'lockdown' | tail -n 1)
-	if [ "$NSI_LOCKDOWN_EXPECT" = refuse ] && echo "$err" | grep -q 'not permitted'; then
+	why=$(dmesg | grep 'Lockdown: insmod' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
+	if echo "$err" | grep -q 'not permitted' && [ -n "$why" ]; then
 		ok "insmod under lockdown=$mode: refused with EPERM ($why)"
 	else
 		nok "insmod under lockdown=$mode: $err"
 	fi
-	[ ! -e /sys/kernel/debug/nsinspect ] && [ ! -e /sys/module/nsinspect ] &&
-		ok "nothing of nsinspect is left" || nok "nsinspect half loaded"
 fi
+[ ! -e /sys/kernel/debug/nsinspect ] && [ ! -e /sys/module/nsinspect ] &&
+	ok "nothing of nsinspect is left" || nok "nsinspect half loaded"
 exit $rc

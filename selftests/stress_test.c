@@ -64,6 +64,7 @@ struct stats {
 	long nsfs_fds, nsfs_binds, worker_ops, worker_fails;
 	long reads, records, bytes, absent, errors;
 	long loads, unloads, busy;
+	long max_hold_us;	/* largest max_hold_us= of any header read */
 	char error[256];
 };
 
@@ -179,6 +180,7 @@ static char *read_file(const char *name, size_t chunk, int *open_failed)
  */
 static void read_one(const char *name, size_t chunk, int tolerate_absent)
 {
+	const char *hold;
 	int open_failed;
 	char *buf;
 	long bad;
@@ -203,6 +205,15 @@ static void read_one(const char *name, size_t chunk, int tolerate_absent)
 		reader_error("%s in %zu-byte chunks: %s %ld", name, chunk,
 			     bad < 0 ? "record count differs from header" : "unparsable line",
 			     bad);
+	hold = strstr(buf, " max_hold_us=");
+	if (hold) {
+		long us = atol(hold + 13);
+		long cur = __atomic_load_n(&st->max_hold_us, __ATOMIC_RELAXED);
+
+		while (us > cur && !__atomic_compare_exchange_n(&st->max_hold_us, &cur, us, 0,
+								__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+	}
 	add(&st->records, count_records(buf));
 	add(&st->bytes, strlen(buf));
 	add(&st->reads, 1);
@@ -257,11 +268,13 @@ static void *thread_unshare(void *arg)
 		add(&st->created[T_NET], 1);
 	}
 	usleep((long)(uintptr_t)arg);
-	add(&st->threads, 1);
 	return NULL;
 }
 
-/* Threads that each unshare and exit; some still run when the process exits. */
+/*
+ * Four threads that each unshare: two exit on their own, two are still
+ * running when the process exits.
+ */
 static int op_threads(unsigned int r)
 {
 	pthread_t t[4];
@@ -269,12 +282,14 @@ static int op_threads(unsigned int r)
 
 	for (i = 0; i < 4; i++)
 		if (!pthread_create(&t[i], NULL, thread_unshare,
-				    (void *)(uintptr_t)(i < 2 ? 0 : 2000 + r % 5000)))
-			n++;
-	if (n < 2)
+				    (void *)(uintptr_t)(i < 2 ? 0 : 100000 + r % 5000)))
+			n |= 1 << i;
+	for (i = 0; i < 2; i++)
+		if (n & (1 << i) && !pthread_join(t[i], NULL))
+			add(&st->threads, 1);
+	if (n != 15)
 		return -1;
-	usleep(500);
-	/* exit_group() with threads midway: no joins. */
+	/* exit_group() with threads midway */
 	add(&st->exits, 1);
 	return 0;
 }
@@ -573,8 +588,10 @@ TEST_F_TIMEOUT(stress, churn_while_reading, 900)
 	       st->binds, st->nsfs_binds);
 	printf(" lazy_umounts=%ld umounts=%ld nsfs_fds=%ld\n", st->lazy, st->umounts,
 	       st->nsfs_fds);
-	printf("# stress: reads=%ld records=%ld bytes=%ld reader_errors=%ld\n",
-	       st->reads, st->records, st->bytes, st->errors);
+	printf("# stress: reads=%ld records=%ld bytes=%ld reader_errors=%ld max_hold_us=%ld\n",
+	       st->reads, st->records, st->bytes, st->errors, st->max_hold_us);
+	/* Every snapshot reports its longest lock hold, bounded per object. */
+	EXPECT_GT(st->max_hold_us + 1, 0);
 
 	EXPECT_EQ(0, st->errors) TH_LOG("first reader error: %s", st->error);
 	/* The churn really happened, of every kind, and was read through. */

@@ -7,8 +7,8 @@
 #   run.sh [-k RELEASE | -K KERNEL] [-o OUTDIR] [-t SECONDS] PAYLOAD_DIR
 #
 # -k boots the Debian image of that release; -K boots a kernel of our own
-# (the debug kernel of `make check-debug`): a PVH-bootable vmlinux, or a
-# kernel build directory that holds one.
+# (the debug kernel of `make check-debug`): a bzImage or PVH-bootable
+# vmlinux, or a kernel build directory (its bzImage, else its vmlinux).
 #
 # PAYLOAD_DIR must hold an executable `run`; it runs as the guest's workload
 # and its output comes back on ttyS1. Dynamically linked binaries in the
@@ -47,10 +47,17 @@ payload=$(cd "$1" && pwd)
 [ -x "$payload/run" ] || { echo "run.sh: $payload/run is missing" >&2; exit 2; }
 
 if [ -n "$kernel" ]; then
-	[ -d "$kernel" ] && kernel="$kernel/vmlinux"
+	# A build dir: its bzImage if it has one (a KASAN kernel cannot take the
+	# PVH entry, whose early C code runs before the KASAN shadow exists).
+	if [ -d "$kernel" ]; then
+		kdir=$kernel
+		kernel="$kdir/vmlinux"
+		[ -r "$kdir/arch/x86/boot/bzImage" ] && kernel="$kdir/arch/x86/boot/bzImage"
+	else
+		kdir=$(dirname "$kernel")
+	fi
 	[ -r "$kernel" ] || { echo "run.sh: no kernel image $kernel" >&2; exit 2; }
-	release=$("$top/scripts/kernel.sh" release "$(dirname "$kernel")" 2>/dev/null ||
-		basename "$(dirname "$kernel")")
+	release=$("$top/scripts/kernel.sh" release "$kdir" 2>/dev/null || basename "$kdir")
 	vmlinux=$kernel
 else
 	[ -n "$release" ] ||
@@ -135,8 +142,9 @@ case $qrc in
 124 | 137) bad="$bad; hang: no exit within ${timeout}s (host timeout)" ;;
 0)
 	# Lockdown closes /dev/port, so the guest cannot reach isa-debug-exit:
-	# then the result line and the console alone decide.
-	case " ${NSI_VM_APPEND:-} " in
+	# then the result line and the console alone decide. NSI_VM_LOCKDOWN=1
+	# says the guest raises lockdown itself.
+	case " ${NSI_VM_APPEND:-} ${NSI_VM_LOCKDOWN:+lockdown=}" in
 	*" lockdown="*) ;;
 	*) bad="$bad; QEMU exited without isa-debug-exit (kernel panic or unexpected poweroff)" ;;
 	esac
@@ -156,8 +164,10 @@ if [ -z "$result" ]; then
 elif [ "$result" != 0 ]; then
 	bad="$bad; result line says rc=$result"
 fi
-# The same reports rcutorture's console-badness.sh looks for.
-splat=$(grep -E -n 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO:|detected stall|blocked for more than|soft lockup|Call Trace:|list_add corruption|list_del corruption|ODEBUG:|sleeping function called from invalid context|lockdep' \
+# The same reports rcutorture's console-badness.sh looks for. Lockdep's own
+# reports start with WARNING: or BUG:; a debug kernel's boot banner says
+# "RCU lockdep checking is enabled", so the bare word is not a report.
+splat=$(grep -E -n 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN:|UBSAN:|kmemleak:.*new suspected|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO:|detected stall|blocked for more than|soft lockup|Call Trace:|list_add corruption|list_del corruption|ODEBUG:|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator' \
 	"$out/console.log" | head -n 5 || true)
 [ -n "$splat" ] && bad="$bad; kernel reported an error: $(echo "$splat" | head -n 1)"
 
