@@ -103,7 +103,7 @@ END {
 	printf "%-22s   %s rmmod EWOULDBLOCK retries, %s reader errors; one reader\n", "",
 		val(load, "rmmod_busy_retries"), val(load, "reader_errors")
 	printf "%-22s   holds a file open across rmmod (refused with EWOULDBLOCK)\n", ""
-	row("kmemleak", "scan after the last rmmod: " (kml ~ /0 of/ ? "0" : "?") \
+	row("kmemleak", "scan after the last rmmod: " (kml ~ /: 0 unref/ ? "0" : "?") \
 		" objects from nsinspect, " leaks + 0 " in all", "kmemleak after rmmod")
 	print ""
 	print "Faults injected"
@@ -129,7 +129,7 @@ END {
 	printf "%-22s %s random ioctls, %s mmaps, %s bad seeks, %s seek+reads\n", "",
 		val(bad, "ioctls"), val(bad, "mmaps"), val(bad, "bad_seeks"), val(bad, "seek_reads")
 	printf "%-22s   (EINVAL, ENOTTY, ENODEV; the same snapshot at every offset)\n", ""
-	row("kernel pointers", sprintf("every file scanned (%s bytes) for ffff + 12 hex digits",
+	row("kernel pointers", sprintf("every file scanned (%s bytes) for kernel pointers",
 		val(ptr, "bytes")), "global.no_kernel_address_in_any_file")
 	row("unprivileged reader", "root of a user namespace owned by nobody opens each file",
 		"global.userns_root_is_refused")

@@ -54,6 +54,7 @@ if [ "$NSI_LOCKDOWN" = runtime ]; then
 		trc=0
 		./security_test || trc=$?
 		echo "# exit=$trc security_test"
+		[ $trc -eq 0 ] || rc=1
 	done
 	rmmod nsinspect && ok "rmmod under lockdown=confidentiality" ||
 		nok "rmmod under lockdown=confidentiality"

@@ -24,8 +24,11 @@ for m in modules/*.ko; do
 	[ -e "$m" ] || continue
 	insmod "$m" && echo "ok - insmod $m" || echo "not ok - insmod $m"
 done
-# Debug kernels: what leaked before the module came is not its doing.
+# Debug kernels: what leaked before the module came is not its doing. An
+# object is reported once two scans in a row find it unreferenced (the
+# first takes its checksum), so scan twice, then forget what was found.
 if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
 	echo scan >$kmemleak
 	echo clear >$kmemleak
 fi
@@ -48,22 +51,25 @@ else
 	rc=1
 fi
 
-# After the last unload: every object nsinspect allocated must be gone. An
-# object is nsinspect's if its allocation backtrace names a function of the
-# module (nsi_*), or an address no symbol covers any more: the text of an
-# unloaded module. Objects must be 5 s old before kmemleak reports them.
+# After the last unload, nothing may have leaked: objects are reported once
+# they are 5 s old and two scans in a row found them unreferenced. Every
+# leak counts, not only those whose backtrace names nsinspect: after the
+# unload, kmemleak can no longer name the module's functions, and on this
+# kernel its stack depot may leave a backtrace empty. (The console scan of
+# run.sh fails the run on kmemleak's report line as well.)
 if [ -w $kmemleak ]; then
 	sleep 6
+	echo scan >$kmemleak
 	echo scan >$kmemleak
 	cat $kmemleak >/tmp/kmemleak.txt
 	total=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
 	ours=$(awk '/^unreferenced object/ { obj = $0; next }
 		obj && (/ nsi_|\[nsinspect\]/ || /\] 0x[0-9a-f]+$/) { print obj; obj = "" }' \
 		/tmp/kmemleak.txt | wc -l)
-	if [ "$ours" -eq 0 ]; then
-		echo "ok - kmemleak after rmmod: 0 of $total unreferenced objects from nsinspect"
+	if [ "$total" -eq 0 ]; then
+		echo "ok - kmemleak after rmmod: 0 unreferenced objects"
 	else
-		echo "not ok - kmemleak after rmmod: $ours of $total unreferenced objects from nsinspect"
+		echo "not ok - kmemleak after rmmod: $total unreferenced objects, $ours named nsinspect"
 		rc=1
 	fi
 	sed 's/^/# kmemleak: /' /tmp/kmemleak.txt | head -n 60

@@ -22,13 +22,17 @@
 static const char *const files[] = { "version", "tasks", "nsproxies", "namespaces", "mounts" };
 #define NFILES ARRAY_SIZE(files)
 
-/* x86-64's kernel half: canonical addresses from 0xffff800000000000 up. */
-#define KERNEL_HALF 0xffff800000000000ULL
+/*
+ * x86-64's kernel half: from 0xffff800000000000 with 4-level paging, from
+ * 0xff00000000000000 with 5-level paging (QEMU's -cpu max has LA57: the
+ * direct map is at 0xff11000000000000 there).
+ */
+#define KERNEL_HALF 0xff00000000000000ULL
 
 /*
  * The first token of text that looks like a kernel pointer: 16 hex digits
- * starting with ffff (with or without 0x), or a decimal number in the
- * kernel half. NULL if there is none.
+ * starting with ff (with or without 0x), or a decimal number in the kernel
+ * half. NULL if there is none.
  */
 static const char *kernel_pointer(const char *text, char *tok, size_t toksize)
 {
@@ -38,15 +42,15 @@ static const char *kernel_pointer(const char *text, char *tok, size_t toksize)
 		size_t n = strcspn(p, "\n =,:/()[]\"'");
 
 		if (n && n < toksize) {
-			const char *t = p;
+			const char *t = tok;
 			char *end;
 
 			memcpy(tok, p, n);
 			tok[n] = '\0';
 			if (!strncasecmp(t, "0x", 2))
 				t += 2;
-			if (strlen(t) >= 16 && !strncasecmp(t, "ffff", 4) &&
-			    strspn(t, "0123456789abcdefABCDEF") >= 16)
+			if (strlen(t) == 16 && !strncasecmp(t, "ff", 2) &&
+			    strspn(t, "0123456789abcdefABCDEF") == 16)
 				return tok;
 			if (strspn(tok, "0123456789") == n &&
 			    strtoull(tok, &end, 10) >= KERNEL_HALF && !*end)
@@ -66,6 +70,7 @@ TEST(pointer_scanner_finds_planted_pointers)
 	/* The scanner itself must be able to fail the next test. */
 	EXPECT_NE(NULL, kernel_pointer("a=1 key=ffff888003a1c000 b=2", tok, sizeof(tok)));
 	EXPECT_NE(NULL, kernel_pointer("x=0xFFFFFFFF81000000\n", tok, sizeof(tok)));
+	EXPECT_NE(NULL, kernel_pointer("la57=ff11000009c08000", tok, sizeof(tok)));
 	EXPECT_NE(NULL, kernel_pointer("n=18446612682131849216", tok, sizeof(tok)));
 	EXPECT_EQ(NULL, kernel_pointer("id=4026531835 refs=12 nsproxy=187650000000",
 				       tok, sizeof(tok)));
