@@ -48,14 +48,15 @@ lockdown_run() {
 		echo "not ok - $ln payload"
 		return
 	}
+	lrc=0
 	if [ "$lm" = runtime ]; then
 		NSI_VM_LOCKDOWN=1 selftests/vm/run.sh "$@" -o "$top/build/vm/$ln" \
-			"$top/build/payload-$ln" 2>"$log/$ln.log"
+			"$top/build/payload-$ln" 2>"$log/$ln.log" || lrc=$?
 	else
 		NSI_VM_APPEND="lockdown=$lm" selftests/vm/run.sh "$@" -o "$top/build/vm/$ln" \
-			"$top/build/payload-$ln" 2>"$log/$ln.log"
+			"$top/build/payload-$ln" 2>"$log/$ln.log" || lrc=$?
 	fi
-	if [ $? -eq 0 ]; then
+	if [ $lrc -eq 0 ]; then
 		echo "ok - $ln vm verdict ($(tail -n 1 "$log/$ln.log"))"
 	else
 		echo "not ok - $ln vm verdict"
