@@ -16,23 +16,9 @@
 #include "kselftest_harness.h"
 #include "nsi_test.h"
 
-static int load_module_from(const char *path)
-{
-	int fd, ret;
-
-	if (!path)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
 static int load_module(void)
 {
-	return load_module_from(getenv("NSI_MODULE"));
+	return nsi_module_load(getenv("NSI_MODULE"));
 }
 
 static int unload_module(void)
@@ -136,7 +122,7 @@ TEST(skewed_layout_degrades)
 	if (!skewed)
 		SKIP(return, "no skewed build in the payload");
 	ASSERT_EQ(0, unload_module());
-	ASSERT_EQ(0, load_module_from(skewed)) TH_LOG("load %s: %m", skewed);
+	ASSERT_EQ(0, nsi_module_load(skewed)) TH_LOG("load %s: %m", skewed);
 
 	text = nsi_load("version");
 	ASSERT_NE(NULL, text);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -223,6 +224,20 @@ char *nsi_read_chunked(const char *name, size_t chunk)
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+int nsi_module_load(const char *path)
+{
+	int fd, ret;
+
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
 }
 
 unsigned long nsi_ns_ino(pid_t pid, const char *name)

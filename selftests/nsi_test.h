@@ -50,6 +50,9 @@ long nsi_check_format(const char *text);
 /* NSI_DIR/name read with read(2) calls of chunk bytes; NULL if one fails. */
 char *nsi_read_chunked(const char *name, size_t chunk);
 
+/* finit_module() of the .ko at path (NULL: fail); 0 or -1 with errno. */
+int nsi_module_load(const char *path);
+
 /* Inode number of /proc/PID/ns/NAME, or 0. */
 unsigned long nsi_ns_ino(pid_t pid, const char *name);
 

@@ -615,21 +615,6 @@ TEST_F_TIMEOUT(stress, churn_while_reading, 900)
 
 /* ---- load and unload ------------------------------------------------------------ */
 
-static int load(void)
-{
-	const char *path = getenv("NSI_MODULE");
-	int fd, ret;
-
-	if (!path)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
 /* rmmod that waits for readers to close, for up to 20 s. */
 static int unload(void)
 {
@@ -680,7 +665,8 @@ TEST_F_TIMEOUT(stress, load_unload_under_readers, 900)
 		}
 		ASSERT_EQ(0, unload()) TH_LOG("cycle %d: rmmod: %m", i);
 		add(&st->unloads, 1);
-		ASSERT_EQ(0, load()) TH_LOG("cycle %d: insmod: %m", i);
+		ASSERT_EQ(0, nsi_module_load(getenv("NSI_MODULE")))
+			TH_LOG("cycle %d: insmod: %m", i);
 		add(&st->loads, 1);
 	}
 	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
