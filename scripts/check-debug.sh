@@ -78,13 +78,7 @@ debug_suite() {
 	export NSI_BTF
 	tree="$top/build/debug/tree"
 	copy_tree "$tree"
-	if kbuild_clean "$kdir" "$tree" W=1 modules >"$log/module-build.log" 2>&1; then
-		echo "ok - module build W=1 against the debug kernel"
-	else
-		echo "not ok - module build W=1 against the debug kernel"
-		tail -n 30 "$log/module-build.log" | sed 's/^/# /'
-		return
-	fi
+	step module-build-W1 kbuild_clean "$kdir" "$tree" W=1 modules || return
 	# The mount walker reads struct mount from the debug kernel's BTF.
 	grep -q '^#define NSI_OFF_MOUNT_MNT_NS' "$tree/module/layout.h" &&
 		echo "ok - struct mount layout from the debug kernel's BTF" ||

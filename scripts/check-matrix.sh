@@ -39,13 +39,7 @@ one() {
 	}
 	export NSI_BTF
 	copy_tree "$dir/src"
-	if kbuild_clean "$kdir" "$dir/src" W=1 modules >"$log/module-build.log" 2>&1; then
-		echo "ok - module-build-W1"
-	else
-		echo "not ok - module-build-W1"
-		tail -n 30 "$log/module-build.log" | sed 's/^/# /'
-		return
-	fi
+	step module-build-W1 kbuild_clean "$kdir" "$dir/src" W=1 modules || return
 	grep -h 'NSI_LAYOUT_UNAVAILABLE' "$dir/src/module/layout.h" | sed 's/^/# layout: /'
 	if skewed_build "$kdir" "$dir/skewed" >"$log/skewed.log" 2>&1; then
 		echo "ok - skewed-layout-build"

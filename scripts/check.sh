@@ -18,18 +18,6 @@ NSI_BTF=${NSI_BTF:-$(scripts/kernel.sh btf "$release")} || exit 1
 export NSI_BTF
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-# step NAME CMD...: one TAP line; on failure the end of its log as comments.
-step() {
-	name=$1
-	shift
-	if "$@" >"$log/$name.log" 2>&1; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		tail -n 30 "$log/$name.log" | sed 's/^/# /'
-	fi
-}
-
 checkpatch() {
 	# shellcheck disable=SC2046
 	out=$(perl "$ksrc/scripts/checkpatch.pl" --terse $(git ls-files '*.c' '*.h'))
@@ -49,7 +37,7 @@ dkms_build() {
 	return $rc
 }
 
-# kbuild_clean, skewed_build and vm_suite
+# step, kbuild_clean, skewed_build and vm_suite
 . "$top/scripts/vm-suite.sh"
 
 {

@@ -4,6 +4,20 @@
 # `make check-matrix` (scripts/check-matrix.sh); sourced, not run. The
 # caller sets top (the repo), log (its log dir) and version (the module's).
 
+# step NAME CMD...: one TAP line, CMD's output in $log/NAME.log; on failure
+# the end of that log as comments, and a failing status.
+step() {
+	name=$1
+	shift
+	if "$@" >"$log/$name.log" 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		tail -n 30 "$log/$name.log" | sed 's/^/# /'
+		return 1
+	fi
+}
+
 # kbuild_clean KDIR TREE ARGS...: build the module in TREE against KDIR; it
 # is clean when the compiler and sparse say nothing about our files.
 kbuild_clean() {
