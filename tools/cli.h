@@ -63,7 +63,8 @@ struct nsi_cmd {
 	unsigned int min_args, max_args;
 	unsigned int opts;		/* NSI_OPT_* */
 	enum nsi_load load;
-	bool no_mounts;			/* never looks at mounts: don't read them */
+	/* The module's files it needs (NSI_FILE() bits); NULL: all. */
+	unsigned int (*files)(const struct nsi_ctx *ctx);
 	enum nsi_exit (*run)(const struct nsi_ctx *ctx, struct nsi_model *m,
 			     struct nsi_error *err);
 	const char *summary;		/* one line for the command list */
@@ -84,6 +85,9 @@ __printf(1, 2) void nsi_warn(const char *fmt, ...);
 __printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
 
 /* Strict decimal number parsing for command-line values. */
+/* For nsi_cmd.files: every file but mounts, which can be the largest by far. */
+unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx);
+
 bool nsi_parse_ll(const char *s, long long *out);
 bool nsi_parse_ull(const char *s, unsigned long long *out);
 

@@ -92,14 +92,34 @@ void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struc
 	}
 }
 
+/* ACTIVE only where the kernel has active references. */
+static const char *const defaults[] = {
+	"NS,TYPE,REFS,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
+	"NS,TYPE,REFS,ACTIVE,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
+};
+
+/*
+ * The tasks file is most of what list would read, and the kernel's own
+ * counts in the namespaces file need neither it nor the nsproxies.
+ */
+static unsigned int list_files(const struct nsi_ctx *ctx)
+{
+	unsigned int files = NSI_FILE(NSI_F_NAMESPACES);
+	bool unexplained = nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0],
+					 COL_UNEXPLAINED);
+
+	if (unexplained)
+		files |= NSI_FILE(NSI_F_NSPROXIES);
+	if (unexplained || nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0],
+					 COL_PID) ||
+	    nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0], COL_COMMAND))
+		files |= NSI_FILE(NSI_F_TASKS);
+	return files;
+}
+
 static enum nsi_exit run_list(const struct nsi_ctx *ctx, struct nsi_model *m,
 			      struct nsi_error *err)
 {
-	/* ACTIVE only where the kernel has active references. */
-	static const char *const defaults[] = {
-		"NS,TYPE,REFS,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
-		"NS,TYPE,REFS,ACTIVE,TASKS,NSPROXIES,FDS,BINDMOUNTS,VIA,OWNER,PARENT,UNEXPLAINED,COMMAND",
-	};
 	struct nsi_out out;
 	enum nsi_exit st;
 	size_t i;
@@ -119,7 +139,7 @@ const struct nsi_cmd nsi_cmd_list = {
 	.name = "list",
 	.opts = NSI_OPTS_TABLE | NSI_OPT_TYPE,
 	.load = NSI_LOAD_MODEL_PROC,
-	.no_mounts = true,
+	.files = list_files,
 	.run = run_list,
 	.summary = "list every namespace with its reference counts",
 	.details =

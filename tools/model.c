@@ -507,8 +507,8 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 	return NSI_EXIT_OK;
 }
 
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, bool mounts,
-			     struct nsi_error *err)
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+			     unsigned int files, struct nsi_error *err)
 {
 	char anchor_path[sizeof(src->dir) + 16];
 	int f, anchor = -1;
@@ -526,10 +526,11 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, 
 		anchor = open(anchor_path, O_RDONLY | O_CLOEXEC);
 	}
 	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
-		st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
+		if (files & NSI_FILE(f))
+			st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
 	if (anchor >= 0)
 		close(anchor);
-	if (st == NSI_EXIT_OK && mounts)
+	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_MOUNTS)))
 		st = load_mounts_file(m, src, err);
 	else if (st == NSI_EXIT_OK)
 		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "mounts not read");

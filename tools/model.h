@@ -106,6 +106,11 @@ struct nsi_mount {
 enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_NR_FILES };
 extern const char *const nsi_file_names[NSI_NR_FILES];
 
+/* Sets of files to read, as 1 << nsi_file_id. */
+#define NSI_FILE(id)		(1U << (id))
+#define NSI_FILES_ALL		(NSI_FILE(NSI_NR_FILES) - 1)
+#define NSI_FILES_NO_MOUNTS	(NSI_FILES_ALL & ~NSI_FILE(NSI_F_MOUNTS))
+
 struct nsi_model {
 	bool proc;			/* synthesized from /proc */
 	char origin[PATH_MAX];		/* directory, for messages */
@@ -122,11 +127,11 @@ struct nsi_model {
 };
 
 /*
- * Read @src's files into @m, the mounts file only if @mounts (it can be the
- * largest by far); nsi_model_free() is needed in every case.
+ * Read the @files (NSI_FILE() bits) of @src into @m; the others are left
+ * empty. nsi_model_free() is needed in every case.
  */
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src, bool mounts,
-			     struct nsi_error *err);
+enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
+			     unsigned int files, struct nsi_error *err);
 
 /*
  * Build the objects from m->files (already read, by the loader, /proc

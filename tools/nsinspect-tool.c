@@ -237,7 +237,8 @@ static enum nsi_exit load_model(const struct nsi_ctx *ctx, struct nsi_model *m,
 	}
 	if (st != NSI_EXIT_OK)
 		return st;
-	return nsi_model_load(m, &src, !ctx->cmd->no_mounts, err);
+	return nsi_model_load(m, &src, ctx->cmd->files ? ctx->cmd->files(ctx) : NSI_FILES_ALL,
+			      err);
 }
 
 int main(int argc, char **argv)

@@ -46,6 +46,38 @@ static enum nsi_exit parse_columns(const struct nsi_colinfo *info, size_t nr,
 	}
 }
 
+/* The columns @ctx asks for, into @ids. */
+static enum nsi_exit chosen_columns(const struct nsi_ctx *ctx, const struct nsi_colinfo *info,
+				    size_t nr, const char *defaults, int *ids, size_t *nr_ids,
+				    struct nsi_error *err)
+{
+	enum nsi_exit st;
+
+	*nr_ids = 0;
+	if (!ctx->output || ctx->output[0] == '+')
+		st = parse_columns(info, nr, defaults, ids, nr_ids, err);
+	else
+		st = parse_columns(info, nr, ctx->output, ids, nr_ids, err);
+	if (st == NSI_EXIT_OK && ctx->output && ctx->output[0] == '+')
+		st = parse_columns(info, nr, ctx->output + 1, ids, nr_ids, err);
+	return st;
+}
+
+bool nsi_out_wants(const struct nsi_ctx *ctx, const struct nsi_colinfo *info, size_t nr,
+		   const char *defaults, int col)
+{
+	int ids[NSI_OUT_MAX_COLS];
+	struct nsi_error err;
+	size_t nr_ids, i;
+
+	if (chosen_columns(ctx, info, nr, defaults, ids, &nr_ids, &err) != NSI_EXIT_OK)
+		return true;
+	for (i = 0; i < nr_ids; i++)
+		if (ids[i] == col)
+			return true;
+	return false;
+}
+
 enum nsi_exit nsi_out_init(struct nsi_out *out, const struct nsi_ctx *ctx,
 			   const struct nsi_colinfo *info, size_t nr,
 			   const char *defaults, const char *name, struct nsi_error *err)
@@ -62,12 +94,7 @@ enum nsi_exit nsi_out_init(struct nsi_out *out, const struct nsi_ctx *ctx,
 	for (i = 0; i < NSI_OUT_MAX_COLS; i++)
 		out->colpos[i] = -1;
 
-	if (!ctx->output || ctx->output[0] == '+')
-		st = parse_columns(info, nr, defaults, ids, &nr_ids, err);
-	else
-		st = parse_columns(info, nr, ctx->output, ids, &nr_ids, err);
-	if (st == NSI_EXIT_OK && ctx->output && ctx->output[0] == '+')
-		st = parse_columns(info, nr, ctx->output + 1, ids, &nr_ids, err);
+	st = chosen_columns(ctx, info, nr, defaults, ids, &nr_ids, err);
 	if (st != NSI_EXIT_OK)
 		return st;
 

@@ -46,6 +46,14 @@ struct nsi_out {
 };
 
 /*
+ * Whether the columns @ctx asks for (@defaults without -o) include @col,
+ * so a command can skip reading what nothing shows. True for a list
+ * nsi_out_init() will reject: that error is its to report.
+ */
+bool nsi_out_wants(const struct nsi_ctx *ctx, const struct nsi_colinfo *info, size_t nr,
+		   const char *defaults, int col);
+
+/*
  * Set up @out for @info (@nr columns) and @ctx's options; @defaults is
  * the column list used without -o ("+LIST" appends to it). Unknown
  * columns are a usage error. @name is the JSON array's name.

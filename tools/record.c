@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +30,19 @@ static __printf(3, 4) int fail(struct nsi_parse_error *err, unsigned int line,
 }
 
 /* FNV-1a: thousands of records times a dozen lookups each want a cheap filter. */
+#define KEY_HASH_INIT	2166136261u
+
+static unsigned int key_hash_step(unsigned int h, char c)
+{
+	return (h ^ (unsigned char)c) * 16777619u;
+}
+
 static unsigned int key_hash(const char *key)
 {
-	unsigned int h = 2166136261u;
+	unsigned int h = KEY_HASH_INIT;
 
 	while (*key)
-		h = (h ^ (unsigned char)*key++) * 16777619u;
+		h = key_hash_step(h, *key++);
 	return h;
 }
 
@@ -73,9 +81,12 @@ static bool is_odigit(char c)
  */
 static const char *unescape(char *val, const char **bad)
 {
-	char *r = val, *w = val;
+	char *r = val, *w;
 
-	while (*r) {
+	/* Most values have nothing to undo: nothing to copy until they do. */
+	while (byte_class[(unsigned char)*r] & PLAIN)
+		r++;
+	for (w = r; *r; ) {
 		unsigned char c = *r;
 		unsigned int v;
 		int i;
@@ -115,7 +126,11 @@ static const char *unescape(char *val, const char **bad)
 }
 
 /* Parse the NUL-terminated field @tok, found at column @col, into @rec. */
-static int parse_field(struct nsi_record *rec, char *tok, size_t col,
+/*
+ * @seen has a bit per key hash value mod 64 already in @rec: keys are
+ * compared only when the bits collide.
+ */
+static int parse_field(struct nsi_record *rec, char *tok, size_t col, uint64_t *seen,
 		       struct nsi_parse_error *err)
 {
 	char *eq = strchr(tok, '=');
@@ -129,15 +144,18 @@ static int parse_field(struct nsi_record *rec, char *tok, size_t col,
 	if (eq == tok)
 		return fail(err, rec->line, "empty key at column %zu", col);
 	*eq = '\0';
-	for (k = tok; *k; k++)
+	hash = KEY_HASH_INIT;
+	for (k = tok; *k; k++) {
 		if (!(byte_class[(unsigned char)*k] & KEY))
 			return fail(err, rec->line, "invalid byte in key at column %zu",
 				    col + (size_t)(k - tok));
-	hash = key_hash(tok);
-	for (i = 0; i < rec->nr_fields; i++)
+		hash = key_hash_step(hash, *k);
+	}
+	for (i = 0; (*seen >> (hash % 64) & 1) && i < rec->nr_fields; i++)
 		if (rec->fields[i].hash == hash && !strcmp(rec->fields[i].key, tok))
 			return fail(err, rec->line, "duplicate key '%.40s' at column %zu",
 				    tok, col);
+	*seen |= 1ull << (hash % 64);
 	/* "None" is written as "-", so an empty value is never valid. */
 	if (!eq[1])
 		return fail(err, rec->line, "empty value for key '%.40s' at column %zu",
@@ -153,10 +171,15 @@ static int parse_field(struct nsi_record *rec, char *tok, size_t col,
 	return 0;
 }
 
-int nsi_record_parse(const char *line, unsigned int lineno,
-		     struct nsi_record *rec, struct nsi_parse_error *err)
+/*
+ * Parse @line (NUL-terminated, @len bytes) in place into @rec, whose
+ * fields go to @fields: room for max_fields(@len).
+ */
+static int parse_in_place(char *line, size_t len, unsigned int lineno,
+			  struct nsi_field *fields, struct nsi_record *rec,
+			  struct nsi_parse_error *err)
 {
-	size_t len = strlen(line), nr = 1, i;
+	uint64_t seen = 0;
 	char *p, *sp;
 	int ret;
 
@@ -171,14 +194,9 @@ int nsi_record_parse(const char *line, unsigned int lineno,
 	if (line[0] == '#')
 		return fail(err, lineno, "comment where a record was expected");
 
-	for (i = 0; i < len; i++)
-		if (line[i] == ' ')
-			nr++;
-	rec->buf = xstrdup(line);
-	rec->fields = xreallocarray(NULL, nr, sizeof(*rec->fields));
-
-	for (p = rec->buf; ; p = sp + 1) {
-		size_t col = (size_t)(p - rec->buf) + 1;
+	rec->fields = fields;
+	for (p = line; ; p = sp + 1) {
+		size_t col = (size_t)(p - line) + 1;
 
 		sp = strchr(p, ' ');
 		if (sp)
@@ -191,19 +209,46 @@ int nsi_record_parse(const char *line, unsigned int lineno,
 				ret = fail(err, lineno, "trailing space");
 			else
 				ret = fail(err, lineno, "double space at column %zu", col - 1);
-			goto out_free;
+			break;
 		}
-		ret = parse_field(rec, p, col, err);
-		if (ret)
-			goto out_free;
-		if (!sp)
-			return 0;
+		ret = parse_field(rec, p, col, &seen, err);
+		if (ret || !sp)
+			break;
 	}
-
-out_free:
-	nsi_record_free(rec);
-	rec->line = lineno;
+	if (ret) {
+		memset(rec, 0, sizeof(*rec));
+		rec->line = lineno;
+	}
 	return ret;
+}
+
+/*
+ * A field takes at least four bytes, "k=v" and a separator, so a line of
+ * @len bytes has at most this many.
+ */
+static size_t max_fields(size_t len)
+{
+	return len / 4 + 1;
+}
+
+int nsi_record_parse(const char *line, unsigned int lineno,
+		     struct nsi_record *rec, struct nsi_parse_error *err)
+{
+	size_t len = strlen(line);
+	struct nsi_field *fields;
+	char *buf;
+	int ret;
+
+	buf = xstrdup(line);
+	fields = xreallocarray(NULL, max_fields(len), sizeof(*fields));
+	ret = parse_in_place(buf, len, lineno, fields, rec, err);
+	if (ret) {
+		free(buf);
+		free(fields);
+		return ret;
+	}
+	rec->buf = buf;
+	return 0;
 }
 
 void nsi_record_free(struct nsi_record *rec)
@@ -213,14 +258,27 @@ void nsi_record_free(struct nsi_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
+/*
+ * The module writes a file's keys in the same order in every record, so
+ * where a key was last found is almost always where it is next time. The
+ * key's address (callers pass literals) picks where that is remembered;
+ * the strcmp() decides, so a clash costs time, never a wrong answer.
+ */
 const char *nsi_record_get(const struct nsi_record *rec, const char *key)
 {
-	unsigned int hash = key_hash(key);
+	static size_t last_pos[256];
+	size_t *pos = &last_pos[(uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull >> 56];
+	unsigned int hash;
 	size_t i;
 
+	if (*pos < rec->nr_fields && !strcmp(rec->fields[*pos].key, key))
+		return rec->fields[*pos].value;
+	hash = key_hash(key);
 	for (i = 0; i < rec->nr_fields; i++)
-		if (rec->fields[i].hash == hash && !strcmp(rec->fields[i].key, key))
+		if (rec->fields[i].hash == hash && !strcmp(rec->fields[i].key, key)) {
+			*pos = i;
 			return rec->fields[i].value;
+		}
 	return NULL;
 }
 
@@ -229,62 +287,99 @@ bool nsi_is_none(const char *value)
 	return value && !strcmp(value, "-");
 }
 
+/* All of @fp, NUL-terminated, in one buffer; debugfs files have no size. */
+static int read_all(FILE *fp, char **bufp, size_t *lenp)
+{
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf = xreallocarray(NULL, cap, 1);
+
+	do {
+		if (cap - len < 2) {
+			buf = xreallocarray(buf, cap, 2);
+			cap *= 2;
+		}
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+	} while (n);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	if (ferror(fp))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/*
+ * One read for the whole file: records point into file->buf, their fields
+ * into file->fields.
+ */
 int nsi_file_parse(FILE *fp, struct nsi_file *file,
 		   struct nsi_parse_error *err)
 {
-	size_t cap_records = 0, cap = 0;
+	size_t len, i, nr_fields = 0, cap_fields = 0, cap_records = 0, cap_comments = 0;
 	unsigned int lineno = 0;
-	char *line = NULL;
-	ssize_t len;
-	int ret = 0;
+	char *p, *end, *nl;
+	int ret;
 
 	memset(file, 0, sizeof(*file));
-	for (;;) {
-		errno = 0;
-		len = getline(&line, &cap, fp);
-		if (len < 0)
-			break;
+	errno = 0;
+	ret = read_all(fp, &file->buf, &len);
+	end = file->buf + len;
+	for (p = file->buf; !ret && p < end; p = nl + 1) {
+		struct nsi_record *rec;
+
 		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
 		/* A NUL would silently cut the line short: binary, not ours. */
-		if (memchr(line, '\0', (size_t)len)) {
+		if (strlen(p) != (size_t)(nl - p)) {
 			ret = fail(err, lineno, "NUL byte in line");
 			break;
 		}
-		if (!len)
+		if (p == nl)
 			continue;
-		if (line[0] == '#') {
-			file->comments = xreallocarray(file->comments, file->nr_comments + 1,
-						       sizeof(*file->comments));
-			file->comments[file->nr_comments++] = xstrdup(line);
+		if (p[0] == '#') {
+			if (file->nr_comments == cap_comments) {
+				cap_comments = cap_comments ? 2 * cap_comments : 4;
+				file->comments = xreallocarray(file->comments, cap_comments,
+							       sizeof(*file->comments));
+			}
+			file->comments[file->nr_comments++] = p;
 			continue;
 		}
 		if (file->nr_records == cap_records) {
-			cap_records = cap_records ? 2 * cap_records : 16;
+			cap_records = cap_records ? 2 * cap_records : 64;
 			file->records = xreallocarray(file->records, cap_records,
 						      sizeof(*file->records));
 		}
-		ret = nsi_record_parse(line, lineno, &file->records[file->nr_records], err);
-		if (ret)
-			break;
-		file->nr_records++;
+		while (cap_fields - nr_fields < max_fields((size_t)(nl - p))) {
+			cap_fields = cap_fields ? 2 * cap_fields : 1024;
+			file->fields = xreallocarray(file->fields, cap_fields,
+						     sizeof(*file->fields));
+		}
+		rec = &file->records[file->nr_records];
+		ret = parse_in_place(p, (size_t)(nl - p), lineno, file->fields + nr_fields,
+				     rec, err);
+		if (!ret) {
+			nr_fields += rec->nr_fields;
+			file->nr_records++;
+		}
 	}
-	if (!ret && ferror(fp))
-		ret = errno ? -errno : -EIO;
-	free(line);
+	/* Only now is file->fields where it stays. */
+	for (i = 0, nr_fields = 0; i < file->nr_records; i++) {
+		file->records[i].fields = file->fields + nr_fields;
+		nr_fields += file->records[i].nr_fields;
+	}
 	return ret;
 }
 
 void nsi_file_free(struct nsi_file *file)
 {
-	size_t i;
-
-	for (i = 0; i < file->nr_records; i++)
-		nsi_record_free(&file->records[i]);
-	for (i = 0; i < file->nr_comments; i++)
-		free(file->comments[i]);
 	free(file->records);
+	free(file->fields);
 	free(file->comments);
+	free(file->buf);
 	memset(file, 0, sizeof(*file));
 }

@@ -33,7 +33,7 @@ struct nsi_record {
 	unsigned int line;	/* 1-based line number in its file */
 	size_t nr_fields;
 	struct nsi_field *fields;	/* in the order they were written */
-	char *buf;		/* owns the strings the fields point to */
+	char *buf;		/* owns the strings the fields point to; NULL in a file */
 };
 
 /*
@@ -45,12 +45,17 @@ struct nsi_parse_error {
 	char reason[128];
 };
 
-/* A whole file: its records, and its comment lines kept aside. */
+/*
+ * A whole file: its records, and its comment lines kept aside. The file
+ * owns every string and field its records point to.
+ */
 struct nsi_file {
 	size_t nr_records;
 	struct nsi_record *records;
 	size_t nr_comments;
 	char **comments;	/* whole lines, '#' included */
+	char *buf;		/* the file's bytes, cut into keys and values */
+	struct nsi_field *fields;	/* every record's fields, in file order */
 };
 
 /*
@@ -61,6 +66,7 @@ struct nsi_file {
  */
 int nsi_record_parse(const char *line, unsigned int lineno,
 		     struct nsi_record *rec, struct nsi_parse_error *err);
+/* Only for records from nsi_record_parse(): a file frees its own. */
 void nsi_record_free(struct nsi_record *rec);
 
 /* Value of @key in @rec, or NULL if the module did not write that key. */

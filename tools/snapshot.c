@@ -132,7 +132,7 @@ static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *u
 	if (st == NSI_EXIT_OK)
 		st = nsi_source_init(&copy, ctx->outpath, err);
 	if (st == NSI_EXIT_OK)
-		st = nsi_model_load(&m, &copy, true, err);
+		st = nsi_model_load(&m, &copy, NSI_FILES_ALL, err);
 	nsi_model_free(&m);
 	return st;
 }
@@ -285,7 +285,7 @@ static enum nsi_exit load_dir(const char *dir, struct nsi_model *m, struct nsi_e
 	struct nsi_source src;
 	enum nsi_exit st = nsi_source_init(&src, dir, err);
 
-	return st == NSI_EXIT_OK ? nsi_model_load(m, &src, true, err) : st;
+	return st == NSI_EXIT_OK ? nsi_model_load(m, &src, NSI_FILES_ALL, err) : st;
 }
 
 static enum nsi_exit run_diff(const struct nsi_ctx *ctx, struct nsi_model *unused,

@@ -362,6 +362,13 @@ static const struct tap_test tests[] = {
 	    "unknown-type/namespaces:5: unknown namespace type", "list"),
 	CLI("cli: missing tasks file", "version-only", NSI_EXIT_BADINPUT, NULL,
 	    "version-only/tasks: missing", "pids"),
+	/* list reads only the files its columns need. */
+	CLI("cli: list of kernel counts needs no tasks file", "namespaces-only", NSI_EXIT_OK,
+	    "4026531834 time       8   10 task", NULL, "list", "-n", "-oNS,TYPE,TASKS,REFS,VIA"),
+	CLI("cli: list COMMAND needs the tasks file", "namespaces-only", NSI_EXIT_BADINPUT, NULL,
+	    "namespaces-only/tasks: missing", "list", "-o", "NS,COMMAND"),
+	CLI("cli: list UNEXPLAINED needs the tasks file", "namespaces-only", NSI_EXIT_BADINPUT,
+	    NULL, "namespaces-only/tasks: missing", "list", "-o", "NS,UNEXPLAINED"),
 	CLI("cli: unsupported format for a command", "format2", NSI_EXIT_BADINPUT, NULL,
 	    "unsupported format version 2", "list"),
 	CLI("cli: no module, no /proc fallback for check", NULL, NSI_EXIT_UNAVAILABLE, NULL,
