@@ -398,9 +398,21 @@ static int nsi_note_nsproxy(struct nsi_snap *s, struct nsi_task_refs *r, struct 
 		[NSI_R_TIME_CHILDREN] = NSI_NS(nsp->time_ns_for_children),
 		[NSI_R_PID_CHILDREN] = NSI_NS(nsp->pid_ns_for_children),
 	};
+	struct nsi_nsproxy *p = nsi_nsp_find(s, nsp);
 	int i, err;
 
 	r->nsp = nsp;
+	/*
+	 * Most tasks share an nsproxy already recorded: take its members'
+	 * records, unless the address now holds another one.
+	 */
+	for (i = 0; p && i < NSI_NROLES; i++)
+		if (p->inum[i] != (member[i] ? member[i]->inum : 0))
+			p = NULL;
+	if (p) {
+		memcpy(r->role, p->role, sizeof(r->role));
+		return 0;
+	}
 	r->nsp_count = nsi_nsproxy_count(nsp);
 	for (i = 0; i < NSI_NROLES; i++) {
 		err = nsi_note_role(s, r, i, member[i]);
@@ -465,6 +477,7 @@ static int nsi_read_task(struct nsi_snap *s, struct task_struct *t, struct nsi_t
 				if (i == NSI_R_PID || i == NSI_R_USER || !r.role[i])
 					continue;
 				p->inum[i] = r.role[i]->inum;
+				p->role[i] = r.role[i];
 				/* time and time_for_children are often the same */
 				if (i != NSI_R_TIME_CHILDREN || r.role[i] != r.role[NSI_R_TIME])
 					r.role[i]->nsproxies++;

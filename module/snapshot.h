@@ -96,6 +96,7 @@ struct nsi_nsproxy {
 	long count;
 	unsigned int tasks;
 	unsigned int inum[NSI_NROLES];	/* 0 where nsproxy has no such member */
+	struct nsi_ns *role[NSI_NROLES];	/* the records of those members */
 };
 
 struct nsi_task {

@@ -67,7 +67,7 @@ void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struc
 	char *d;
 
 	nsi_out_cellf(out, ln, COL_NAME, "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
-	nsi_out_cellf(out, ln, COL_NS, "%llu", ns->inum);
+	nsi_out_num(out, ln, COL_NS, (long long)ns->inum, NSI_UNKNOWN);
 	nsi_out_cell(out, ln, COL_TYPE, nsi_ns_type_names[ns->type]);
 	nsi_out_cell(out, ln, COL_ID, nsi_val(ns->rec, "id"));
 	nsi_out_num(out, ln, COL_REFS, ns->refs, nsi_val(ns->rec, "refs"));

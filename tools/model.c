@@ -141,7 +141,10 @@ static long long num(struct loader *ld, const struct nsi_record *rec, const char
 	return n;
 }
 
-/* An inode number; 0 for an absent key or "-" (no namespace has inode 0). */
+/*
+ * An inode number; 0 for an absent key or "-" (no namespace has inode 0).
+ * The kernel's are unsigned int.
+ */
 static unsigned long long inum(struct loader *ld, const struct nsi_record *rec,
 			       const char *key)
 {
@@ -150,7 +153,7 @@ static unsigned long long inum(struct loader *ld, const struct nsi_record *rec,
 
 	if (!v || nsi_is_none(v))
 		return 0;
-	if (!nsi_parse_ull(v, &n) || !n) {
+	if (!nsi_parse_ull(v, &n) || !n || n > UINT_MAX) {
 		bad(ld, rec, "key '%s' is not an inode number", key);
 		return 0;
 	}
@@ -202,11 +205,38 @@ static int cmp_mount(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Fibonacci hashing; inode numbers are dense, so their low bits alone would clump. */
+static size_t ns_slot(const struct nsi_model *m, unsigned long long inum)
+{
+	return (size_t)(inum * 0x9e3779b97f4a7c15ull >> 32) & m->ns_mask;
+}
+
+/* Every task looks up ten namespaces: a hash, not a binary search. */
+static void index_ns(struct nsi_model *m)
+{
+	size_t i, n = 16, h;
+
+	while (n < 2 * m->nr_ns)
+		n *= 2;
+	m->ns_slots = xcalloc(n, sizeof(*m->ns_slots));
+	m->ns_mask = n - 1;
+	for (i = 0; i < m->nr_ns; i++) {
+		for (h = ns_slot(m, m->ns[i].inum); m->ns_slots[h]; h = (h + 1) & m->ns_mask)
+			;
+		m->ns_slots[h] = i + 1;
+	}
+}
+
 struct nsi_ns *nsi_model_ns(const struct nsi_model *m, unsigned long long inum)
 {
-	struct nsi_ns key = { .inum = inum };
+	size_t h;
 
-	return inum ? bsearch(&key, m->ns, m->nr_ns, sizeof(key), cmp_ns) : NULL;
+	if (!inum || !m->ns_slots)
+		return NULL;
+	for (h = ns_slot(m, inum); m->ns_slots[h]; h = (h + 1) & m->ns_mask)
+		if (m->ns[m->ns_slots[h] - 1].inum == inum)
+			return &m->ns[m->ns_slots[h] - 1];
+	return NULL;
 }
 
 struct nsi_task *nsi_model_task(const struct nsi_model *m, long long pid)
@@ -344,6 +374,45 @@ static void load_mounts(struct loader *ld)
 	ld->m->nr_mounts = f->nr_records;
 }
 
+/*
+ * The module writes tasks nearly in pid order (fork order, idle threads
+ * last): move the few stragglers into place, and leave anything less
+ * ordered to qsort(), which would otherwise cost more than the rest of
+ * loading the tasks.
+ */
+static void sort_objects(void *base, size_t nr, size_t size,
+			 int (*cmp)(const void *, const void *))
+{
+	size_t i, lo, hi, mid, moved = 0;
+	char *p = base, *tmp = NULL;
+
+	for (i = 1; i < nr; i++) {
+		char *x = p + i * size;
+
+		if (cmp(x - size, x) <= 0)
+			continue;
+		/* The first of p[0..i-1] greater than x: p[i - 1] is. */
+		for (lo = 0, hi = i - 1; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (cmp(p + mid * size, x) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		moved += i - lo;
+		if (moved > 4 * nr) {
+			qsort(base, nr, size, cmp);
+			break;
+		}
+		if (!tmp)
+			tmp = xreallocarray(NULL, 1, size);
+		memcpy(tmp, x, size);
+		memmove(p + (lo + 1) * size, p + lo * size, (i - lo) * size);
+		memcpy(p + lo * size, tmp, size);
+	}
+	free(tmp);
+}
+
 /* After sorting: equal neighbours are one object written twice. */
 static void check_unique(struct loader *ld, enum nsi_file_id file, const void *base,
 			 size_t nr, size_t size, int (*cmp)(const void *, const void *),
@@ -439,10 +508,10 @@ enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
 	if (ld.failed)
 		return NSI_EXIT_BADINPUT;
 
-	qsort(m->tasks, m->nr_tasks, sizeof(*m->tasks), cmp_task);
-	qsort(m->nsproxies, m->nr_nsproxies, sizeof(*m->nsproxies), cmp_nsproxy);
-	qsort(m->ns, m->nr_ns, sizeof(*m->ns), cmp_ns);
-	qsort(m->mounts, m->nr_mounts, sizeof(*m->mounts), cmp_mount);
+	sort_objects(m->tasks, m->nr_tasks, sizeof(*m->tasks), cmp_task);
+	sort_objects(m->nsproxies, m->nr_nsproxies, sizeof(*m->nsproxies), cmp_nsproxy);
+	sort_objects(m->ns, m->nr_ns, sizeof(*m->ns), cmp_ns);
+	sort_objects(m->mounts, m->nr_mounts, sizeof(*m->mounts), cmp_mount);
 	check_unique(&ld, NSI_F_TASKS, m->tasks, m->nr_tasks, sizeof(*m->tasks), cmp_task,
 		     offsetof(struct nsi_task, rec));
 	check_unique(&ld, NSI_F_NSPROXIES, m->nsproxies, m->nr_nsproxies,
@@ -453,6 +522,7 @@ enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
 		     cmp_mount, offsetof(struct nsi_mount, rec));
 	if (ld.failed)
 		return NSI_EXIT_BADINPUT;
+	index_ns(m);
 	link_model(m);
 	return NSI_EXIT_OK;
 }
@@ -548,6 +618,7 @@ void nsi_model_free(struct nsi_model *m)
 	free(m->tasks);
 	free(m->nsproxies);
 	free(m->ns);
+	free(m->ns_slots);
 	free(m->mounts);
 	for (i = 0; i < NSI_NR_FILES; i++)
 		nsi_file_free(&m->files[i]);

@@ -124,6 +124,8 @@ struct nsi_model {
 	struct nsi_nsproxy *nsproxies;	/* by id */
 	struct nsi_ns *ns;		/* by inum */
 	struct nsi_mount *mounts;	/* by id */
+	/* nsi_model_ns()'s hash of m->ns: index + 1, or 0 for a free slot */
+	size_t *ns_slots, ns_mask;
 };
 
 /*

@@ -178,10 +178,21 @@ void nsi_out_cellf(struct nsi_out *out, struct libscols_line *ln, int col,
 void nsi_out_num(struct nsi_out *out, struct libscols_line *ln, int col,
 		 long long v, const char *na)
 {
-	if (v == NSI_NA)
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	if (v == NSI_NA) {
 		nsi_out_cell(out, ln, col, na);
-	else
-		nsi_out_cellf(out, ln, col, "%lld", v);
+		return;
+	}
+	/* Thousands of cells: printf's machinery would cost more than the table. */
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	nsi_out_cell(out, ln, col, p);
 }
 
 void nsi_out_print(struct nsi_out *out)

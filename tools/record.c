@@ -64,8 +64,8 @@ static void init_byte_class(void)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')
 			byte_class[c] |= KEY;
-		/* Value bytes that stand for themselves. */
-		if (c >= 0x20 && c != 0x7f && c != '\\' && c != '=')
+		/* Value bytes that stand for themselves; a space ends the value. */
+		if (c > 0x20 && c != 0x7f && c != '\\' && c != '=')
 			byte_class[c] |= PLAIN;
 	}
 }
@@ -75,18 +75,26 @@ static bool is_odigit(char c)
 	return c >= '0' && c <= '7';
 }
 
+/* The end of a field: the separating space or the end of the line. */
+static bool field_end(char c)
+{
+	return c == ' ' || !c;
+}
+
 /*
- * Undo the module's escaping in place (the result is never longer).
- * Returns NULL, or what is wrong with *@bad pointing at the offending byte.
+ * Undo the module's escaping of the value at @val in place (the result is
+ * never longer), up to the field's end: *@end gets where that is, *@endc
+ * the byte that was there. Returns NULL, or what is wrong with *@bad
+ * pointing at the offending byte.
  */
-static const char *unescape(char *val, const char **bad)
+static const char *unescape(char *val, char **end, char *endc, const char **bad)
 {
 	char *r = val, *w;
 
 	/* Most values have nothing to undo: nothing to copy until they do. */
 	while (byte_class[(unsigned char)*r] & PLAIN)
 		r++;
-	for (w = r; *r; ) {
+	for (w = r; !field_end(*r); ) {
 		unsigned char c = *r;
 		unsigned int v;
 		int i;
@@ -97,9 +105,9 @@ static const char *unescape(char *val, const char **bad)
 		}
 		*bad = r;
 		if (c == '\\') {
-			/* In order, so a NUL ends the scan before the next byte. */
+			/* In order, so the field's end stops the scan before the next byte. */
 			for (i = 1, v = 0; i <= 3; i++) {
-				if (!r[i])
+				if (field_end(r[i]))
 					return "truncated escape";
 				if (!is_odigit(r[i]))
 					return "invalid escape";
@@ -116,56 +124,58 @@ static const char *unescape(char *val, const char **bad)
 		}
 		if (c == '=')
 			return "unescaped '='";
-		if (c < 0x20 || c == 0x7f)
-			return "unescaped control byte";
-		/* Bytes >= 0x80 pass: paths and names may be UTF-8. */
-		*w++ = *r++;
+		return "unescaped control byte";
 	}
+	*end = r;
+	*endc = *r;
 	*w = '\0';
 	return NULL;
 }
 
-/* Parse the NUL-terminated field @tok, found at column @col, into @rec. */
 /*
- * @seen has a bit per key hash value mod 64 already in @rec: keys are
- * compared only when the bits collide.
+ * Parse the field at @tok, found at column @col, into @rec in one pass,
+ * NUL-terminating its key and value in place; *@end gets the byte that
+ * ended it (a space or the line's NUL), as it was before. @seen has a bit
+ * per key hash value mod 64 already in @rec: keys are compared only when
+ * the bits collide.
  */
 static int parse_field(struct nsi_record *rec, char *tok, size_t col, uint64_t *seen,
-		       struct nsi_parse_error *err)
+		       char *endc, char **end, struct nsi_parse_error *err)
 {
-	char *eq = strchr(tok, '=');
+	unsigned int hash = KEY_HASH_INIT;
 	const char *problem, *bad;
-	unsigned int hash;
-	char *k;
+	char *k, *val;
 	size_t i;
 
-	if (!eq)
-		return fail(err, rec->line, "missing '=' in field at column %zu", col);
-	if (eq == tok)
-		return fail(err, rec->line, "empty key at column %zu", col);
-	*eq = '\0';
-	hash = KEY_HASH_INIT;
-	for (k = tok; *k; k++) {
-		if (!(byte_class[(unsigned char)*k] & KEY))
-			return fail(err, rec->line, "invalid byte in key at column %zu",
-				    col + (size_t)(k - tok));
+	for (k = tok; byte_class[(unsigned char)*k] & KEY; k++)
 		hash = key_hash_step(hash, *k);
+	if (*k != '=') {
+		for (val = k; !field_end(*val) && *val != '='; val++)
+			;
+		if (*val != '=')
+			return fail(err, rec->line, "missing '=' in field at column %zu", col);
+		return fail(err, rec->line, "invalid byte in key at column %zu",
+			    col + (size_t)(k - tok));
 	}
+	if (k == tok)
+		return fail(err, rec->line, "empty key at column %zu", col);
+	*k = '\0';
 	for (i = 0; (*seen >> (hash % 64) & 1) && i < rec->nr_fields; i++)
 		if (rec->fields[i].hash == hash && !strcmp(rec->fields[i].key, tok))
 			return fail(err, rec->line, "duplicate key '%.40s' at column %zu",
 				    tok, col);
 	*seen |= 1ull << (hash % 64);
+	val = k + 1;
 	/* "None" is written as "-", so an empty value is never valid. */
-	if (!eq[1])
+	if (field_end(*val))
 		return fail(err, rec->line, "empty value for key '%.40s' at column %zu",
 			    tok, col);
-	problem = unescape(eq + 1, &bad);
+	problem = unescape(val, end, endc, &bad);
 	if (problem)
 		return fail(err, rec->line, "%s in value of key '%.40s' at column %zu",
 			    problem, tok, col + (size_t)(bad - tok));
 	rec->fields[rec->nr_fields].key = tok;
-	rec->fields[rec->nr_fields].value = eq + 1;
+	rec->fields[rec->nr_fields].value = val;
 	rec->fields[rec->nr_fields].hash = hash;
 	rec->nr_fields++;
 	return 0;
@@ -180,7 +190,7 @@ static int parse_in_place(char *line, size_t len, unsigned int lineno,
 			  struct nsi_parse_error *err)
 {
 	uint64_t seen = 0;
-	char *p, *sp;
+	char *p, *end = line, endc;
 	int ret;
 
 	init_byte_class();
@@ -195,24 +205,21 @@ static int parse_in_place(char *line, size_t len, unsigned int lineno,
 		return fail(err, lineno, "comment where a record was expected");
 
 	rec->fields = fields;
-	for (p = line; ; p = sp + 1) {
+	for (p = line; ; p = end + 1) {
 		size_t col = (size_t)(p - line) + 1;
 
-		sp = strchr(p, ' ');
-		if (sp)
-			*sp = '\0';
-		if (!*p) {
+		if (field_end(*p)) {
 			/* The separator is exactly one space, nowhere else. */
 			if (col == 1)
 				ret = fail(err, lineno, "leading space");
-			else if (!sp)
+			else if (!*p)
 				ret = fail(err, lineno, "trailing space");
 			else
 				ret = fail(err, lineno, "double space at column %zu", col - 1);
 			break;
 		}
-		ret = parse_field(rec, p, col, &seen, err);
-		if (ret || !sp)
+		ret = parse_field(rec, p, col, &seen, &endc, &end, err);
+		if (ret || !endc)
 			break;
 	}
 	if (ret) {
