@@ -22,6 +22,10 @@ function ms(us) { return sprintf("%.1f", us / 1000) }
 		next
 	}
 	if (w == "namespaces") { nsc[n] = f["count"]; next }
+	if (w ~ /^ratio-/) {
+		rmed[k, n, w] = f["median"]; rlo[k, n, w] = f["min"]; rhi[k, n, w] = f["max"]
+		next
+	}
 	if (!((k, n) in seen_n)) { seen_n[k, n] = 1; sizes[k] = sizes[k] " " n }
 	if (!((k, w) in seen_w)) { seen_w[k, w] = 1; whats[k] = whats[k] " " w }
 	med[k, n, w] = f["median_us"]; lo[k, n, w] = f["min_us"]; hi[k, n, w] = f["max_us"]
@@ -48,6 +52,14 @@ function nearest(k, target,   ns, nn, i, best) {
 	for (i = 1; i <= nn; i++)
 		if (best == "" || (ns[i] - target) ^ 2 < (best - target) ^ 2) best = ns[i]
 	return best
+}
+
+function ratios(k, w, title,   ns, nn, i) {
+	print title
+	nn = split(sizes[k], ns, " ")
+	for (i = 1; i <= nn; i++)
+		printf "  n=%-6s %6.1f (%.1f..%.1f)\n", ns[i], rmed[k, ns[i], w], rlo[k, ns[i], w],
+			rhi[k, ns[i], w]
 }
 
 # Largest time(2N)/time(N) of series w, scaled to an exact doubling of n.
@@ -78,11 +90,13 @@ END {
 	print ""
 
 	n4 = nearest("tasks", 4000); m8 = nearest("mounts", 8000)
-	rl = med["tasks", n4, "lsns"] / med["tasks", n4, "nsinspect-list"]
-	rf = med["mounts", m8, "findmnt-loop"] / med["mounts", m8, "nsinspect-mounts"]
-	print "## ratios"
-	printf "lsns / nsinspect-tool list at n=%d: %.1f\n", n4, rl
-	printf "findmnt --task per namespace (%d namespaces) / nsinspect-tool mounts --all at m=%d: %.1f\n", nsc[m8], m8, rf
+	rl = rmed["tasks", n4, "ratio-lsns"]; rf = rmed["mounts", m8, "ratio-findmnt-loop"]
+	print "## ratios: the other tool's time over nsinspect's, in runs taken by turns"
+	print "## (median of the pairs, min..max)"
+	ratios("tasks", "ratio-lsns", "lsns / nsinspect-tool list")
+	ratios("mounts", "ratio-findmnt-loop",
+	       "findmnt --task per mount namespace / nsinspect-tool mounts --all")
+	printf "at n=%d tasks: %.1f; at m=%d mounts (%d mount namespaces): %.1f\n", n4, rl, m8, nsc[m8], rf
 	print ""
 	print "## scaling: time(2N)/time(N), per file read"
 	smax = 0

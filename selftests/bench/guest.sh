@@ -5,9 +5,13 @@
 # size, times nsinspect against the tools a user would otherwise run, all in
 # this one VM run. Prints one line per measurement:
 #   bench kind=K n=N what=W median_us=X min_us=X max_us=X [extra=...]
+# and, for each comparison, one with the ratio of each pair of runs:
+#   bench kind=K n=N what=ratio-W median=X min=X max=X
 cd "$(dirname "$0")" || exit 1
 D=/sys/kernel/debug/nsinspect
-REPS=${REPS:-5}
+# Reads are cheap: more of them steady the medians the scaling factors use.
+REPS=${REPS:-7}
+REPS_READ=${REPS_READ:-11}
 export PATH="$PWD:$PATH"
 
 insmod ./nsinspect.ko || exit 1
@@ -20,8 +24,20 @@ header() {
 measure() {	# kind n what cmd...
 	kind=$1 n=$2 what=$3
 	shift 3
-	r=$(timeit "$REPS" "$@") || { echo "bench kind=$kind n=$n what=$what failed"; return; }
+	r=$(timeit "$REPS_READ" "$@") || { echo "bench kind=$kind n=$n what=$what failed"; return; }
 	echo "bench kind=$kind n=$n what=$what $r"
+}
+
+# Run the other tool and nsinspect by turns, so that both see the same
+# drift of a shared host, and report each and the ratio of each pair.
+compare() {	# kind n what-other what-nsinspect other-cmd... -- nsinspect-cmd...
+	kind=$1 n=$2 a=$3 b=$4
+	shift 4
+	r=$(timeit "$REPS" "$@") || { echo "bench kind=$kind n=$n what=$a failed"; return; }
+	echo "bench kind=$kind n=$n what=$a ${r%% b_*}"
+	r=${r#* b_}
+	echo "bench kind=$kind n=$n what=$b $(echo "${r%% ratio_*}" | sed 's/b_//g')"
+	echo "bench kind=$kind n=$n what=ratio-$a $(echo "${r#* ratio_}" | sed 's/ratio_//g')"
 }
 
 # Read a file once more and report its snapshot's records, hold and memory.
@@ -51,8 +67,8 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 	n=$(tasks_now)
 	# The same six columns lsns prints by default, in place of its
 	# NPROCS PID USER: tasks, references and how each was reached.
-	measure tasks "$n" lsns lsns
-	measure tasks "$n" nsinspect-list nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND
+	compare tasks "$n" lsns nsinspect-list lsns -- \
+		nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND
 	for f in tasks namespaces nsproxies; do
 		measure tasks "$n" "cat-$f" cat "$D/$f"
 		snapstat tasks "$n" "$f"
@@ -75,11 +91,11 @@ for m in ${BENCH_MOUNTS:-1000 2000 4000 8000 16000}; do
 	pids=$(awk '/^pid=/ { split($0, f, " "); for (i in f) if (f[i] ~ /^mnt=/) m = f[i];
 		split($1, p, "="); if (!(m in seen)) { seen[m] = 1; printf "%s ", p[2] } }' "$D/tasks")
 	echo "bench kind=mounts n=$m what=namespaces count=$(echo $pids | wc -w)"
-	# shellcheck disable=SC2016
-	measure mounts "$m" findmnt-loop sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids"
 	# findmnt's four default columns, with counts in place of options.
-	measure mounts "$m" nsinspect-mounts nsinspect-tool mounts --all \
-		-o TARGET,SOURCE,FSTYPE,COUNT,WRITERS
+	# shellcheck disable=SC2016
+	compare mounts "$m" findmnt-loop nsinspect-mounts \
+		sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids" -- \
+		nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS
 	measure mounts "$m" cat-mounts cat "$D/mounts"
 	snapstat mounts "$m" mounts
 done
