@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -257,6 +258,11 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
+	/*
+	 * As in util-linux: in the C locale libsmartcols shows each byte of a
+	 * UTF-8 name (a path, a comm) as an escape.
+	 */
+	setlocale(LC_ALL, "");
 	/* Own messages, so they carry PROG rather than whatever argv[0] was. */
 	opterr = 0;
 	/* '+': options end at COMMAND; what follows belongs to it. */

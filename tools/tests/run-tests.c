@@ -6,6 +6,7 @@
  * tests/fixtures directory. Exits non-zero if any test failed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tests.h"
 
@@ -23,5 +24,7 @@ int main(int argc, char **argv)
 	}
 	test_tool = argv[1];
 	test_fixtures = argv[2];
+	/* The golden files are the C locale's: ASCII tree art. */
+	setenv("LC_ALL", "C", 1);
 	return tap_run(suites, ARRAY_SIZE(suites)) ? 1 : 0;
 }

@@ -281,6 +281,24 @@ static void test_proc_mode(const void *arg)
 	CHECK_HAS(run.out, pid);
 }
 
+/* Like util-linux, the tool follows the locale: UTF-8 tree art in a UTF-8 one. */
+static void test_utf8_locale(const void *arg)
+{
+	const char *const args[] = { "tree", NULL };
+	char from[PATH_MAX];
+	struct run run;
+	bool ok;
+
+	(void)arg;
+	snprintf(from, sizeof(from), "%s/vm", test_fixtures);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	ok = run_tool(&run, from, args, false);
+	setenv("LC_ALL", "C", 1);
+	CHECK(ok);
+	CHECK(run.status == NSI_EXIT_OK);
+	CHECK_HAS(run.out, "\u251c\u2500user:[4026532200]");
+}
+
 static const struct tap_test tests[] = {
 	CLI("cli: --version with the good fixture", "good", NSI_EXIT_OK, TOOL_LINE, NULL,
 	    "--version"),
@@ -317,6 +335,7 @@ static const struct tap_test tests[] = {
 	{ "cli: permission denied on tasks", test_permission_file, "tasks" },
 	{ "cli: snapshot, then diff against it", test_snapshot_roundtrip, NULL },
 	{ "cli: /proc mode without the module", test_proc_mode, NULL },
+	{ "cli: UTF-8 tree art in a UTF-8 locale", test_utf8_locale, NULL },
 	CLI("cli: list --help", "vm", NSI_EXIT_OK,
 	    "Usage: nsinspect-tool [--from DIR] list [OPTIONS]", NULL, "list", "--help"),
 	CLI("cli: pids --help", "vm", NSI_EXIT_OK,
