@@ -231,11 +231,12 @@ static int parse_in_place(char *line, size_t len, unsigned int lineno,
 
 /*
  * A field takes at least four bytes, "k=v" and a separator, so a line of
- * @len bytes has at most this many.
+ * @len bytes has at most this many; a line too long is refused before its
+ * first field.
  */
 static size_t max_fields(size_t len)
 {
-	return len / 4 + 1;
+	return (len > NSI_RECORD_LINE_MAX ? 0 : len / 4) + 1;
 }
 
 int nsi_record_parse(const char *line, unsigned int lineno,

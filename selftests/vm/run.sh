@@ -13,7 +13,7 @@
 # PAYLOAD_DIR must hold an executable `run`; it runs as the guest's workload
 # and its output comes back on ttyS1. Dynamically linked binaries in the
 # payload, and the host tools listed in NSI_VM_HOST_BINS, are copied in with
-# their shared libraries.
+# their shared libraries. NSI_VM_MEM and NSI_VM_SMP size the guest (2G, 2).
 #
 # The verdict needs all three: the guest's exit code through isa-debug-exit,
 # the `nsinspect-result rc=N` line on the result channel, and a console free
@@ -124,7 +124,7 @@ qrc=0
 # shellcheck disable=SC2086
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -nographic -no-reboot -monitor none $accel \
-	-machine q35 -smp 2 -m "${NSI_VM_MEM:-2G}" \
+	-machine q35 -smp "${NSI_VM_SMP:-2}" -m "${NSI_VM_MEM:-2G}" \
 	-kernel "$vmlinux" -initrd "$out/initramfs.cpio" -append "$append" \
 	-serial "file:$out/console.log" -serial "file:$out/result.raw" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
