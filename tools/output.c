@@ -178,21 +178,22 @@ void nsi_out_cellf(struct nsi_out *out, struct libscols_line *ln, int col,
 void nsi_out_num(struct nsi_out *out, struct libscols_line *ln, int col,
 		 long long v, const char *na)
 {
-	char buf[24], *p = buf + sizeof(buf);
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	char buf[24];
+	size_t i = sizeof(buf);
 
 	if (v == NSI_NA) {
 		nsi_out_cell(out, ln, col, na);
 		return;
 	}
 	/* Thousands of cells: printf's machinery would cost more than the table. */
-	*--p = '\0';
+	buf[--i] = '\0';
 	do
-		*--p = (char)('0' + u % 10);
+		buf[--i] = (char)('0' + u % 10);
 	while (u /= 10);
 	if (v < 0)
-		*--p = '-';
-	nsi_out_cell(out, ln, col, p);
+		buf[--i] = '-';
+	nsi_out_cell(out, ln, col, buf + i);
 }
 
 void nsi_out_print(struct nsi_out *out)
