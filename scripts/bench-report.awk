@@ -91,8 +91,8 @@ END {
 
 	n4 = nearest("tasks", 4000); m8 = nearest("mounts", 8000)
 	rl = rmed["tasks", n4, "ratio-lsns"]; rf = rmed["mounts", m8, "ratio-findmnt-loop"]
-	print "## ratios: the other tool's time over nsinspect's, in runs taken by turns"
-	print "## (median of the pairs, min..max)"
+	print "## ratios: the other tool's time over nsinspect's in the same round"
+	print "## (median of the rounds, min..max)"
 	ratios("tasks", "ratio-lsns", "lsns / nsinspect-tool list")
 	ratios("mounts", "ratio-findmnt-loop",
 	       "findmnt --task per mount namespace / nsinspect-tool mounts --all")

@@ -36,8 +36,8 @@ accel=$(sed -n 's/^vm: kernel [^,]*, \([a-z]*\),.*/\1/p' "$out/vm.txt")
 	echo "# regenerate: make bench   (scripts/bench.sh; raw lines in build/bench/raw.txt)"
 	echo "# environment: kernel $release, QEMU $accel, guest -smp $smp, host $(nproc) cores," \
 		"$(date -u +%Y-%m-%d)"
-	echo "# each time is the median (min..max), in ms, of the whole command in the guest:"
-	echo "# 7 runs of each tool in the comparisons, taken by turns; 11 of each file read"
+	echo "# each time is the median (min..max), in ms, of the whole command in the guest, over"
+	echo "# 9 rounds in which every command of that size ran once, by turns"
 	echo
 	awk -f scripts/bench-report.awk "$out/raw.txt"
 } >"$results"

@@ -5,13 +5,11 @@
 # size, times nsinspect against the tools a user would otherwise run, all in
 # this one VM run. Prints one line per measurement:
 #   bench kind=K n=N what=W median_us=X min_us=X max_us=X [extra=...]
-# and, for each comparison, one with the ratio of each pair of runs:
+# and, for each comparison, one with the ratio of the two in each round:
 #   bench kind=K n=N what=ratio-W median=X min=X max=X
 cd "$(dirname "$0")" || exit 1
 D=/sys/kernel/debug/nsinspect
-# Reads are cheap: more of them steady the medians the scaling factors use.
-REPS=${REPS:-7}
-REPS_READ=${REPS_READ:-11}
+REPS=${REPS:-9}
 export PATH="$PWD:$PATH"
 
 insmod ./nsinspect.ko || exit 1
@@ -21,23 +19,26 @@ header() {
 	sed -n "s/^# snapshot .*$1=\([0-9]*\).*/\1/p" "$2" | head -n 1
 }
 
-measure() {	# kind n what cmd...
-	kind=$1 n=$2 what=$3
-	shift 3
-	r=$(timeit "$REPS_READ" "$@") || { echo "bench kind=$kind n=$n what=$what failed"; return; }
-	echo "bench kind=$kind n=$n what=$what $r"
-}
-
-# Run the other tool and nsinspect by turns, so that both see the same
-# drift of a shared host, and report each and the ratio of each pair.
-compare() {	# kind n what-other what-nsinspect other-cmd... -- nsinspect-cmd...
-	kind=$1 n=$2 a=$3 b=$4
-	shift 4
-	r=$(timeit "$REPS" "$@") || { echo "bench kind=$kind n=$n what=$a failed"; return; }
-	echo "bench kind=$kind n=$n what=$a ${r%% b_*}"
-	r=${r#* b_}
-	echo "bench kind=$kind n=$n what=$b $(echo "${r%% ratio_*}" | sed 's/b_//g')"
-	echo "bench kind=$kind n=$n what=ratio-$a $(echo "${r#* ratio_}" | sed 's/ratio_//g')"
+# Time commands in rounds, each once per round, so that a slow stretch of
+# the shared host touches them all alike; the first two are compared.
+rounds() {	# kind n name... : cmd -- cmd -- ...
+	kind=$1 n=$2 names=
+	shift 2
+	while [ "$1" != : ]; do
+		names="$names $1"
+		shift
+	done
+	shift
+	timeit "$REPS" "$@" >/tmp/rounds || { echo "bench kind=$kind n=$n failed:$names"; return; }
+	# shellcheck disable=SC2086
+	set -- $names
+	first=$1
+	while read -r line; do
+		case $line in
+		ratio*) echo "bench kind=$kind n=$n what=ratio-$first ${line#ratio }" ;;
+		*) echo "bench kind=$kind n=$n what=$1 $line"; shift ;;
+		esac
+	done </tmp/rounds
 }
 
 # Read a file once more and report its snapshot's records, hold and memory.
@@ -67,10 +68,10 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 	n=$(tasks_now)
 	# The same six columns lsns prints by default, in place of its
 	# NPROCS PID USER: tasks, references and how each was reached.
-	compare tasks "$n" lsns nsinspect-list lsns -- \
-		nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND
+	rounds tasks "$n" lsns nsinspect-list cat-tasks cat-namespaces cat-nsproxies : \
+		lsns -- nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND -- \
+		cat "$D/tasks" -- cat "$D/namespaces" -- cat "$D/nsproxies"
 	for f in tasks namespaces nsproxies; do
-		measure tasks "$n" "cat-$f" cat "$D/$f"
 		snapstat tasks "$n" "$f"
 	done
 done
@@ -93,10 +94,10 @@ for m in ${BENCH_MOUNTS:-1000 2000 4000 8000 16000}; do
 	echo "bench kind=mounts n=$m what=namespaces count=$(echo $pids | wc -w)"
 	# findmnt's four default columns, with counts in place of options.
 	# shellcheck disable=SC2016
-	compare mounts "$m" findmnt-loop nsinspect-mounts \
+	rounds mounts "$m" findmnt-loop nsinspect-mounts cat-mounts : \
 		sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids" -- \
-		nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS
-	measure mounts "$m" cat-mounts cat "$D/mounts"
+		nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS -- \
+		cat "$D/mounts"
 	snapstat mounts "$m" mounts
 done
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * timeit REPS CMD [ARGS...]
- *	run CMD REPS times with its output discarded and print
- *	"median_us=N min_us=N max_us=N" for the wall-clock time of a run.
+ * timeit ROUNDS CMD [ARGS...] [-- CMD [ARGS...]]...
  *
- * timeit REPS CMD [ARGS...] -- CMD2 [ARGS...]
- *	alternate the two, REPS times each, so that both see the same drift
- *	of a shared host, and add "b_median_us=... b_min_us=... b_max_us=..."
- *	for CMD2 and "ratio_median=X ratio_min=X ratio_max=X" for the time of
- *	CMD over that of CMD2 in each pair.
+ * Run each command once per round with its output discarded, ROUNDS
+ * rounds, so that a slow stretch of a shared host touches every command
+ * alike. Prints a line "median_us=N min_us=N max_us=N" of the wall-clock
+ * times of each command, in the order given, then with two commands or
+ * more "ratio median=X min=X max=X" of the first one's time over the
+ * second's, round by round.
  *
  * The guest's busybox has no sub-second clock for shell scripts.
  */
@@ -64,60 +63,66 @@ static int cmp(const void *a, const void *b)
  * Sort v and print its median (the upper middle one of an even count), min
  * and max: whole microseconds, or a ratio to two decimals.
  */
-static void stats(const char *prefix, double *v, int n, bool us)
+static void stats(double *v, int n, bool us)
 {
-	const char *fmt = us ? "%smedian_us=%.0f %smin_us=%.0f %smax_us=%.0f" :
-			       "%smedian=%.2f %smin=%.2f %smax=%.2f";
+	const char *fmt = us ? "median_us=%.0f min_us=%.0f max_us=%.0f\n" :
+			       "ratio median=%.2f min=%.2f max=%.2f\n";
 
 	qsort(v, n, sizeof(*v), cmp);
-	printf(fmt, prefix, v[n / 2], prefix, v[0], prefix, v[n - 1]);
+	printf(fmt, v[n / 2], v[0], v[n - 1]);
 }
 
 int main(int argc, char **argv)
 {
-	char **a = argv + 2, **b = NULL;
-	double *ta, *tb, *ratio;
-	int reps, i;
+	char **cmd[16];
+	double *t[16], *ratio;
+	int rounds, ncmd = 0, i, r;
 
-	reps = argc >= 3 ? atoi(argv[1]) : 0;
-	if (reps < 1) {
-		fprintf(stderr, "usage: timeit REPS CMD [ARGS...] [-- CMD2 [ARGS...]]\n");
+	rounds = argc >= 3 ? atoi(argv[1]) : 0;
+	if (rounds < 1) {
+		fprintf(stderr, "usage: timeit ROUNDS CMD [ARGS...] [-- CMD [ARGS...]]...\n");
 		return 2;
 	}
-	for (i = 2; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			argv[i] = NULL;
-			b = argv + i + 1;
-			break;
+	cmd[ncmd++] = argv + 2;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--"))
+			continue;
+		argv[i] = NULL;
+		if (ncmd == 16) {
+			fprintf(stderr, "timeit: too many commands\n");
+			return 2;
 		}
-	if (!a[0] || (b && !b[0])) {
-		fprintf(stderr, "timeit: missing command\n");
-		return 2;
+		cmd[ncmd++] = argv + i + 1;
 	}
-	ta = calloc(reps, sizeof(*ta));
-	tb = calloc(reps, sizeof(*tb));
-	ratio = calloc(reps, sizeof(*ratio));
-	if (!ta || !tb || !ratio)
-		return 1;
-	for (i = 0; i < reps; i++) {
-		long long x = run(a), y = b ? run(b) : 1;
-
-		if (x < 0 || y < 0)
+	for (i = 0; i < ncmd; i++) {
+		if (!cmd[i][0]) {
+			fprintf(stderr, "timeit: missing command\n");
+			return 2;
+		}
+		t[i] = calloc(rounds, sizeof(*t[i]));
+		if (!t[i])
 			return 1;
-		ta[i] = x;
-		tb[i] = y;
-		ratio[i] = (double)x / y;
 	}
-	stats("", ta, reps, true);
-	if (b) {
-		putchar(' ');
-		stats("b_", tb, reps, true);
-		putchar(' ');
-		stats("ratio_", ratio, reps, false);
+	ratio = calloc(rounds, sizeof(*ratio));
+	if (!ratio)
+		return 1;
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < ncmd; i++) {
+			long long us = run(cmd[i]);
+
+			if (us < 0)
+				return 1;
+			t[i][r] = us;
+		}
+		if (ncmd > 1)
+			ratio[r] = t[0][r] / t[1][r];
 	}
-	putchar('\n');
-	free(ta);
-	free(tb);
+	for (i = 0; i < ncmd; i++) {
+		stats(t[i], rounds, true);
+		free(t[i]);
+	}
+	if (ncmd > 1)
+		stats(ratio, rounds, false);
 	free(ratio);
 	return 0;
 }
