@@ -373,6 +373,7 @@ full:
 struct nsi_task_refs {
 	struct nsi_ns *role[NSI_NROLES];
 	struct nsproxy *nsp;
+	struct nsi_nsproxy *rec;	/* nsp's record, if already made */
 	long nsp_count;
 };
 
@@ -409,6 +410,7 @@ static int nsi_note_nsproxy(struct nsi_snap *s, struct nsi_task_refs *r, struct 
 	int i, err;
 
 	r->nsp = nsp;
+	r->rec = p;
 	/*
 	 * Most tasks share an nsproxy already recorded: take its members'
 	 * records, unless the address now holds another one.
@@ -469,7 +471,7 @@ static int nsi_read_task(struct nsi_snap *s, struct task_struct *t, struct nsi_t
 
 	/* Everything is recorded: now count, exactly once per task. */
 	if (r.nsp) {
-		struct nsi_nsproxy *p = nsi_nsp_find(s, r.nsp);
+		struct nsi_nsproxy *p = r.rec;
 
 		if (!p) {
 			p = nsi_pool_take(&s->nsp);
