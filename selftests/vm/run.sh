@@ -15,6 +15,12 @@
 # payload, and the host tools listed in NSI_VM_HOST_BINS, are copied in with
 # their shared libraries. NSI_VM_MEM and NSI_VM_SMP size the guest (2G, 2).
 #
+# The accelerator is KVM only when a probe boots the kernel under KVM to its
+# first console line within NSI_VM_KVM_PROBE seconds (8), else TCG;
+# NSI_VM_ACCEL=tcg or =kvm skips the probe. A guest whose console is still
+# empty after NSI_VM_SILENT seconds (120) fails at once; any guest is killed
+# after NSI_VM_TIMEOUT (600, or -t). NSI_VM_KVM_DEV stands in for /dev/kvm.
+#
 # The verdict needs all three: the guest's exit code through isa-debug-exit,
 # the `nsinspect-result rc=N` line on the result channel, and a console free
 # of kernel error reports. The payload's output goes to stdout; the verdict
@@ -104,20 +110,67 @@ find "$stage/payload" -type f -perm -u+x | while read -r f; do copy_libs "$f"; d
 	find . | cpio --quiet -o -H newc -R 0:0') >"$out/initramfs.cpio"
 
 # --- boot ------------------------------------------------------------------
-# KVM only if it really runs a guest: some hosts expose a /dev/kvm that
-# aborts QEMU at the first vCPU reset. A working one is still running after 2 s.
-accel="-accel tcg -cpu max"
-if [ "${NSI_VM_ACCEL:-auto}" != tcg ] && [ -w /dev/kvm ]; then
-	krc=0
-	timeout 2 qemu-system-x86_64 -accel kvm -cpu host -machine q35 -nodefaults \
-		-display none -monitor none </dev/null >/dev/null 2>&1 || krc=$?
-	[ $krc -eq 124 ] && accel="-accel kvm -cpu host"
-fi
+# KVM only if it really boots this kernel: some hosts expose a /dev/kvm that
+# aborts QEMU at the first vCPU reset, others one where QEMU runs but no
+# guest ever gets past the firmware. So the probe boots the real kernel and
+# takes KVM only when its first console line appears within a few seconds.
+# The verdict holds until the host reboots.
+probe_kvm() {
+	pk_dir=$(mktemp -d)
+	timeout -k 2 60 qemu-system-x86_64 -accel kvm -cpu host \
+		-machine q35 -nodefaults -nographic -no-reboot -monitor none -m 256M \
+		-kernel "$vmlinux" -append "console=ttyS0 panic=-1" \
+		-serial "file:$pk_dir/console" </dev/null >"$pk_dir/qemu" 2>&1 &
+	pk_pid=$!
+	pk_t=0
+	while [ $pk_t -lt "${NSI_VM_KVM_PROBE:-8}" ] && kill -0 $pk_pid 2>/dev/null; do
+		grep -q 'Linux version' "$pk_dir/console" 2>/dev/null && break
+		sleep 1
+		pk_t=$((pk_t + 1))
+	done
+	if grep -q 'Linux version' "$pk_dir/console" 2>/dev/null; then
+		echo "kvm: /dev/kvm booted the kernel to its console in ${pk_t}s"
+	elif ! kill -0 $pk_pid 2>/dev/null; then
+		echo "tcg: KVM failed: $(head -c 200 "$pk_dir/qemu" | tr '\n' ' ')"
+	else
+		echo "tcg: /dev/kvm opens, but a guest printed nothing in ${pk_t}s"
+	fi
+	kill $pk_pid 2>/dev/null || true
+	wait $pk_pid 2>/dev/null || true
+	rm -rf "$pk_dir"
+}
+case ${NSI_VM_ACCEL:-auto} in
+tcg) verdict="tcg: NSI_VM_ACCEL=tcg" ;;
+kvm) verdict="kvm: NSI_VM_ACCEL=kvm" ;;
+*)
+	if [ ! -w "${NSI_VM_KVM_DEV:-/dev/kvm}" ]; then
+		verdict="tcg: no writable ${NSI_VM_KVM_DEV:-/dev/kvm}"
+	else
+		# One probe per host boot and QEMU binary.
+		key="$(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(command -v qemu-system-x86_64)"
+		memo="${NSI_CACHE:-$HOME/.cache/nsinspect}/kvm-probe-$(echo "$key" | cksum | cut -d' ' -f1)"
+		if [ -r "$memo" ] && [ "$(head -n 1 "$memo")" = "$key" ]; then
+			verdict="$(sed -n 2p "$memo") (probed earlier this boot)"
+		else
+			verdict=$(probe_kvm)
+			printf '%s\n%s\n' "$key" "$verdict" >"$memo"
+		fi
+	fi
+	;;
+esac
+case $verdict in
+kvm:*) accel="-accel kvm -cpu host" ;;
+*) accel="-accel tcg -cpu max" ;;
+esac
+echo "vm: accelerator ${verdict%%:*} (${verdict#*: })" >&2
 # A task stuck in D state or a CPU stuck in the kernel panics the guest
 # (init lowers hung_task_timeout_secs) instead of waiting for the host timeout.
 append="console=ttyS0 loglevel=7 edd=off panic=-1 oops=panic panic_on_warn=1"
 append="$append softlockup_panic=1 hung_task_panic=1"
 append="$append ${NSI_VM_APPEND:-}"
+# A kernel boots to its first console line in seconds (a KASAN kernel under
+# TCG in about 20): a console still empty after this long never will.
+silent=${NSI_VM_SILENT:-120}
 
 start=$(date +%s.%N)
 qrc=0
@@ -128,17 +181,33 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-kernel "$vmlinux" -initrd "$out/initramfs.cpio" -append "$append" \
 	-serial "file:$out/console.log" -serial "file:$out/result.raw" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	</dev/null >"$out/qemu.log" 2>&1 || qrc=$?
+	</dev/null >"$out/qemu.log" 2>&1 &
+qpid=$!
+waited=0
+silence=
+while kill -0 $qpid 2>/dev/null; do
+	if [ $waited -ge "$silent" ] && [ ! -s "$out/console.log" ]; then
+		silence=$waited
+		kill $qpid 2>/dev/null || true
+		break
+	fi
+	sleep 1
+	waited=$((waited + 1))
+done
+wait $qpid || qrc=$?
 end=$(date +%s.%N)
 flock -u 9
 
 # --- verdict ---------------------------------------------------------------
+touch "$out/result.raw" "$out/console.log"
 tr -d '\r' <"$out/result.raw" >"$out/result.txt"
 grep -v '^nsinspect-result ' "$out/result.txt" || true
 
 bad=
 result=$(sed -n 's/^nsinspect-result rc=\([0-9]*\)$/\1/p' "$out/result.txt" | tail -n 1)
+[ -z "$silence" ] || qrc=silent
 case $qrc in
+silent) bad="$bad; console silent ${silence}s after QEMU started: the guest never booted" ;;
 124 | 137) bad="$bad; hang: no exit within ${timeout}s (host timeout)" ;;
 0)
 	# Lockdown closes /dev/port, so the guest cannot reach isa-debug-exit:
