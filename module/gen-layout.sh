@@ -80,6 +80,8 @@ fi
 add NSI_OFF_MNT_PCP_MNT_WRITERS mnt_pcp mnt_writers
 add NSI_OFF_MNT_NAMESPACE_NS mnt_namespace ns
 add NSI_OFF_MNT_NAMESPACE_ROOT mnt_namespace root
+# 6.19 marks anonymous namespaces, which 6.18 gave MNT_NS_ANON_INO.
+add NSI_OFF_MNT_NAMESPACE_IS_ANON mnt_namespace is_anon optional
 # The mount count is "mounts" up to 6.7; 6.8 renamed it nr_mounts and reused
 # "mounts" for the rbtree, so only an unsigned int "mounts" is the count.
 if members mnt_namespace | grep -qx nr_mounts; then

@@ -1,56 +1,254 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kallsyms_lookup_name() is unexported since 5.7. A kprobe on it still
- * learns its address, as LTTng and LKRG do; the symbols it then finds are
- * the kernel's own locks and globals, used with the kernel's own rules.
+ * Locate private kernel data by name without calling anything unexported.
+ *
+ * kallsyms_lookup_name() is not exported. Calling it, or any function, through
+ * an address that a kprobe or kallsyms gave crashes on CPUs with Indirect
+ * Branch Tracking: the kernel seals the ENDBR of every function whose address
+ * it never takes itself (Documentation/admin-guide/nsinspect.rst). So this
+ * file reads /proc/kallsyms with exported calls only (filp_open(),
+ * seq_read_iter()), once, at load time, as the loading process, and keeps
+ * only data: a symbol kallsyms types as code is refused.
+ * Each address is then verified with sprint_symbol(): the exact name, at
+ * offset 0, in a symbol no smaller than the type we read through it. Per-CPU
+ * symbols are offsets that sprint_symbol() cannot name; they must lie inside
+ * the per-CPU area, and their user checks what they hold (idle_threads must
+ * hold init_task on the boot CPU).
+ *
+ * /proc/kallsyms shows zeros to a reader that kptr_restrict forbids: then
+ * nothing resolves, and the features that need it say so in `version`.
  */
-#include <linux/kprobes.h>
+#include <linux/fs.h>
+#include <linux/kallsyms.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ksyms.h"
+#include "snapshot.h"
+
+static_assert(NSI_NS_TREES == NSI_NTYPES);
 
 struct nsi_ksyms nsi_ksyms;
 
-typedef unsigned long (*nsi_lookup_fn)(const char *name);
+struct nsi_ksym_spec {
+	const char *name;
+	size_t off;		/* of the member in struct nsi_ksyms */
+	size_t size;		/* of what the member points at */
+	bool percpu;
+};
 
-static nsi_lookup_fn nsi_find_lookup(void)
-{
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	static nsi_lookup_fn found;
-	unsigned long addr;
+/* The member of struct nsi_ksyms, the type it points at, the symbol. */
+#define NSI_KSYM(member, type, sym, pcpu) {				\
+	.name = sym, .off = offsetof(struct nsi_ksyms, member),		\
+	.size = sizeof(type), .percpu = pcpu }
 
-	/* Called at load time only, from one init path at a time. */
-	if (found)
-		return found;
-	if (register_kprobe(&kp))
-		return NULL;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-#ifdef CONFIG_X86_KERNEL_IBT
-	/* The probe sits after the ENDBR that an indirect call must land on. */
-	if (addr && *(u32 *)(addr - 4) == 0xfa1e0ff3)
-		addr -= 4;
+static const struct nsi_ksym_spec nsi_ksym_specs[] = {
+	NSI_KSYM(mount_lock, seqlock_t, "mount_lock", false),
+	NSI_KSYM(nsfs_mnt, struct vfsmount *, "nsfs_mnt", false),
+	NSI_KSYM(super_blocks, struct list_head, "super_blocks", false),
+	NSI_KSYM(sb_lock, spinlock_t, "sb_lock", false),
+	NSI_KSYM(idle_threads, struct task_struct *, "idle_threads", true),
+#ifdef NSI_HAVE_NSTREE
+	NSI_KSYM(ns_tree_lock, seqlock_t, "ns_tree_lock", false),
+	NSI_KSYM(ns_trees[NSI_MNT], struct ns_tree_root, "mnt_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_UTS], struct ns_tree_root, "uts_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_IPC], struct ns_tree_root, "ipc_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_NET], struct ns_tree_root, "net_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_PID], struct ns_tree_root, "pid_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_CGROUP], struct ns_tree_root, "cgroup_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_TIME], struct ns_tree_root, "time_ns_tree", false),
+	NSI_KSYM(ns_trees[NSI_USER], struct ns_tree_root, "user_ns_tree", false),
 #endif
-	found = (nsi_lookup_fn)addr;
-	return found;
+};
+
+#define NSI_NKSYMS ARRAY_SIZE(nsi_ksym_specs)
+
+/* What /proc/kallsyms said of each symbol, and what became of it. */
+struct nsi_ksym_found {
+	unsigned long value;
+	unsigned int seen;
+	char type;
+	const char *why;
+};
+
+static struct nsi_ksym_found nsi_found[NSI_NKSYMS];
+
+/* The bounds of the per-CPU area, as per-CPU symbols' values are given. */
+static unsigned long nsi_pcpu_start, nsi_pcpu_end;
+static bool nsi_pcpu_known;
+
+static void **nsi_member(size_t off)
+{
+	return (void **)((char *)&nsi_ksyms + off);
 }
 
-void *nsi_ksym(const char *name)
+/* One line: "ADDRESS TYPE NAME", and "\t[MODULE]" for a module's symbol. */
+static void nsi_ksym_line(char *line)
 {
-	nsi_lookup_fn lookup = nsi_find_lookup();
+	unsigned long value;
+	char *type, *name;
+	size_t i;
 
-	return lookup ? (void *)lookup(name) : NULL;
+	type = strchr(line, ' ');
+	if (!type || strchr(line, '\t'))
+		return;
+	*type++ = '\0';
+	name = strchr(type, ' ');
+	if (!name || kstrtoul(line, 16, &value))
+		return;
+	name++;
+	if (!strcmp(name, "__per_cpu_start") || !strcmp(name, "__per_cpu_end")) {
+		*(name[10] == 's' ? &nsi_pcpu_start : &nsi_pcpu_end) = value;
+		nsi_pcpu_known = true;
+		return;
+	}
+	for (i = 0; i < NSI_NKSYMS; i++) {
+		if (strcmp(name, nsi_ksym_specs[i].name))
+			continue;
+		nsi_found[i].value = value;
+		nsi_found[i].type = *type;
+		nsi_found[i].seen++;
+	}
+}
+
+/*
+ * /proc/kallsyms is a seq_file with no read_iter, which kernel_read()
+ * refuses; seq_read_iter(), exported, reads it as its own seq_read() does.
+ */
+static ssize_t nsi_kallsyms_read(struct file *f, char *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	init_sync_kiocb(&kiocb, f);
+	kiocb.ki_pos = f->f_pos;
+	iov_iter_kvec(&iter, READ, &kv, 1, len);
+	n = seq_read_iter(&kiocb, &iter);
+	f->f_pos = kiocb.ki_pos;
+	return n;
+}
+
+/* Read /proc/kallsyms once, line by line, into nsi_found. */
+static const char *nsi_ksyms_read(void)
+{
+	const size_t size = 16384;
+	struct seq_file *seq;
+	size_t have = 0;
+	struct file *f;
+	char *buf;
+	ssize_t n;
+
+	f = filp_open("/proc/kallsyms", O_RDONLY, 0);
+	if (IS_ERR(f))
+		return "cannot open /proc/kallsyms";
+	seq = f->private_data;
+	if (!seq || seq->file != f) {
+		filp_close(f, NULL);
+		return "/proc/kallsyms is not a seq_file";
+	}
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf) {
+		filp_close(f, NULL);
+		return "out of memory reading /proc/kallsyms";
+	}
+	while ((n = nsi_kallsyms_read(f, buf + have, size - 1 - have)) > 0) {
+		char *line = buf, *nl;
+
+		have += n;
+		buf[have] = '\0';
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			nsi_ksym_line(line);
+			line = nl + 1;
+		}
+		have -= line - buf;
+		memmove(buf, line, have);
+		/* No symbol line is this long: skip it rather than stall. */
+		if (have == size - 1)
+			have = 0;
+	}
+	kfree(buf);
+	filp_close(f, NULL);
+	return n < 0 ? "error reading /proc/kallsyms" : NULL;
+}
+
+/* kallsyms' letters for data: initialised, zeroed, read-only. */
+static bool nsi_is_data(char type)
+{
+	return strchr("dDbBrR", type) && type;
+}
+
+/* The address must be the symbol itself, no smaller than what we read. */
+static const char *nsi_ksym_verify(const struct nsi_ksym_spec *spec, unsigned long addr)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long off, size;
+	size_t len = strlen(spec->name);
+	char *p;
+
+	sprint_symbol(buf, addr);
+	if (strncmp(buf, spec->name, len) || buf[len] != '+')
+		return "sprint_symbol() names another symbol at its address";
+	p = strchr(buf + len, '/');
+	if (!p || sscanf(buf + len, "+%lx/%lx", &off, &size) != 2 || strchr(p, ' '))
+		return "sprint_symbol() gives no offset and size for it";
+	if (off)
+		return "sprint_symbol() puts it inside another symbol";
+	if (size < spec->size)
+		return "symbol is smaller than the type it is read as";
+	return NULL;
+}
+
+static const char *nsi_ksym_check(size_t i)
+{
+	const struct nsi_ksym_spec *spec = &nsi_ksym_specs[i];
+	const struct nsi_ksym_found *f = &nsi_found[i];
+	const char *why;
+
+	if (!f->seen)
+		return "not in /proc/kallsyms (renamed, or no CONFIG_KALLSYMS_ALL)";
+	if (f->seen > 1)
+		return "more than one symbol of that name in /proc/kallsyms";
+	if (!f->value)
+		return "/proc/kallsyms hides addresses (kptr_restrict)";
+	if (spec->percpu) {
+		if (!nsi_pcpu_known || f->value < nsi_pcpu_start ||
+		    f->value - nsi_pcpu_start + spec->size > nsi_pcpu_end - nsi_pcpu_start)
+			return "per-CPU symbol outside the per-CPU area";
+		*nsi_member(spec->off) = (void *)(f->value - nsi_pcpu_start);
+		return NULL;
+	}
+	if (!nsi_is_data(f->type))
+		return "kallsyms types it as code, not data";
+	why = nsi_ksym_verify(spec, f->value);
+	if (!why)
+		*nsi_member(spec->off) = (void *)f->value;
+	return why;
 }
 
 const char *nsi_ksyms_resolve(void)
 {
-	nsi_lookup_fn lookup = nsi_find_lookup();
+	const char *why = nsi_ksyms_read();
+	size_t i;
 
-	if (!lookup)
-		return "kallsyms_lookup_name not found (kernel without CONFIG_KPROBES?)";
-	nsi_ksyms.mount_lock = (seqlock_t *)lookup("mount_lock");
-	nsi_ksyms.nsfs_mnt = (struct vfsmount **)lookup("nsfs_mnt");
-	nsi_ksyms.iterate_supers = (void *)lookup("iterate_supers");
-	if (!nsi_ksyms.mount_lock || !nsi_ksyms.nsfs_mnt || !nsi_ksyms.iterate_supers)
-		return "mount_lock, nsfs_mnt or iterate_supers not in kallsyms (no KALLSYMS_ALL?)";
-	return NULL;
+	for (i = 0; i < NSI_NKSYMS; i++) {
+		nsi_found[i].why = why ?: nsi_ksym_check(i);
+		if (nsi_found[i].why)
+			pr_info("%s: %s\n", nsi_ksym_specs[i].name, nsi_found[i].why);
+	}
+	return why;
+}
+
+const char *nsi_ksyms_why(size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < NSI_NKSYMS; i++)
+		if (nsi_ksym_specs[i].off == off)
+			return nsi_found[i].why;
+	return "no such symbol";
 }

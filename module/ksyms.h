@@ -1,29 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel symbols that no module may link against, resolved by name once at
- * load time. Each is NULL when it could not be resolved.
+ * Private kernel data that no module may link against, located by name once
+ * at load time. Only data: the resolver refuses any symbol that kallsyms
+ * types as code, and no member here is a function pointer, so nothing the
+ * module calls can come from a symbol lookup (scripts/check-indirect-calls.py
+ * checks the object code for it). Each member is NULL when it could not be
+ * resolved and verified; nsi_ksyms_why() says why.
  */
 #ifndef NSI_KSYMS_H
 #define NSI_KSYMS_H
 
+#include <linux/list.h>
 #include <linux/seqlock.h>
+#include <linux/spinlock.h>
 
-struct super_block;
+#include "compat.h"
+
+struct ns_tree_root;
+struct task_struct;
 struct vfsmount;
 
+/* The kernel's own trees of every namespace (6.19+), in nsi_type order. */
+#define NSI_NS_TREES 8
+
 struct nsi_ksyms {
-	seqlock_t *mount_lock;		/* fs/namespace.c: mounts, sb lists */
+	seqlock_t *mount_lock;		/* fs/namespace.c: mount lists, counts */
 	struct vfsmount **nsfs_mnt;	/* fs/nsfs.c: the nsfs internal mount */
-	/* fs/super.c: each superblock with s_umount held for reading */
-	void (*iterate_supers)(void (*fn)(struct super_block *sb, void *arg), void *arg);
+	struct list_head *super_blocks;	/* fs/super.c: every superblock ... */
+	spinlock_t *sb_lock;		/* ... and the lock of that list */
+	/* kernel/smpboot.c: each CPU's idle thread, on no task list */
+	struct task_struct * __percpu *idle_threads;
+#ifdef NSI_HAVE_NSTREE
+	seqlock_t *ns_tree_lock;	/* kernel/nstree.c */
+	struct ns_tree_root *ns_trees[NSI_NS_TREES];
+#endif
 };
 
 extern struct nsi_ksyms nsi_ksyms;
 
-/* Resolve every symbol; on failure returns why, else NULL. */
+/* Resolve and verify every member; returns why none could be, or NULL. */
 const char *nsi_ksyms_resolve(void);
 
-/* The address of any kernel symbol, or NULL; for use at load time. */
-void *nsi_ksym(const char *name);
+/*
+ * Why the member at offset off (offsetof(struct nsi_ksyms, ...)) is NULL,
+ * or NULL when it is set.
+ */
+const char *nsi_ksyms_why(size_t off);
+
+#define nsi_ksym_why(member) nsi_ksyms_why(offsetof(struct nsi_ksyms, member))
 
 #endif /* NSI_KSYMS_H */

@@ -9,8 +9,11 @@
 #include <linux/module.h>
 #include <linux/utsname.h>
 
+#include "ksyms.h"
 #include "mount_walk.h"
 #include "nsinspect.h"
+#include "nstree.h"
+#include "snapshot.h"
 
 static struct dentry *nsi_root;
 
@@ -52,21 +55,61 @@ void nsi_list_item(struct nsi_list *l, const char *fmt, ...)
 	va_end(args);
 }
 
-void nsi_put_feature(struct seq_file *m, const char *name, const char *why)
+static const char *nsi_always(void)
 {
-	seq_printf(m, "feature=%s state=%savailable", name, why ? "un" : "");
-	if (why)
-		nsi_put_str(m, "reason", why);
-	seq_putc(m, '\n');
+	return NULL;
 }
+
+static const char *nsi_ns_id_why(void)
+{
+#ifdef NSI_HAVE_NS_ID
+	return NULL;
+#else
+	return "kernel has no ns_common.ns_id (added in 6.18)";
+#endif
+}
+
+static const char *nsi_active_refs_why(void)
+{
+#ifdef NSI_HAVE_NS_ACTIVE
+	return NULL;
+#else
+	return "kernel has no active namespace references (added in 6.19)";
+#endif
+}
+
+/* What this kernel and build support: each feature, and why it is off. */
+static const struct {
+	const char *name;
+	const char *(*why)(void);
+} nsi_features[] = {
+	{ "namespaces", nsi_always },
+	{ "idle_tasks", nsi_snap_idle_tasks_why },
+	{ "ns_id", nsi_ns_id_why },
+	{ "active_refs", nsi_active_refs_why },
+	{ "mounts", nsi_mounts_why },
+	{ "nsfs_mounts", nsi_nsfs_mounts_why },
+	{ "nstree", nsi_nstree_why },
+};
 
 static int version_show(struct seq_file *m, void *v)
 {
+	size_t i;
+
 	seq_puts(m, "# nsinspect version: module build, output format, kernel, features\n");
 	seq_printf(m, "nsinspect=%s format=%d", NSI_VERSION, NSI_FORMAT_VERSION);
 	nsi_put_str(m, "kernel", init_utsname()->release);
 	seq_putc(m, '\n');
-	nsi_ns_feature(m);
+	for (i = 0; i < ARRAY_SIZE(nsi_features); i++) {
+		const char *why = nsi_features[i].why();
+
+		seq_printf(m, "feature=%s state=%savailable", nsi_features[i].name,
+			   why ? "un" : "");
+		if (why)
+			nsi_put_str(m, "reason", why);
+		seq_putc(m, '\n');
+	}
+	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(version);
@@ -78,11 +121,19 @@ static const struct {
 	{ "version", &version_fops },
 };
 
+/*
+ * In order: locate the private data (symbols), check the private layouts
+ * against the running kernel, find the namespace trees, prepare snapshots;
+ * then publish. A step that fails turns its features off, never the module.
+ */
 static int __init nsi_init(void)
 {
 	size_t i;
 
+	nsi_ksyms_resolve();
 	nsi_mounts_init();
+	nsi_nstree_init();
+	nsi_snap_init();
 	nsi_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	if (IS_ERR(nsi_root))
 		return PTR_ERR(nsi_root);

@@ -1,11 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * struct mount and struct mnt_namespace live in fs/mount.h, which no headers
- * package ships. Their offsets come from layout.h, generated from the target
- * kernel's BTF; the locks come from ksyms.c. Nothing is dereferenced before
- * nsi_layout_check() has matched the layout against the running kernel.
+ * Every mount of every superblock, read without a reference on any of them
+ * and without any superblock's s_umount:
+ *
+ * - The superblocks are listed under sb_lock, briefly, and then visited under
+ *   RCU alone: a superblock is RCU-freed (__put_super()), so its memory
+ *   outlives the read section even when it dies meanwhile, and a dead one has
+ *   no mounts left on its list. The RCU section is cut every millisecond;
+ *   the superblocks still to visit are then checked against the list again.
+ * - Each superblock's mounts are read and formatted under mount_lock, the
+ *   lock that every change to that list and every mount's last mntput()
+ *   takes. While we hold it, each listed mount, its dentries and its parent
+ *   chain stay put, so no mntget() is needed, and the counts we read are the
+ *   kernel's own: nothing of ours is in them, and nothing of ours can make an
+ *   unmount fail with EBUSY or keep a superblock alive.
+ * - Memory is reserved before any lock; a walk that runs out is redone with
+ *   more. d_path() and dentry_path_raw() take mount_lock and rename_lock
+ *   only as readers, in the kernel's own order (mount_lock first).
+ *
+ * struct mount and struct mnt_namespace are private (mount_layout.h); the
+ * locks and the superblock list come from ksyms.c. Nothing is dereferenced
+ * before nsi_layout_check() has matched the layout against the running
+ * kernel.
  */
+#include <linux/bsearch.h>
 #include <linux/dcache.h>
+#include <linux/magic.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/mount.h>
@@ -17,18 +37,30 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
-#include "layout.h"
 #include "compat.h"
 #include "ksyms.h"
+#include "mount_layout.h"
 #include "mount_walk.h"
 
-const char *nsi_mounts_unavailable = "not initialised";
+static const char *nsi_mounts_unavailable = "not initialised";
+static const char *nsi_nsfs_mounts_unavailable = "not initialised";
+
+const char *nsi_mounts_why(void)
+{
+	return nsi_mounts_unavailable;
+}
+
+const char *nsi_nsfs_mounts_why(void)
+{
+	return nsi_nsfs_mounts_unavailable;
+}
 
 #ifdef NSI_LAYOUT_UNAVAILABLE
 
 void nsi_mounts_init(void)
 {
 	nsi_mounts_unavailable = NSI_LAYOUT_UNAVAILABLE;
+	nsi_nsfs_mounts_unavailable = NSI_LAYOUT_UNAVAILABLE;
 }
 
 long nsi_mntns_nr_mounts(struct ns_common *ns)
@@ -36,8 +68,9 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 	return -1;
 }
 
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
 {
+	*held_ns = 0;
 	return -EOPNOTSUPP;
 }
 
@@ -52,8 +85,6 @@ void nsi_mounts_free(struct nsi_mnt_snap *s)
 }
 
 #else
-
-/* struct nsi_mount, the opaque struct mount, and NSI_FIELD are in compat.h. */
 
 static inline struct nsi_mount *nsi_real_mount(struct vfsmount *v)
 {
@@ -85,6 +116,18 @@ static inline void __percpu *nsi_mnt_pcp(struct nsi_mount *m)
 	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_PCP, void __percpu *);
 }
 
+static bool nsi_sb_listed(struct super_block *sb)
+{
+	struct super_block *pos;
+	bool found = false;
+
+	spin_lock(nsi_ksyms.sb_lock);
+	list_for_each_entry(pos, nsi_ksyms.super_blocks, s_list)
+		found |= pos == sb;
+	spin_unlock(nsi_ksyms.sb_lock);
+	return found;
+}
+
 /* Match the layout against the caller's root mount; returns what is wrong. */
 static const char *nsi_layout_check(void)
 {
@@ -97,6 +140,7 @@ static const char *nsi_layout_check(void)
 
 	get_fs_root(current->fs, &root);
 	m = nsi_real_mount(root.mnt);
+	sb = root.mnt->mnt_sb;
 	read_seqlock_excl(nsi_ksyms.mount_lock);
 	if (nsi_mnt_ns(m) != ns) {
 		why = "struct mount.mnt_ns does not match the running kernel";
@@ -113,7 +157,6 @@ static const char *nsi_layout_check(void)
 		goto out;
 	}
 	why = "struct mount.mnt_instance or mnt_next_for_sb does not match the running kernel";
-	sb = root.mnt->mnt_sb;
 	for (pos = nsi_sb_first_mount(sb); pos; pos = nsi_sb_next_mount(sb, pos))
 		if (pos == m) {
 			why = NULL;
@@ -124,18 +167,28 @@ static const char *nsi_layout_check(void)
 		why = "struct mount.mnt_pcp does not match the running kernel";
 out:
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
+	if (!why && !nsi_sb_listed(sb))
+		why = "super_blocks does not list the root's superblock";
 	path_put(&root);
 	return why;
 }
 
 void nsi_mounts_init(void)
 {
-	const char *why;
+	const char *why = nsi_ksym_why(mount_lock);
 
-	why = nsi_ksyms_resolve() ?: nsi_layout_check();
-	if (why)
-		pr_warn("mount walker off: %s\n", why);
-	nsi_mounts_unavailable = why;
+	if (!why)
+		why = nsi_layout_check();
+	if (why) {
+		nsi_mounts_unavailable = why;
+		nsi_nsfs_mounts_unavailable = why;
+		return;
+	}
+	nsi_mounts_unavailable = nsi_ksym_why(super_blocks) ?: nsi_ksym_why(sb_lock);
+	nsi_nsfs_mounts_unavailable = nsi_ksym_why(nsfs_mnt);
+	if (!nsi_nsfs_mounts_unavailable &&
+	    (*nsi_ksyms.nsfs_mnt)->mnt_sb->s_magic != NSFS_MAGIC)
+		nsi_nsfs_mounts_unavailable = "nsfs_mnt is not the nsfs mount";
 }
 
 long nsi_mntns_nr_mounts(struct ns_common *ns)
@@ -148,47 +201,45 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 	return -1;
 }
 
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns)
+/*
+ * The nsfs superblock's mounts, but its own internal one. The list has no
+ * stable order across an unlock (new mounts join its tail up to 6.17, its
+ * head from 6.18), so a resumed walk goes on only if mount_lock's seqcount
+ * says nothing changed meanwhile, and restarts otherwise.
+ */
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
 {
-	unsigned int i = 0, skip = *pos;
-#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
-	unsigned int n = 0;
-#endif
+	unsigned int i = 0;
 	struct super_block *sb;
 	struct nsi_mount *m;
 	u64 start;
 	int err = 0;
 
-	if (nsi_mounts_unavailable)
+	*held_ns = 0;
+	if (nsi_nsfs_mounts_unavailable)
 		return -EOPNOTSUPP;
 	sb = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
 	start = local_clock();
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
-	/*
-	 * New mounts join at the head, so the place to resume is counted from
-	 * the tail, where it does not move: *pos is how many are left to visit.
-	 */
-	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
-		n += nsi_vfs(m)->mnt_root != sb->s_root;
-	skip = *pos ? n - min(n, *pos) : 0;
-#endif
+	if (pos->index && read_seqretry(nsi_ksyms.mount_lock, pos->seq)) {
+		pos->index = 0;
+		err = -EAGAIN;
+		goto out;
+	}
 	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m)) {
 		struct dentry *root = nsi_vfs(m)->mnt_root;
 
-		/* nsfs's own internal mount holds no namespace. */
-		if (root == sb->s_root || i++ < skip)
+		if (root == sb->s_root || i++ < pos->index)
 			continue;
 		err = fn(arg, get_proc_ns(d_inode(root)));
 		if (err) {
-#ifdef NSI_SB_MOUNTS_NEWEST_FIRST
-			*pos = n - (i - 1);
-#else
-			*pos = i - 1;
-#endif
+			pos->index = i - 1;
+			/* Taken with the lock held: no writer is inside. */
+			pos->seq = read_seqbegin(nsi_ksyms.mount_lock);
 			break;
 		}
 	}
+out:
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
 	*held_ns = local_clock() - start;
 	return err;
@@ -196,43 +247,84 @@ int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *hel
 
 /* ---- every mount of every superblock ------------------------------------------ */
 
+/* Longest RCU read section of the walk, so that synchronize_rcu() waits little. */
+#define NSI_RCU_SLICE_NS (1 * NSEC_PER_MSEC)
+
 struct nsi_mnt_walk {
 	struct nsi_mnt_snap *s;
-	int err;
+	struct super_block **sbs;	/* sorted by address, for bsearch */
+	bool *live;			/* still listed at the last check */
+	size_t nsb, sb_cap;
+	char *buf;			/* PATH_MAX, for d_path() */
+	u64 rcu_start;
 };
 
-/* Make room for at least need records; never called under a lock. */
-static int nsi_mnt_grow(struct nsi_mnt_snap *s, size_t need)
+static void nsi_hold(struct nsi_mnt_snap *s, u64 start)
 {
-	size_t cap = max3((size_t)256, 2 * s->cap, need);
-	struct nsi_mnt *m;
+	s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
+}
 
-	if (need <= s->cap)
-		return 0;
-	m = kvcalloc(cap, sizeof(*m), GFP_KERNEL_ACCOUNT);
-	if (!m)
-		return -ENOMEM;
-	if (s->n)
-		memcpy(m, s->m, s->n * sizeof(*m));
-	kvfree(s->m);
-	s->m = m;
-	s->cap = cap;
-	return 0;
+/* A copy of str in the arena, or NULL when the arena is full. */
+static const char *nsi_arena_put(struct nsi_mnt_snap *s, const char *str)
+{
+	size_t len = strlen(str) + 1;
+	char *p;
+
+	if (s->arena_cap - s->arena_used < len)
+		return NULL;
+	p = s->arena + s->arena_used;
+	memcpy(p, str, len);
+	s->arena_used += len;
+	return p;
+}
+
+/* The mount's root as mountinfo prints it. */
+static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
+{
+	struct dentry *root = v->mnt_root;
+	char *p;
+
+	/*
+	 * nsfs shows its namespaces as mountinfo does: net:[4026532290]. Its
+	 * own internal mount's root holds no namespace.
+	 */
+	if (v->mnt_sb->s_magic == NSFS_MAGIC && root != v->mnt_sb->s_root) {
+		struct inode *inode = d_inode(root);
+
+		snprintf(w->buf, PATH_MAX, "%s:[%lu]", get_proc_ns(inode)->ops->name,
+			 inode->i_ino);
+		return nsi_arena_put(w->s, w->buf);
+	}
+	/* Room after the path for "//deleted", as mountinfo appends it. */
+	p = dentry_path_raw(root, w->buf, PATH_MAX - 10);
+	if (IS_ERR(p))
+		return nsi_arena_put(w->s, "?");
+	if (d_unlinked(root))
+		memcpy(w->buf + PATH_MAX - 11, "//deleted", sizeof("//deleted"));
+	return nsi_arena_put(w->s, p);
 }
 
 /*
- * Copy what mountinfo shows, and the counters, then pin the mount so that
- * its paths can be formatted outside the lock. Called under mount_lock, which
- * keeps m on its superblock's list and its links stable, and RCU, which keeps
- * its master from being freed. The counters are read before our own mntget().
+ * Copy one mount, with its names and paths. Called under mount_lock, which
+ * keeps m on its superblock's list, its dentries and its links stable, and
+ * RCU, which keeps its master from being freed.
  */
-static void nsi_mnt_read(struct nsi_mnt *r, struct nsi_mount *m)
+static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 {
 	struct nsi_mount *master = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MASTER, struct nsi_mount *);
+	const char *devname = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_DEVNAME, const char *);
 	struct mnt_namespace *ns = nsi_mnt_ns(m);
 	struct vfsmount *v = nsi_vfs(m);
+	struct path path = { .mnt = v, .dentry = v->mnt_root };
+	struct super_block *sb = v->mnt_sb;
+	struct nsi_mnt_snap *s = w->s;
+	struct nsi_mnt *r;
+	char *p;
 
-	r->key = m;
+	if (s->n == s->cap)
+		return -ENOSPC;
+	r = &s->m[s->n];
+	memset(r, 0, sizeof(*r));
 	r->flags = READ_ONCE(v->mnt_flags);
 	/* kern_mount() marks its mounts MNT_NS_INTERNAL, vfs_kern_mount() doesn't. */
 	if (IS_ERR(ns) || (!ns && (r->flags & MNT_INTERNAL))) {
@@ -240,9 +332,8 @@ static void nsi_mnt_read(struct nsi_mnt *r, struct nsi_mount *m)
 	} else if (!ns) {
 		r->where = r->flags & MNT_UMOUNT ? NSI_MNT_DETACHED : NSI_MNT_NONE;
 	} else {
-		/* Anonymous namespaces get no inode number. */
 		r->mntns = nsi_mnt_ns_common(ns)->inum;
-		r->where = r->mntns ? NSI_MNT_IN_NS : NSI_MNT_ANON;
+		r->where = nsi_mnt_ns_anon(ns) ? NSI_MNT_ANON : NSI_MNT_IN_NS;
 	}
 	r->id = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int);
 	r->parent = NSI_FIELD(nsi_mnt_parent(m), NSI_OFF_MOUNT_MNT_ID, int);
@@ -251,76 +342,158 @@ static void nsi_mnt_read(struct nsi_mnt *r, struct nsi_mount *m)
 #ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
 	r->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
 #endif
-	r->dev = v->mnt_sb->s_dev;
+	r->dev = sb->s_dev;
 	r->shared = nsi_mnt_shared(m, r->flags);
 	r->unbindable = nsi_mnt_unbindable(m, r->flags);
 	r->count = nsi_mnt_count(nsi_mnt_pcp(m));
 	r->writers = nsi_mnt_pcp_sum(nsi_mnt_pcp(m), NSI_OFF_MNT_PCP_MNT_WRITERS);
-	r->pin = mntget(v);
-}
-
-/*
- * iterate_supers() callback, with sb->s_umount held for reading (the order
- * the kernel itself uses before mount_lock). The superblock's mounts are
- * counted first; when they don't fit, the lock is dropped to grow the array
- * and the superblock is walked again. (No position in the list would survive
- * the unlock: mounts join its tail up to 6.17 but its head from 6.18.)
- */
-static void nsi_sb_mounts(struct super_block *sb, void *arg)
-{
-	struct nsi_mnt_walk *w = arg;
-	struct nsi_mnt_snap *s = w->s;
-	size_t n, need = s->n + 1;
-	struct nsi_mount *m;
-	bool full;
-	u64 start;
-
-	do {
-		if (w->err)
-			return;
-		w->err = nsi_mnt_grow(s, need);
-		if (w->err)
-			return;
-		n = 0;
-		start = local_clock();
-		read_seqlock_excl(nsi_ksyms.mount_lock);
-		rcu_read_lock();
-		for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
-			n++;
-		full = s->n + n > s->cap;
-		if (!full)
-			for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
-				nsi_mnt_read(&s->m[s->n++], m);
-		rcu_read_unlock();
-		read_sequnlock_excl(nsi_ksyms.mount_lock);
-		s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
-		need = s->n + n + 16;
-	} while (full);
-}
-
-/* Paths and names of a pinned mount, then unpin it. */
-static int nsi_mnt_format(struct nsi_mnt *r, char *buf)
-{
-	struct vfsmount *v = r->pin;
-	struct super_block *sb = v->mnt_sb;
-	struct path path = { .mnt = v, .dentry = v->mnt_root };
-	const char *devname = NSI_FIELD(nsi_real_mount(v), NSI_OFF_MOUNT_MNT_DEVNAME,
-					const char *);
-	char *p;
 
 	if (sb->s_subtype)
-		r->fstype = kasprintf(GFP_KERNEL, "%s.%s", sb->s_type->name, sb->s_subtype);
+		snprintf(w->buf, PATH_MAX, "%s.%s", sb->s_type->name, sb->s_subtype);
 	else
-		r->fstype = kstrdup(sb->s_type->name, GFP_KERNEL);
-	r->source = kstrdup(devname ?: "none", GFP_KERNEL);
-	p = dentry_path_raw(v->mnt_root, buf, PATH_MAX);
-	r->root = kstrdup(IS_ERR(p) ? "?" : p, GFP_KERNEL);
+		strscpy(w->buf, sb->s_type->name, PATH_MAX);
+	r->fstype = nsi_arena_put(s, w->buf);
+	r->source = nsi_arena_put(s, devname ?: "none");
+	r->root = nsi_mnt_root(w, v);
 	/* Absolute within the mount's own namespace, as its tasks see it. */
-	p = d_path(&path, buf, PATH_MAX);
-	r->mountpoint = kstrdup(IS_ERR(p) ? "?" : p, GFP_KERNEL);
-	mntput(v);
-	r->pin = NULL;
-	return r->fstype && r->source && r->root && r->mountpoint ? 0 : -ENOMEM;
+	p = d_path(&path, w->buf, PATH_MAX);
+	r->mountpoint = nsi_arena_put(s, IS_ERR(p) ? "?" : p);
+	if (!r->fstype || !r->source || !r->root || !r->mountpoint)
+		return -ENOSPC;
+	s->n++;
+	return 0;
+}
+
+static int nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
+{
+	u64 start = local_clock();
+	struct nsi_mount *m;
+	int err = 0;
+
+	read_seqlock_excl(nsi_ksyms.mount_lock);
+	for (m = nsi_sb_first_mount(sb); m && !err; m = nsi_sb_next_mount(sb, m))
+		err = nsi_mnt_read(w, m);
+	read_sequnlock_excl(nsi_ksyms.mount_lock);
+	nsi_hold(w->s, start);
+	return err;
+}
+
+static int nsi_ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Mark which of sbs[from..] sb_lock's list still holds. */
+static void nsi_sbs_check(struct nsi_mnt_walk *w, size_t from)
+{
+	u64 start = local_clock();
+	struct super_block *sb, **p;
+
+	memset(w->live + from, 0, (w->nsb - from) * sizeof(*w->live));
+	spin_lock(nsi_ksyms.sb_lock);
+	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list) {
+		p = bsearch(&sb, w->sbs + from, w->nsb - from, sizeof(*p), nsi_ptr_cmp);
+		if (p)
+			w->live[p - w->sbs] = true;
+	}
+	spin_unlock(nsi_ksyms.sb_lock);
+	nsi_hold(w->s, start);
+}
+
+/* Every superblock on the list, under sb_lock; -ENOSPC when they don't fit. */
+static int nsi_sbs_list(struct nsi_mnt_walk *w)
+{
+	u64 start = local_clock();
+	struct super_block *sb;
+	int err = 0;
+
+	w->nsb = 0;
+	spin_lock(nsi_ksyms.sb_lock);
+	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list) {
+		if (w->nsb == w->sb_cap) {
+			err = -ENOSPC;
+			break;
+		}
+		w->sbs[w->nsb++] = sb;
+	}
+	spin_unlock(nsi_ksyms.sb_lock);
+	nsi_hold(w->s, start);
+	return err;
+}
+
+/* One walk with the room reserved; -ENOSPC when it ran out. */
+static int nsi_walk(struct nsi_mnt_walk *w)
+{
+	size_t i;
+	int err;
+
+	w->s->n = 0;
+	w->s->arena_used = 0;
+	rcu_read_lock();
+	w->rcu_start = local_clock();
+	err = nsi_sbs_list(w);
+	if (!err) {
+		sort(w->sbs, w->nsb, sizeof(*w->sbs), nsi_ptr_cmp, NULL);
+		memset(w->live, 1, w->nsb * sizeof(*w->live));
+	}
+	for (i = 0; i < w->nsb && !err; i++) {
+		if (w->live[i])
+			err = nsi_sb_mounts(w, w->sbs[i]);
+		if (!err && local_clock() - w->rcu_start > NSI_RCU_SLICE_NS) {
+			nsi_hold(w->s, w->rcu_start);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+			w->rcu_start = local_clock();
+			nsi_sbs_check(w, i + 1);
+		}
+	}
+	nsi_hold(w->s, w->rcu_start);
+	rcu_read_unlock();
+	return err;
+}
+
+static void nsi_walk_free(struct nsi_mnt_walk *w)
+{
+	kvfree(w->sbs);
+	kvfree(w->live);
+	w->sbs = NULL;
+	w->live = NULL;
+}
+
+/* Room for what the last walk needed, and more each time a walk runs out. */
+static size_t nsi_hint_mounts = 256, nsi_hint_arena = 32768, nsi_hint_sbs = 64;
+
+static int nsi_walk_reserve(struct nsi_mnt_walk *w)
+{
+	struct nsi_mnt_snap *s = w->s;
+
+	kvfree(s->m);
+	kvfree(s->arena);
+	nsi_walk_free(w);
+	s->cap = READ_ONCE(nsi_hint_mounts);
+	s->arena_cap = READ_ONCE(nsi_hint_arena);
+	w->sb_cap = READ_ONCE(nsi_hint_sbs);
+	s->m = kvmalloc_array(s->cap, sizeof(*s->m), GFP_KERNEL_ACCOUNT);
+	s->arena = kvmalloc(s->arena_cap, GFP_KERNEL_ACCOUNT);
+	w->sbs = kvmalloc_array(w->sb_cap, sizeof(*w->sbs), GFP_KERNEL_ACCOUNT);
+	w->live = kvmalloc_array(w->sb_cap, sizeof(*w->live), GFP_KERNEL_ACCOUNT);
+	return s->m && s->arena && w->sbs && w->live ? 0 : -ENOMEM;
+}
+
+/* Whatever ran out gets twice the room, and a quarter more for growth. */
+static void nsi_walk_grow(struct nsi_mnt_walk *w)
+{
+	struct nsi_mnt_snap *s = w->s;
+
+	if (w->nsb == w->sb_cap)
+		WRITE_ONCE(nsi_hint_sbs, 2 * w->sb_cap);
+	if (s->n == s->cap)
+		WRITE_ONCE(nsi_hint_mounts, 2 * s->cap);
+	else
+		WRITE_ONCE(nsi_hint_arena, 2 * s->arena_cap);
 }
 
 static int nsi_mnt_cmp(const void *a, const void *b)
@@ -336,21 +509,10 @@ static int nsi_mnt_cmp(const void *a, const void *b)
 
 void nsi_mounts_free(struct nsi_mnt_snap *s)
 {
-	size_t i;
-
 	if (IS_ERR_OR_NULL(s))
 		return;
-	for (i = 0; i < s->n; i++) {
-		struct nsi_mnt *r = &s->m[i];
-
-		if (r->pin)
-			mntput(r->pin);
-		kfree(r->fstype);
-		kfree(r->source);
-		kfree(r->root);
-		kfree(r->mountpoint);
-	}
 	kvfree(s->m);
+	kvfree(s->arena);
 	kfree(s);
 }
 
@@ -358,35 +520,38 @@ struct nsi_mnt_snap *nsi_mounts_take(void)
 {
 	struct nsi_mnt_walk w = { };
 	u64 start = local_clock();
-	char *buf = NULL;
-	size_t i;
+	int err;
 
 	w.s = kzalloc(sizeof(*w.s), GFP_KERNEL_ACCOUNT);
 	if (!w.s)
 		return ERR_PTR(-ENOMEM);
 	if (nsi_mounts_unavailable)
 		return w.s;
-	nsi_ksyms.iterate_supers(nsi_sb_mounts, &w);
-	if (!w.err) {
-		buf = kmalloc(PATH_MAX, GFP_KERNEL);
-		if (!buf)
-			w.err = -ENOMEM;
+	w.buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	err = w.buf ? 0 : -ENOMEM;
+	while (!err) {
+		err = nsi_walk_reserve(&w);
+		if (!err)
+			err = nsi_walk(&w);
+		if (err != -ENOSPC)
+			break;
+		nsi_walk_grow(&w);
+		w.s->restarts++;
+		err = 0;
 	}
-	for (i = 0; i < w.s->n && !w.err; i++) {
-		w.err = nsi_mnt_format(&w.s->m[i], buf);
-		cond_resched();
-	}
-	kfree(buf);
-	if (w.err) {
+	nsi_walk_free(&w);
+	kfree(w.buf);
+	if (err) {
 		nsi_mounts_free(w.s);
-		return ERR_PTR(w.err);
+		return ERR_PTR(err);
 	}
+	/* Next time, room for this many and a quarter more. */
+	WRITE_ONCE(nsi_hint_mounts, max_t(size_t, 256, w.s->n + w.s->n / 4));
+	WRITE_ONCE(nsi_hint_arena, max_t(size_t, 32768, w.s->arena_used + w.s->arena_used / 4));
+	WRITE_ONCE(nsi_hint_sbs, max_t(size_t, 64, w.nsb + w.nsb / 4));
 	sort(w.s->m, w.s->n, sizeof(*w.s->m), nsi_mnt_cmp, NULL);
 	w.s->took_ns = local_clock() - start;
-	w.s->bytes = sizeof(*w.s) + w.s->cap * sizeof(*w.s->m);
-	for (i = 0; i < w.s->n; i++)
-		w.s->bytes += strlen(w.s->m[i].fstype) + strlen(w.s->m[i].source) +
-			      strlen(w.s->m[i].root) + strlen(w.s->m[i].mountpoint) + 4;
+	w.s->bytes = sizeof(*w.s) + w.s->cap * sizeof(*w.s->m) + w.s->arena_cap;
 	return w.s;
 }
 

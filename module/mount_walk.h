@@ -22,8 +22,6 @@ enum nsi_mnt_where {
 };
 
 struct nsi_mnt {
-	const void *key;		/* identity while pinned; never printed */
-	struct vfsmount *pin;		/* our reference until formatted */
 	enum nsi_mnt_where where;
 	unsigned int mntns;		/* inum, for NSI_MNT_IN_NS */
 	int id, parent, group, master;	/* master: its peer group, 0: none */
@@ -31,14 +29,18 @@ struct nsi_mnt {
 	int flags;			/* MNT_* of vfsmount.mnt_flags */
 	bool shared, unbindable;	/* propagation, wherever the kernel keeps it */
 	dev_t dev;
-	long count, writers;		/* read before we pinned it */
-	char *fstype, *source, *root, *mountpoint;
+	long count, writers;		/* instantaneous per-CPU sums */
+	/* formatted under mount_lock, into the snapshot's arena */
+	const char *fstype, *source, *root, *mountpoint;
 };
 
 struct nsi_mnt_snap {
 	struct nsi_mnt *m;
 	size_t n, cap;
-	u64 took_ns, max_hold_ns;
+	char *arena;			/* the records' strings */
+	size_t arena_used, arena_cap;
+	u64 took_ns, max_hold_ns;	/* max_hold_ns: mount_lock, sb_lock or RCU */
+	unsigned int restarts;		/* walks redone with more room */
 	size_t bytes;			/* memory the snapshot holds */
 };
 
@@ -46,24 +48,41 @@ struct nsi_mnt_snap {
 struct nsi_mnt_snap *nsi_mounts_take(void);
 void nsi_mounts_free(struct nsi_mnt_snap *s);
 
-/* Why the mount walker is off, or NULL when it works. */
-extern const char *nsi_mounts_unavailable;
-
+/* Check the layout against the running kernel, once, after nsi_ksyms_resolve(). */
 void nsi_mounts_init(void);
+/* Why the mounts walk is off, or NULL when it works. */
+const char *nsi_mounts_why(void);
+/* Why nsfs bind mounts are not walked, or NULL when they are. */
+const char *nsi_nsfs_mounts_why(void);
 
 /* How many mounts a mount namespace has, or -1 when unknown. */
 long nsi_mntns_nr_mounts(struct ns_common *ns);
 
 /*
- * Call fn for the namespace behind each nsfs bind mount (attached or
- * detached), skipping the first *pos of them. fn runs under mount_lock, which
- * keeps the mount, its nsfs inode and so the namespace alive; it must not
- * sleep. When fn fails the walk stops, *pos says where to resume, and fn's
- * error is returned. *held_ns gets the longest time the lock was held.
+ * Where a visitor resumes after it dropped its lock: it fills this in, and
+ * the caller passes it back unchanged. Zeroed, it starts at the beginning.
+ */
+struct nsi_visit_pos {
+	u64 key;		/* the last entry visited, where ids order the list */
+	unsigned int index;	/* entries visited, where they don't */
+	unsigned int seq;	/* the list's seqcount when the lock was dropped */
+};
+
+/*
+ * Call fn for each namespace a walk holds, from pos on. fn runs under the
+ * walk's lock, which keeps the namespace and its owner chain alive; it must
+ * not sleep. Returns 0 when done; 1 when the walk dropped its lock to let
+ * others in and should be called again; fn's error (-ENOSPC: the caller grows
+ * its pool and calls again); -EAGAIN when the list changed while the lock was
+ * dropped and the walk restarts, so the caller forgets what it counted; or
+ * -EOPNOTSUPP when the walk is unavailable. *held_ns gets how long the lock
+ * was held.
  */
 typedef int (*nsi_ns_fn_t)(void *arg, struct ns_common *ns);
-/* A walk that calls fn for each namespace it holds, resuming at *pos. */
-typedef int (*nsi_visit_fn_t)(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
+typedef int (*nsi_visit_fn_t)(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos,
+			      u64 *held_ns);
+
+/* The namespace behind each nsfs bind mount, attached or detached. */
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns);
 
 #endif /* NSI_MOUNT_WALK_H */

@@ -73,9 +73,9 @@ static void mounts_stats(struct seq_file *m, const void *snap, size_t records)
 {
 	const struct nsi_mnt_snap *s = snap;
 
-	if (nsi_mounts_unavailable) {
+	if (nsi_mounts_why()) {
 		seq_puts(m, "# unavailable:");
-		nsi_put_str(m, "reason", nsi_mounts_unavailable);
+		nsi_put_str(m, "reason", nsi_mounts_why());
 		seq_putc(m, '\n');
 		return;
 	}

@@ -4,7 +4,6 @@
  * every task, nsproxy and namespace (snapshot.c).
  */
 #include "mount_walk.h"
-#include "nstree.h"
 #include "nsinspect.h"
 #include "snapshot.h"
 #include "view.h"
@@ -185,7 +184,7 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 	nsi_put_num(m, "tasks", e->tasks);
 	nsi_put_num(m, "nsproxies", e->nsproxies);
 	nsi_put_num(m, "fds", e->fds);
-	if (nsi_mounts_unavailable)
+	if (nsi_nsfs_mounts_why())
 		seq_puts(m, " bindmounts=-");
 	else
 		nsi_put_num(m, "bindmounts", e->bindmounts);
@@ -241,29 +240,7 @@ static const struct nsi_view namespaces_view = {
 
 void nsi_ns_files_create(struct dentry *dir)
 {
-	nsi_snap_init();
 	nsi_view_create(dir, "tasks", &tasks_view);
 	nsi_view_create(dir, "nsproxies", &nsproxies_view);
 	nsi_view_create(dir, "namespaces", &namespaces_view);
-}
-
-void nsi_ns_feature(struct seq_file *m)
-{
-	nsi_put_feature(m, "namespaces", NULL);
-	nsi_put_feature(m, "idle_tasks", nsi_snap_has_idle_tasks() ? NULL :
-			"idle_task() not in kallsyms: the initial nsproxy's count exceeds its tasks");
-#ifdef NSI_HAVE_NS_ID
-	nsi_put_feature(m, "ns_id", NULL);
-#else
-	nsi_put_feature(m, "ns_id", "kernel has no ns_common.ns_id (added in 6.18)");
-#endif
-#ifdef NSI_HAVE_NS_ACTIVE
-	nsi_put_feature(m, "active_refs", NULL);
-#else
-	nsi_put_feature(m, "active_refs",
-			"kernel has no active namespace references (added in 6.19)");
-#endif
-	nsi_put_feature(m, "mounts", nsi_mounts_unavailable);
-	nsi_put_feature(m, "nstree", nsi_nstree_unavailable);
-	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
 }

@@ -61,12 +61,8 @@ static inline void nsi_list_end(struct nsi_list *l)
 		seq_putc(l->m, '-');
 }
 
-/* A version record: feature NAME is available, or unavailable because of why. */
-void nsi_put_feature(struct seq_file *m, const char *name, const char *why);
-
 /* ns_files.c: tasks, nsproxies and namespaces */
 void nsi_ns_files_create(struct dentry *dir);
-void nsi_ns_feature(struct seq_file *m);
 
 /* mounts_file.c: mounts */
 void nsi_mounts_file_create(struct dentry *dir);

@@ -10,18 +10,12 @@
 
 #include "mount_walk.h"
 
-/* Why the namespace trees are not walked, or NULL when they are. */
-extern const char *nsi_nstree_unavailable;
-
+/* Find the trees, once, after nsi_ksyms_resolve(). */
 void nsi_nstree_init(void);
+/* Why the namespace trees are not walked, or NULL when they are. */
+const char *nsi_nstree_why(void);
 
-/*
- * Call fn for each live namespace in the kernel's per-type trees, skipping
- * the first *pos. fn runs under ns_tree_lock, which keeps the namespace and
- * its owner chain alive; it must not sleep. When fn fails the walk stops,
- * *pos says where to resume, and fn's error is returned; -EOPNOTSUPP when
- * the trees are unavailable. *held_ns gets how long the lock was held.
- */
-int nsi_visit_nstree(nsi_ns_fn_t fn, void *arg, unsigned int *pos, u64 *held_ns);
+/* Each live namespace in the kernel's per-type trees; see nsi_visit_fn_t. */
+int nsi_visit_nstree(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns);
 
 #endif /* NSI_NSTREE_H */

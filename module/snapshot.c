@@ -35,8 +35,16 @@
 #include "snapshot.h"
 
 #define NSI_CHUNK 256
-/* New namespaces one task can add at most, with all its ancestors. */
+/*
+ * Free records a locked section starts with. One that needs more (deep owner
+ * chains of its own for each role) rolls back, doubles it and is redone.
+ */
 #define NSI_RESERVE (2 * (MAX_PID_NS_LEVEL + 1) + NSI_NROLES)
+
+/* Test knob: one-record chunks and reserve, so every chain runs the pool dry. */
+static bool debug_tiny_pool;
+module_param(debug_tiny_pool, bool, 0400);
+MODULE_PARM_DESC(debug_tiny_pool, "test only: grow the record pool one record at a time");
 
 const char *const nsi_type_name[NSI_NTYPES] = {
 	[NSI_MNT] = "mnt", [NSI_UTS] = "uts", [NSI_IPC] = "ipc", [NSI_NET] = "net",
@@ -52,24 +60,28 @@ const char *const nsi_role_name[NSI_NROLES] = {
 };
 
 static siphash_key_t nsi_id_key;
-/* Per-CPU idle threads hold the initial nsproxy but are on no task list. */
-static struct task_struct *(*nsi_idle_task)(int cpu);
+/*
+ * Per-CPU idle threads hold the initial nsproxy but are on no task list;
+ * smpboot's idle_threads has them (NULL: not verified, not walked).
+ */
+static struct task_struct * __percpu *nsi_idle_threads;
+static const char *nsi_idle_why = "not initialised";
 static u64 nsi_max_hold;	/* longest section of any snapshot so far */
 
 /* ---- pools and hashes ---------------------------------------------------- */
 
 void *nsi_pool_at(const struct nsi_pool *p, size_t i)
 {
-	return (char *)p->chunks[i / NSI_CHUNK] + (i % NSI_CHUNK) * p->size;
+	return (char *)p->chunks[i / p->chunk] + (i % p->chunk) * p->size;
 }
 
 static int nsi_pool_reserve(struct nsi_pool *p, size_t n)
 {
-	while (p->nchunks * NSI_CHUNK < p->used + n) {
+	while (p->nchunks * p->chunk < p->used + n) {
 		void **chunks;
 		void *c;
 
-		c = kvcalloc(NSI_CHUNK, p->size, GFP_KERNEL_ACCOUNT);
+		c = kvcalloc(p->chunk, p->size, GFP_KERNEL_ACCOUNT);
 		if (!c)
 			return -ENOMEM;
 		chunks = krealloc_array(p->chunks, p->nchunks + 1, sizeof(*chunks),
@@ -87,7 +99,7 @@ static int nsi_pool_reserve(struct nsi_pool *p, size_t n)
 /* Never allocates: callers run under spinlocks or RCU. */
 static void *nsi_pool_take(struct nsi_pool *p)
 {
-	if (p->used >= p->nchunks * NSI_CHUNK)
+	if (p->used >= p->nchunks * p->chunk)
 		return NULL;
 	return nsi_pool_at(p, p->used++);
 }
@@ -103,7 +115,7 @@ static void nsi_pool_free(struct nsi_pool *p)
 
 static size_t nsi_pool_bytes(const struct nsi_pool *p)
 {
-	return p->nchunks * (NSI_CHUNK * p->size + sizeof(*p->chunks));
+	return p->nchunks * (p->chunk * p->size + sizeof(*p->chunks));
 }
 
 static u32 nsi_ns_hash(enum nsi_type type, unsigned int inum, unsigned int bits)
@@ -248,14 +260,35 @@ static struct ns_common *nsi_parent_of(struct ns_common *ns, enum nsi_type type)
 	return NULL;	/* a user namespace's parent is its owner */
 }
 
+/* Free records for the next locked section. */
+static int nsi_reserve(struct nsi_snap *s)
+{
+	return nsi_pool_reserve(&s->ns, s->reserve);
+}
+
 /*
- * Record ns and, while ns pins them, its owner and parent chains. Returns the
- * record, NULL for an unknown type, or ERR_PTR(-ENOSPC) when the pool ran dry
- * (the caller leaves its section, grows the pool and tries again).
+ * Forget the records made since the pool held used records, so that a note
+ * is all or nothing: one redone later finds no record whose chain is cut.
+ */
+static void nsi_note_undo(struct nsi_snap *s, size_t used)
+{
+	while (s->ns.used > used) {
+		struct nsi_ns *e = nsi_pool_at(&s->ns, --s->ns.used);
+
+		hlist_del(&e->hnode);
+	}
+}
+
+/*
+ * Record ns and, while ns pins them, its owner and parent chains, or nothing.
+ * Returns the record, NULL for an unknown type, or ERR_PTR(-ENOSPC) when the
+ * pool ran dry (the caller leaves its section, grows the pool and tries
+ * again, with twice the reserve).
  */
 static struct nsi_ns *nsi_note(struct nsi_snap *s, struct ns_common *ns, unsigned int via)
 {
 	struct nsi_ns *first = NULL;
+	size_t used = s->ns.used;
 	unsigned int n = 0;
 
 	s->todo[n].ns = ns;
@@ -274,8 +307,11 @@ static struct nsi_ns *nsi_note(struct nsi_snap *s, struct ns_common *ns, unsigne
 		e = nsi_ns_find(s, type, c->inum);
 		if (!e) {
 			e = nsi_pool_take(&s->ns);
-			if (!e)
+			if (!e) {
+				nsi_note_undo(s, used);
+				s->reserve *= 2;
 				return ERR_PTR(-ENOSPC);
+			}
 			memset(e, 0, sizeof(*e));
 			e->type = type;
 			nsi_fill(e, c);
@@ -284,8 +320,10 @@ static struct nsi_ns *nsi_note(struct nsi_snap *s, struct ns_common *ns, unsigne
 			/* Ancestors already recorded have their chains recorded too. */
 			owner = c->ops->owner(c);
 			parent = nsi_parent_of(c, type);
-			if (n + 2 > ARRAY_SIZE(s->todo))
+			if (n + 2 > ARRAY_SIZE(s->todo)) {
+				nsi_note_undo(s, used);
 				return ERR_PTR(-E2BIG);
+			}
 			if (owner) {
 				s->todo[n].ns = &owner->ns;
 				s->todo[n++].via = type == NSI_USER ?
@@ -345,11 +383,11 @@ static int nsi_grab_tasks(struct task_struct ***out, size_t *nout)
 			ts[i++] = t;
 		}
 		rcu_read_unlock();
-		if (nsi_idle_task) {
+		if (nsi_idle_threads) {
 			int cpu;
 
 			for_each_possible_cpu(cpu) {
-				t = nsi_idle_task(cpu);
+				t = READ_ONCE(*per_cpu_ptr(nsi_idle_threads, cpu));
 				if (!t || i == cap)
 					continue;
 				get_task_struct(t);
@@ -576,7 +614,7 @@ static int nsi_walk_fds(struct nsi_snap *s, struct task_struct **ts)
 			nsi_hold_end(s, start);
 			if (err != -ENOSPC)
 				break;
-			err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
+			err = nsi_reserve(s);
 			if (err)
 				return err;
 			start = local_clock();
@@ -604,7 +642,7 @@ static int nsi_walk_netlist(struct nsi_snap *s)
 		struct nsi_ns *e;
 
 		do {
-			err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
+			err = nsi_reserve(s);
 			if (err)
 				goto out;
 			e = nsi_note(s, &net->ns, NSI_VIA_NETLIST);
@@ -620,6 +658,18 @@ out:
 }
 
 /* The mount pins the nsfs inode, which holds the namespace. */
+/*
+ * The bind mounts changed while the walk was paused: it counts them again.
+ * (A namespace it reached before keeps via=mount: it was held so then.)
+ */
+static void nsi_mount_restart(struct nsi_snap *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ns.used; i++)
+		((struct nsi_ns *)nsi_pool_at(&s->ns, i))->bindmounts = 0;
+}
+
 static int nsi_mount_cb(void *arg, struct ns_common *ns)
 {
 	struct nsi_snap *s = arg;
@@ -637,19 +687,23 @@ static int nsi_mount_cb(void *arg, struct ns_common *ns)
  * everything: when the pool runs dry it stops, we grow the pool outside the
  * lock, and it resumes at *pos.
  */
-static int nsi_walk_visitor(struct nsi_snap *s, nsi_visit_fn_t visit, nsi_ns_fn_t cb)
+static int nsi_walk_visitor(struct nsi_snap *s, nsi_visit_fn_t visit, nsi_ns_fn_t cb,
+			    void (*restart)(struct nsi_snap *s))
 {
-	unsigned int pos = 0;
+	struct nsi_visit_pos pos = { };
 	u64 held;
 	int err;
 
 	do {
-		err = nsi_pool_reserve(&s->ns, NSI_RESERVE);
+		err = nsi_reserve(s);
 		if (err)
 			return err;
 		err = visit(cb, s, &pos, &held);
 		s->max_hold_ns = max(s->max_hold_ns, held);
-	} while (err == -ENOSPC);
+		if (err == -EAGAIN)
+			restart(s);
+		cond_resched();
+	} while (err == -ENOSPC || err == -EAGAIN || err == 1);
 	/* A visitor this kernel cannot have: the version file says why. */
 	return err == -EOPNOTSUPP ? 0 : err;
 }
@@ -712,7 +766,7 @@ static int nsi_collect(struct nsi_snap *s)
 
 	for (i = 0; i < s->ntasks; i++) {
 		do {
-			err = nsi_pool_reserve(&s->ns, NSI_RESERVE) ?:
+			err = nsi_reserve(s) ?:
 			      nsi_pool_reserve(&s->nsp, 1);
 			if (err)
 				goto out;
@@ -723,9 +777,9 @@ static int nsi_collect(struct nsi_snap *s)
 		cond_resched();
 	}
 	err = nsi_walk_fds(s, ts) ?:
-	      nsi_walk_visitor(s, nsi_visit_nsfs_mounts, nsi_mount_cb) ?:
+	      nsi_walk_visitor(s, nsi_visit_nsfs_mounts, nsi_mount_cb, nsi_mount_restart) ?:
 	      nsi_walk_netlist(s) ?:
-	      nsi_walk_visitor(s, nsi_visit_nstree, nsi_nstree_cb) ?:
+	      nsi_walk_visitor(s, nsi_visit_nstree, nsi_nstree_cb, NULL) ?:
 	      nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
@@ -759,6 +813,10 @@ static struct nsi_snap *nsi_snap_take(void)
 	s->ns.size = sizeof(struct nsi_ns);
 	s->nsp.size = sizeof(struct nsi_nsproxy);
 	s->seen.size = sizeof(struct nsi_seen);
+	s->ns.chunk = debug_tiny_pool ? 1 : NSI_CHUNK;
+	s->nsp.chunk = NSI_CHUNK;
+	s->seen.chunk = NSI_CHUNK;
+	s->reserve = debug_tiny_pool ? 1 : NSI_RESERVE;
 	err = nsi_collect(s);
 	if (err) {
 		nsi_snap_free(s);
@@ -773,9 +831,9 @@ static struct nsi_snap *nsi_snap_take(void)
 	return s;
 }
 
-bool nsi_snap_has_idle_tasks(void)
+const char *nsi_snap_idle_tasks_why(void)
 {
-	return nsi_idle_task;
+	return nsi_idle_threads ? NULL : nsi_idle_why;
 }
 
 /*
@@ -835,9 +893,26 @@ u64 nsi_snap_max_hold_ns(void)
 	return READ_ONCE(nsi_max_hold);
 }
 
+/*
+ * The boot CPU's idle thread is init_task (idle_thread_set_boot_cpu()):
+ * finding it there proves the per-CPU offset before any pointer is followed.
+ */
+static const char *nsi_idle_check(struct task_struct * __percpu *idle)
+{
+	int cpu;
+
+	if (!idle)
+		return nsi_ksym_why(idle_threads);
+	for_each_possible_cpu(cpu)
+		if (READ_ONCE(*per_cpu_ptr(idle, cpu)) == &init_task)
+			return NULL;
+	return "idle_threads holds no CPU's init_task";
+}
+
 void nsi_snap_init(void)
 {
 	get_random_bytes(&nsi_id_key, sizeof(nsi_id_key));
-	nsi_idle_task = nsi_ksym("idle_task");
-	nsi_nstree_init();
+	nsi_idle_why = nsi_idle_check(nsi_ksyms.idle_threads);
+	if (!nsi_idle_why)
+		nsi_idle_threads = nsi_ksyms.idle_threads;
 }

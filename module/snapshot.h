@@ -118,7 +118,7 @@ struct nsi_seen {
 /* Fixed-size chunks, so records never move while the walk points at them. */
 struct nsi_pool {
 	void **chunks;
-	size_t nchunks, used, size;
+	size_t nchunks, used, size, chunk;	/* chunk: records per chunk */
 };
 
 struct nsi_snap {
@@ -131,6 +131,7 @@ struct nsi_snap {
 	struct nsi_task *tasks;
 	size_t ntasks;
 	struct nsi_pool ns, nsp, seen;
+	size_t reserve;			/* free ns records a locked section needs */
 	struct hlist_head *ns_hash, *nsp_hash, *files_hash;
 	unsigned int hash_bits;
 	struct nsi_ns **ns_sorted;
@@ -157,6 +158,7 @@ void nsi_snap_put(struct nsi_snap *s);
 void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 u64 nsi_snap_max_hold_ns(void);
 void nsi_snap_init(void);
-bool nsi_snap_has_idle_tasks(void);
+/* Why idle threads are not walked, or NULL. */
+const char *nsi_snap_idle_tasks_why(void);
 
 #endif /* NSI_SNAPSHOT_H */

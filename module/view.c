@@ -9,11 +9,22 @@ struct nsi_open {
 	const struct nsi_view *view;
 };
 
-/* Position 0 is the header; position n > 0 is record n - 1. */
+/*
+ * Position 0 is the header; position n > 0 is record n - 1. The snapshot is
+ * taken at the first read, not in open(): there the opener's own path walk
+ * still holds references on the mounts it crossed, which would be counted.
+ */
 static void *nsi_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct nsi_open *o = m->private;
 
+	if (!o->snap) {
+		void *snap = o->view->take();
+
+		if (IS_ERR(snap))
+			return snap;
+		o->snap = snap;
+	}
 	return *pos <= o->view->count(o->snap) ? (void *)(uintptr_t)(*pos + 1) : NULL;
 }
 
@@ -51,18 +62,11 @@ static const struct seq_operations nsi_seq_ops = {
 static int nsi_view_open(struct inode *inode, struct file *file)
 {
 	struct nsi_open *o;
-	int err;
 
 	o = __seq_open_private(file, &nsi_seq_ops, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
 	o->view = inode->i_private;
-	o->snap = o->view->take();
-	if (IS_ERR(o->snap)) {
-		err = PTR_ERR(o->snap);
-		seq_release_private(inode, file);
-		return err;
-	}
 	return 0;
 }
 
@@ -70,7 +74,8 @@ static int nsi_view_release(struct inode *inode, struct file *file)
 {
 	struct nsi_open *o = ((struct seq_file *)file->private_data)->private;
 
-	o->view->free(o->snap);
+	if (o->snap)
+		o->view->free(o->snap);
 	return seq_release_private(inode, file);
 }
 
