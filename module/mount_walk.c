@@ -278,6 +278,13 @@ static const char *nsi_arena_put(struct nsi_mnt_snap *s, const char *str)
 	return p;
 }
 
+static bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
 /* The mount's root as mountinfo prints it. */
 static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
 {
@@ -355,8 +362,13 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	r->fstype = nsi_arena_put(s, w->buf);
 	r->source = nsi_arena_put(s, devname ?: "none");
 	r->root = nsi_mnt_root(w, v);
-	/* Absolute within the mount's own namespace, as its tasks see it. */
+	/*
+	 * Absolute within the mount's own namespace, as its tasks see it.
+	 * d_path() marks an unlinked root " (deleted)"; mountinfo does not.
+	 */
 	p = d_path(&path, w->buf, PATH_MAX);
+	if (!IS_ERR(p) && d_unlinked(v->mnt_root) && str_has_suffix(p, " (deleted)"))
+		p[strlen(p) - strlen(" (deleted)")] = '\0';
 	r->mountpoint = nsi_arena_put(s, IS_ERR(p) ? "?" : p);
 	if (!r->fstype || !r->source || !r->root || !r->mountpoint)
 		return -ENOSPC;

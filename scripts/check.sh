@@ -45,6 +45,8 @@ dkms_build() {
 	step module-build-W1 kbuild_clean "$kdir" "$top" W=1 modules
 	step module-sparse-C2 kbuild_clean "$kdir" "$top" C=2 modules
 	step checkpatch-strict checkpatch
+	step ibt-checker-self-test scripts/check-indirect-calls.py --self-test
+	step ibt-no-call-through-looked-up-address scripts/check-indirect-calls.py nsinspect.ko
 	step dkms-build dkms_build
 	step vm-harness-hanging-kvm selftests/vm/harness_test.sh "$release"
 	step skewed-layout-build skewed_build "$kdir" "$top/build/skewed"

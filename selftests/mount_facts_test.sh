@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Mount facts against mountinfo and exact counts: roots of nsfs bind mounts
+# and of deleted directories as mountinfo prints them, and counts that hold
+# nothing of the reader's. Run with nsinspect.ko loaded. TAP output.
+D=/sys/kernel/debug/nsinspect
+n=0
+failed=0
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION [DIAGNOSTIC]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
+
+# KEY of the record whose mountpoint is $1 in this namespace, from a snapshot
+rec() {	# rec MOUNTPOINT KEY
+	ns=$(stat -L -c %i /proc/self/ns/mnt)
+	grep "^mntns=$ns .* mountpoint=$1 " "$snap" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"
+}
+
+# field 4 (root) of mountinfo for mount point $1
+mi_root() {
+	awk -v mp="$1" '$5 == mp { print $4 }' /proc/self/mountinfo
+}
+
+echo "TAP version 13"
+echo "1..4"
+dir=$(mktemp -d)
+snap=$dir/mounts
+mkdir "$dir/ns" "$dir/bind" "$dir/gone" "$dir/t"
+touch "$dir/ns/net"
+mount --bind /proc/self/ns/net "$dir/ns/net"
+mount --bind "$dir/gone" "$dir/bind"
+rmdir "$dir/gone"
+mount -t tmpfs cnt "$dir/t"
+touch "$dir/t/a" "$dir/t/b" "$dir/t/c"
+sleep 1000 3<"$dir/t/a" 4<"$dir/t/b" 5<"$dir/t/c" &
+holder=$!
+cat $D/mounts >"$snap"
+
+want=$(mi_root "$dir/ns/net")
+got=$(rec "$dir/ns/net" root)
+[ -n "$want" ] && [ "$got" = "$want" ]
+ok $? "nsfs bind mount: root as mountinfo prints it ($want)" "nsinspect: $got"
+
+want=$(mi_root "$dir/bind")
+got=$(rec "$dir/bind" root)
+case $want in */deleted) rc=0 ;; *) rc=1 ;; esac
+[ "$got" = "$want" ] || rc=1
+ok $rc "bind mount of a deleted directory: root as mountinfo prints it ($want)" "nsinspect: $got"
+
+# Attached: 1, and one for each of the holder's three open files.
+got=$(rec "$dir/t" count)
+[ "$got" = 4 ]
+ok $? "tmpfs with three open files: count=4 exactly" "nsinspect: count=$got"
+
+# debugfs: attached, and cat's one open file; the lookup that opened it
+# holds nothing by the time the snapshot is taken.
+got=$(rec /sys/kernel/debug count)
+[ "$got" = 2 ]
+ok $? "debugfs read by cat: count=2, the reader's open file and nothing of its lookup" \
+	"nsinspect: count=$got"
+
+kill $holder
+wait $holder 2>/dev/null
+umount "$dir/t" "$dir/bind" "$dir/ns/net"
+rm -rf "$dir"
+exit $failed
