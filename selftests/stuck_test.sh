@@ -208,13 +208,23 @@ ok $? "A: remount,ro blocks in sync with s_umount held for write" \
 echo "# stuck: A writer stack: $stack"
 timed_read "$TMP/stuck-a"
 ok $((1 - done)) "A: mounts reads within ${WAIT}s while s_umount is held for write" \
-	"read did not finish in $(secs "$took") s"
+	"read did not finish in $(secs "$took") s (rc=$(cat "$TMP/read.rc" 2>/dev/null)) $(cat "$TMP/stuck-a.err")"
 dms resume "$DM" && suspended=0
 finish_read
 wait "$bg"
 bg=
 echo "# stuck: A read $(secs "$took") s while stuck (done=$done), $(secs "$took_all") s until finished; normal $(secs "$normal") s"
-rec=$(grep " dev=$majmin " "$TMP/stuck-a" | grep " fstype=ext4 " | grep " mountpoint=$MNT ")
+# Fields in any order: dev=MAJ:MIN fstype=ext4 mountpoint=MNT.
+rec=$(awk -v dev="dev=$majmin" -v mnt="mountpoint=$MNT" '!/^#/ {
+	d = f = m = 0
+	for (i = 1; i <= NF; i++) {
+		d = d || $i == dev
+		f = f || $i == "fstype=ext4"
+		m = m || $i == mnt
+	}
+	if (d && f && m)
+		print
+}' "$TMP/stuck-a")
 [ -n "$rec" ] && [ "$done" = 1 ]
 ok $? "A: that read lists the ext4 mount (dev=$majmin fstype=ext4 mountpoint=$MNT)" \
 	"$(grep -c . "$TMP/stuck-a") lines read; record: ${rec:-none}"
@@ -231,7 +241,7 @@ ok $? "B: umount blocks in sync with s_umount held for write" "state=$st stack: 
 echo "# stuck: B writer stack: $stack"
 timed_read "$TMP/stuck-b"
 ok $((1 - done)) "B: mounts reads within ${WAIT}s while the last umount syncs" \
-	"read did not finish in $(secs "$took") s"
+	"read did not finish in $(secs "$took") s (rc=$(cat "$TMP/read.rc" 2>/dev/null)) $(cat "$TMP/stuck-b.err")"
 dms resume "$DM" && suspended=0
 finish_read
 wait "$bg"
