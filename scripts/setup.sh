@@ -13,6 +13,7 @@ PKGS="
 	sparse bpftool dkms kmod dwarves
 	libsmartcols-dev util-linux
 	jq clang libclang-rt-14-dev
+	dmsetup e2fsprogs
 "
 
 missing=
