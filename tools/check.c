@@ -105,9 +105,11 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 		/*
 		 * An unknown task count proves nothing; refs=0 is a namespace
 		 * being torn down (net namespaces stay listed until cleanup_net
-		 * runs), which no reference keeps.
+		 * runs), which no reference keeps; and a namespace whose
+		 * references the kernel does not count (refs=-) cannot leak one.
 		 */
-		if (ns->is_init || ns->tasks == NSI_NA || ns->tasks || ns->refs == 0 ||
+		if (ns->is_init || ns->uncounted || ns->tasks == NSI_NA || ns->tasks ||
+		    ns->refs == 0 ||
 		    !zero(ns->nsproxies) || ns->nsproxy_refs || !zero(ns->fds) ||
 		    !zero(ns->bindmounts) || ns->held_by_ns)
 			continue;
@@ -172,7 +174,8 @@ const struct nsi_cmd nsi_cmd_check = {
 	"                      child or owned namespace holds (a net namespace reached\n"
 	"                      only through the netlist is one); the initial\n"
 	"                      namespaces and those of pids 1 and 2 never are,\n"
-	"                      nor one with refs=0, being torn down\n"
+	"                      nor one with refs=0, being torn down, nor one\n"
+	"                      whose references the kernel does not count (refs=-)\n"
 	"  negative-writers    a mount's write count is below zero\n"
 	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
 	"Prints nothing and exits 0 when every rule passes.\n",

@@ -80,7 +80,8 @@ void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struc
 	nsi_out_cell(out, ln, COL_OWNER, nsi_val(ns->rec, "owner"));
 	nsi_out_cell(out, ln, COL_PARENT, nsi_val(ns->rec, "parent"));
 	nsi_out_cell(out, ln, COL_LEVEL, nsi_val(ns->rec, "level"));
-	nsi_out_num(out, ln, COL_UNEXPLAINED, nsi_ns_unexplained(ns), NSI_UNKNOWN);
+	nsi_out_num(out, ln, COL_UNEXPLAINED, nsi_ns_unexplained(ns),
+		    ns->uncounted ? NSI_NONE : NSI_UNKNOWN);
 	if (ns->first_task) {
 		nsi_out_num(out, ln, COL_PID, ns->first_task->pid, NSI_UNKNOWN);
 		nsi_out_cell(out, ln, COL_COMMAND, ns->first_task->comm);
@@ -154,7 +155,9 @@ const struct nsi_cmd nsi_cmd_list = {
 	"    threads may share credentials);\n"
 	"and never below 0. Sockets and other kernel objects also hold net\n"
 	"namespaces, so a net namespace normally shows some. In /proc mode, and\n"
-	"wherever the kernel did not give REFS, it is unknown ('?').\n",
+	"wherever the kernel did not give REFS, it is unknown ('?'). Where REFS is\n"
+	"'-', the kernel does not count the namespace's references (the initial\n"
+	"namespaces on 7.x): UNEXPLAINED is '-' too, and null in JSON.\n",
 	.cols = nsi_ns_columns,
 	.nr_cols = NSI_NR_NS_COLS,
 };

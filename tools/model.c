@@ -326,6 +326,7 @@ static void load_namespaces(struct loader *ld)
 		ns->owner = inum(ld, rec, "owner");
 		ns->parent = inum(ld, rec, "parent");
 		ns->refs = num(ld, rec, "refs");
+		ns->uncounted = nsi_record_get(rec, "refs") && ns->refs == NSI_NA;
 		ns->active = num(ld, rec, "active");
 		ns->tasks = num(ld, rec, "tasks");
 		ns->nsproxies = num(ld, rec, "nsproxies");
@@ -630,7 +631,7 @@ long long nsi_ns_unexplained(const struct nsi_ns *ns)
 {
 	long long n = ns->refs;
 
-	if (n == NSI_NA)
+	if (n == NSI_NA || ns->uncounted)
 		return NSI_NA;
 	n -= ns->nsproxy_refs + ns->held_by_ns;
 	if ((ns->fds != NSI_NA && ns->fds > 0) ||

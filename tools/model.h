@@ -89,6 +89,11 @@ struct nsi_ns {
 	long long task_refs;		/* pid: struct pids in it; user: creds */
 	const struct nsi_task *first_task;	/* lowest pid using it */
 	bool is_init;			/* an initial namespace */
+	/*
+	 * refs is "-": the kernel does not count this namespace's references
+	 * (7.x's initial namespaces, whose __ns_ref_get/put do nothing).
+	 */
+	bool uncounted;
 };
 
 enum nsi_mnt_where { NSI_MNT_IN_NS, NSI_MNT_INTERNAL, NSI_MNT_DETACHED, NSI_MNT_ANON,
@@ -154,7 +159,8 @@ bool nsi_list_has(const char *list, const char *word);
 
 /*
  * References to @ns that nothing in the model explains (see the list
- * command's --help for the definition); NSI_NA when refs is unknown.
+ * command's --help for the definition); NSI_NA when refs is unknown or
+ * not counted (ns->uncounted).
  */
 long long nsi_ns_unexplained(const struct nsi_ns *ns);
 

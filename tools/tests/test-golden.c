@@ -146,6 +146,11 @@ static const struct tap_test tests[] = {
 	GOLDEN("list-net-raw", "vm", OK, "list", "-t", "net", "-r", "-n"),
 	GOLDEN("list-details", "vm", OK, "list", "-o", "+DETAILS,LEVEL"),
 	GOLDEN("list-active", "newer", OK, "list"),
+	/* 7.x: the initial namespaces' refs and active are not counted ("-"). */
+	GOLDEN("list-uncounted", "v7", OK, "list", "-o", "+ACTIVE,DETAILS"),
+	GOLDEN("list-uncounted.json", "v7", OK, "list", "-J"),
+	GOLDEN("tree-uncounted", "v7", OK, "tree", "-o", "+UNEXPLAINED"),
+	GOLDEN("check-uncounted", "v7", OK, "check"),
 	GOLDEN("pids", "vm", OK, "pids"),
 	GOLDEN("pids-210", "vm", OK, "pids", "210"),
 	GOLDEN("pids.json", "vm", OK, "pids", "-J"),
