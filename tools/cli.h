@@ -31,6 +31,8 @@ enum {
 	NSI_OPT_PID		= 1 << 7,	/* --pid PID */
 	NSI_OPT_ALL		= 1 << 8,
 	NSI_OPT_OUTPATH		= 1 << 9,	/* -o PATH (snapshot) */
+	NSI_OPT_SAMPLES		= 1 << 10,	/* -s, --samples N (check) */
+	NSI_OPT_INTERVAL	= 1 << 11,	/* --interval MS (check) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -53,6 +55,8 @@ struct nsi_ctx {
 	int type;			/* -t TYPE as enum nsi_ns_type, or -1 */
 	unsigned long long ns;		/* --ns INUM, 0 if not given */
 	long long pid;			/* --pid PID, or -1 */
+	unsigned int samples;		/* --samples N, or 0 for the default */
+	unsigned int interval_ms;	/* --interval MS */
 	int nr_args;			/* positional arguments */
 	char **args;
 };

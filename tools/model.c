@@ -587,6 +587,7 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->origin, sizeof(m->origin), "%s", src->dir);
+	m->live = src->live;
 	st = nsi_version_read(src, &m->ver, err);
 	/*
 	 * While one of the module's files stays open, the others are served

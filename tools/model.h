@@ -118,6 +118,7 @@ extern const char *const nsi_file_names[NSI_NR_FILES];
 
 struct nsi_model {
 	bool proc;			/* synthesized from /proc */
+	bool live;			/* read from the module's debugfs directory */
 	char origin[PATH_MAX];		/* directory, for messages */
 	struct nsi_version ver;		/* empty in /proc mode */
 	struct nsi_file files[NSI_NR_FILES];

@@ -392,6 +392,13 @@ static const struct tap_test tests[] = {
 	    "unsupported format version 2", "list"),
 	CLI("cli: no module, no /proc fallback for check", NULL, NSI_EXIT_UNAVAILABLE, NULL,
 	    "", "check"),
+	CLI("cli: check --samples 0", "vm", NSI_EXIT_USAGE, NULL,
+	    "check: --samples: not a number from 1 to 1000: '0'", "check", "--samples", "0"),
+	CLI("cli: check --interval too long", "vm", NSI_EXIT_USAGE, NULL,
+	    "check: --interval: not a number from 0 to 60000: '60001'", "check", "--interval",
+	    "60001"),
+	CLI("cli: check --samples of a snapshot", "vm", NSI_EXIT_USAGE, NULL,
+	    "--samples needs the live module: --from DIR is one sample", "check", "-s", "2"),
 };
 
 const struct tap_suite cli_suite = { tests, ARRAY_SIZE(tests) };
