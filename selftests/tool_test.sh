@@ -51,9 +51,11 @@ for line in $($T pids -J | jq -r '.tasks[] | select(.pid > 0) | "\(.pid):\(.nspi
 done
 ok $bad "pids -J equals NSpid of every task"
 
-# check: nothing on a clean system...
+# check: what it checked, and nothing found, on a clean system...
 out=$($T check 2>&1)
-ok $? "check finds nothing on a clean system" "$out"
+rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q '^checked [0-9]* namespaces.*: no anomalies'
+ok $? "check finds nothing on a clean system, and says what it checked" "exit $rc: $out"
 
 # ...and exactly a net namespace that only a socket keeps alive, as a leaked
 # reference would: no task, nsfs file or mount explains it.

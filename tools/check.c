@@ -67,6 +67,7 @@ struct checker {
 	struct nsi_out out;
 	size_t findings;
 	size_t transient;	/* negative writers counts that did not persist */
+	unsigned int samples;	/* of the mounts file */
 };
 
 /* Returns the finding's line: it rests on one sample unless its rule says otherwise. */
@@ -217,6 +218,7 @@ static enum nsi_exit check_mounts(struct checker *c, const struct nsi_model *m,
 	samples = xcalloc(s->count, sizeof(*samples));
 	for (; negative && nr < s->count && st == NSI_EXIT_OK; nr++)
 		st = s->read(s, nr, &samples[nr], &seconds, err);
+	c->samples = nr;
 
 	for (i = 0; i < m->nr_mounts && st == NSI_EXIT_OK; i++) {
 		const struct nsi_mount *mnt = &m->mounts[i];
@@ -237,6 +239,29 @@ static enum nsi_exit check_mounts(struct checker *c, const struct nsi_model *m,
 	return st;
 }
 
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* What a clean run checked: silence would not tell it from checking nothing. */
+static void print_clean(const struct checker *c, const struct nsi_model *m)
+{
+	printf("checked %zu %s", m->nr_ns, plural(m->nr_ns, "namespace", "namespaces"));
+	if (m->mounts_ok)
+		printf(", %zu %s and %zu %s", m->nr_nsproxies,
+		       plural(m->nr_nsproxies, "nsproxy", "nsproxies"), m->nr_mounts,
+		       plural(m->nr_mounts, "mount", "mounts"));
+	else
+		printf(" and %zu %s (mounts unavailable: %s)", m->nr_nsproxies,
+		       plural(m->nr_nsproxies, "nsproxy", "nsproxies"), m->mounts_reason);
+	printf(": no anomalies");
+	if (c->transient)
+		printf(" (%zu negative writers %s did not persist over %u samples)", c->transient,
+		       plural(c->transient, "count", "counts"), c->samples);
+	putchar('\n');
+}
+
 enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m,
 			    const struct nsi_samples *s, struct nsi_error *err)
 {
@@ -250,13 +275,15 @@ enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m
 	check_nsproxies(&c, m);
 	check_namespaces(&c, m);
 	st = check_mounts(&c, m, s, err);
-	/* Like a linter: silence means clean, but JSON always has its array. */
-	if (st == NSI_EXIT_OK && (c.findings || ctx->json))
+	if (st == NSI_EXIT_OK && !ctx->quiet && (c.findings || ctx->json))
 		nsi_out_print(&c.out);
 	else
 		scols_unref_table(c.out.tb);
 	if (st != NSI_EXIT_OK)
 		return st;
+	/* JSON says it with its empty array; -q leaves it to the exit status. */
+	if (!c.findings && !ctx->json && !ctx->quiet)
+		print_clean(&c, m);
 	return c.findings ? NSI_EXIT_FINDINGS : NSI_EXIT_OK;
 }
 
@@ -314,7 +341,7 @@ static enum nsi_exit run_check(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_check = {
 	.name = "check",
-	.opts = NSI_OPTS_TABLE | NSI_OPT_SAMPLES | NSI_OPT_INTERVAL,
+	.opts = NSI_OPTS_TABLE | NSI_OPT_QUIET | NSI_OPT_SAMPLES | NSI_OPT_INTERVAL,
 	.load = NSI_LOAD_MODEL,
 	.run = run_check,
 	.summary = "report anomalies; exit status 1 if there is any",
@@ -330,7 +357,8 @@ const struct nsi_cmd nsi_cmd_check = {
 	"  negative-writers    a mount's write count is below zero in every sample of\n"
 	"                      the mounts file (see below)\n"
 	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
-	"Prints nothing and exits 0 when every rule passes.\n"
+	"When every rule passes, says what it checked and exits 0; with -q it\n"
+	"prints nothing, findings included, and only the exit status tells.\n"
 	"\n"
 	"writers is a sum of per-CPU counters read while other CPUs may be writing,\n"
 	"so -1 can be seen for an instant. When a mount shows a negative count, the\n"

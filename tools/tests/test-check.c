@@ -46,11 +46,11 @@ struct result {
 	char out[16384];
 };
 
-/* check -J of @fixture, with @count samples from @fake; stdout captured. */
-static void run_check(const char *fixture, struct fake *fake, unsigned int count,
-		      struct result *res)
+/* check [-J] of @fixture, with @count samples from @fake; stdout captured. */
+static void run_check_as(const char *fixture, struct fake *fake, unsigned int count, bool json,
+			 struct result *res)
 {
-	struct nsi_ctx ctx = { .type = -1, .pid = -1, .json = true };
+	struct nsi_ctx ctx = { .type = -1, .pid = -1, .json = json };
 	struct nsi_samples s = { count, read_fake, fake };
 	struct nsi_model m = { 0 };
 	struct nsi_source src;
@@ -76,6 +76,12 @@ static void run_check(const char *fixture, struct fake *fake, unsigned int count
 	n = fread(res->out, 1, sizeof(res->out) - 1, tmp);
 	res->out[n] = '\0';
 	fclose(tmp);
+}
+
+static void run_check(const char *fixture, struct fake *fake, unsigned int count,
+		      struct result *res)
+{
+	run_check_as(fixture, fake, count, true, res);
 }
 
 /* The JSON fields of a finding: what is wrong, and what it rests on. */
@@ -110,6 +116,20 @@ static void test_not_persistent(const void *arg)
 	CHECK(res.status == NSI_EXIT_FINDINGS);
 	CHECK_HAS(res.out, "\"rule\": \"writers-dead-mount\"");
 	CHECK(!strstr(res.out, "negative-writers"));
+}
+
+/* A clean system says what it checked, and what did not persist. */
+static void test_clean_summary(const void *arg)
+{
+	struct fake fake = { "transient", 0 };
+	struct result res;
+
+	(void)arg;
+	run_check_as("writers/clean", &fake, 5, false, &res);
+	CHECK(fake.calls == 4);
+	CHECK(res.status == NSI_EXIT_OK);
+	CHECK_HAS(res.out, "checked 11 namespaces, 2 nsproxies and 4 mounts: no anomalies (");
+	CHECK_HAS(res.out, "(1 negative writers count did not persist over 5 samples)\n");
 }
 
 static void test_single_sample(const void *arg)
@@ -155,6 +175,7 @@ static const struct tap_test tests[] = {
 	{ "check: writers back to 0 in one sample is transient", test_not_persistent,
 	  "transient" },
 	{ "check: a reused mount id is another mount", test_not_persistent, "reused" },
+	{ "check: a clean run says what it checked", test_clean_summary, NULL },
 	{ "check: one sample is a finding that may be transient", test_single_sample, NULL },
 	{ "check: no negative writers, no samples taken", test_no_resampling, NULL },
 	{ "check: a failing sample is the command's failure", test_sample_fails, NULL },

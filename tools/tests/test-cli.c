@@ -392,6 +392,8 @@ static const struct tap_test tests[] = {
 	    "unsupported format version 2", "list"),
 	CLI("cli: no module, no /proc fallback for check", NULL, NSI_EXIT_UNAVAILABLE, NULL,
 	    "", "check"),
+	CLI("cli: check -q on a clean system", "good", NSI_EXIT_OK, NULL, NULL, "check", "-q"),
+	CLI("cli: check -q with findings", "vm", NSI_EXIT_FINDINGS, NULL, NULL, "check", "-q"),
 	CLI("cli: check --samples 0", "vm", NSI_EXIT_USAGE, NULL,
 	    "check: --samples: not a number from 1 to 1000: '0'", "check", "--samples", "0"),
 	CLI("cli: check --interval too long", "vm", NSI_EXIT_USAGE, NULL,
