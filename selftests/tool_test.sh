@@ -85,8 +85,10 @@ $T snapshot -o /tmp/s2
 $T diff -J /tmp/s1 /tmp/s2 >/tmp/diff.json
 rc=$?
 objs=$(jq -r '.differences[] | .object' /tmp/diff.json | sort -u | tr '\n' ';')
-echo "$objs" | grep -q "net:\[$netns\]" && echo "$objs" | grep -q "(/tmp/netpin)" &&
-	! echo "$objs" | grep -q "task" && [ $rc -eq 1 ]
+echo "$objs" | grep -q "net:\[$netns\]" && ! echo "$objs" | grep -q "task" &&
+	jq -r '.differences[] | select(.kind == "mount" and .change == "+") |
+		"\(.mountpoint) \(.fstype) \(.mntns)"' /tmp/diff.json |
+	grep -qx "/tmp/netpin nsfs $(stat -L -c %i /proc/self/ns/mnt)" && [ $rc -eq 1 ]
 ok $? "diff around a bind mount shows the mount and its namespace, no task" "exit $rc: $objs"
 jq -r '.differences[] | "\(.change) \(.object) \(.field) \(.old) \(.new)"' /tmp/diff.json |
 	sed 's/^/# /'

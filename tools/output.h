@@ -29,6 +29,7 @@ enum {
 	NSI_COL_NUMBER	= 1 << 2,	/* a number (or none) in JSON */
 	NSI_COL_TRUNC	= 1 << 3,	/* may be truncated to fit */
 	NSI_COL_WRAP	= 1 << 4,	/* long lists: wrap rather than widen */
+	NSI_COL_TYPED	= 1 << 5,	/* JSON type set per cell: nsi_out_typed() */
 };
 
 struct nsi_colinfo {
@@ -69,6 +70,15 @@ struct libscols_line *nsi_out_line(struct nsi_out *out, struct libscols_line *pa
 void nsi_out_cell(struct nsi_out *out, struct libscols_line *ln, int col, const char *text);
 __printf(4, 5) void nsi_out_cellf(struct nsi_out *out, struct libscols_line *ln,
 				  int col, const char *fmt, ...);
+/*
+ * A cell of an NSI_COL_TYPED column: in JSON a number if @number, else a
+ * string; NULL, "-" and NSI_UNKNOWN are null there, as in nsi_out_cell().
+ */
+void nsi_out_typed(struct nsi_out *out, struct libscols_line *ln, int col, const char *text,
+		   bool number);
+/* @text as it is: unlike nsi_out_cell(), "-" stays a string in JSON. */
+void nsi_out_text(struct nsi_out *out, struct libscols_line *ln, int col, const char *text);
+
 /* A number cell from a model value: NSI_NA prints as @na. */
 void nsi_out_num(struct nsi_out *out, struct libscols_line *ln, int col,
 		 long long v, const char *na);

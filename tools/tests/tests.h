@@ -77,6 +77,7 @@ extern const struct tap_suite version_suite;
 extern const struct tap_suite cli_suite;
 extern const struct tap_suite golden_suite;
 extern const struct tap_suite check_suite;
+extern const struct tap_suite jq_suite;
 extern const struct tap_suite fuzz_suite;
 
 #endif /* NSI_TESTS_H */
