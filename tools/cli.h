@@ -34,6 +34,7 @@ enum {
 	NSI_OPT_SAMPLES		= 1 << 10,	/* -s, --samples N (check) */
 	NSI_OPT_INTERVAL	= 1 << 11,	/* --interval MS (check) */
 	NSI_OPT_QUIET		= 1 << 12,	/* -q: the exit status alone (check) */
+	NSI_OPT_PROCESSES	= 1 << 13,	/* -P: task rows (tree) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -52,7 +53,7 @@ struct nsi_ctx {
 	/* Parsed options; which ones can be set depends on cmd->opts. */
 	const char *output;		/* -o LIST, or NULL for the defaults */
 	const char *outpath;		/* snapshot -o PATH */
-	bool json, raw, noheadings, list, all, quiet;
+	bool json, raw, noheadings, list, all, quiet, processes;
 	int type;			/* -t TYPE as enum nsi_ns_type, or -1 */
 	unsigned long long ns;		/* --ns INUM, 0 if not given */
 	long long pid;			/* --pid PID, or -1 */

@@ -65,6 +65,8 @@ static const struct optdesc optdescs[] = {
 	{ NSI_OPT_PID, 'p', "pid", "PID", "only the mount namespace of task PID" },
 	{ NSI_OPT_ALL, 'a', "all", NULL,
 	  "also internal, detached, anonymous and unattached mounts" },
+	{ NSI_OPT_PROCESSES, 'P', "processes", NULL,
+	  "also the processes of each pid namespace" },
 	{ NSI_OPT_QUIET, 'q', "quiet", NULL, "print nothing: the exit status says it" },
 	{ NSI_OPT_SAMPLES, 's', "samples", "N",
 	  "samples of the live mounts file for a negative writers count (default 5)" },
@@ -157,6 +159,9 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 		break;
 	case NSI_OPT_QUIET:
 		ctx->quiet = true;
+		break;
+	case NSI_OPT_PROCESSES:
+		ctx->processes = true;
 		break;
 	case NSI_OPT_TYPE:
 		ctx->type = nsi_ns_type_parse(arg);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/magic.h>
+#include <pty.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,69 @@ static void test_proc_mode(const void *arg)
 	CHECK_HAS(run.out, pid);
 }
 
+/* Run the tool on a terminal @cols wide: what libsmartcols fits the table to. */
+static bool run_tool_tty(struct run *run, const char *const *args, unsigned short cols)
+{
+	struct winsize ws = { .ws_row = 25, .ws_col = cols };
+	const char *argv[16];
+	size_t n = 0, len = 0;
+	ssize_t r;
+	int master, wstatus;
+	pid_t pid;
+
+	argv[n++] = test_tool;
+	while (*args && n < ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid = forkpty(&master, NULL, NULL, &ws);
+	if (pid == 0) {
+		execv(test_tool, (char *const *)argv);
+		_exit(CHILD_EXEC_FAILED);
+	}
+	if (pid < 0)
+		return false;
+	/* EIO once the child has closed the terminal. */
+	while (len < sizeof(run->out) - 1 &&
+	       (r = read(master, run->out + len, sizeof(run->out) - 1 - len)) > 0)
+		len += (size_t)r;
+	run->out[len] = '\0';
+	close(master);
+	if (waitpid(pid, &wstatus, 0) != pid)
+		return false;
+	run->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	return true;
+}
+
+/*
+ * tree on an 80-column terminal, as make demo's serial console: one line
+ * per namespace (no task rows unless asked), none wider than the terminal.
+ */
+static void test_tree_80_columns(const void *arg)
+{
+	char from[PATH_MAX];
+	const char *const args[] = { "--from", from, "tree", arg, NULL };
+	struct run run;
+	const char *line, *end;
+	size_t lines = 0;
+
+	snprintf(from, sizeof(from), "%s/v7", test_fixtures);
+	CHECK(run_tool_tty(&run, args, 80));
+	CHECK(run.status == NSI_EXIT_OK);
+	for (line = run.out; *line; line = end + (*end != '\0')) {
+		end = line + strcspn(line, "\n");
+		/* The terminal turns each newline into CR LF. */
+		if (end - line > 80 + 1) {
+			tap_diag("%.*s", (int)(end - line), line);
+			tap_fail(__FILE__, __LINE__, "line %zu is wider than 80 columns",
+				 lines + 1);
+		}
+		lines++;
+	}
+	/* A header and the 11 namespaces, plus the 5 processes with -P. */
+	CHECK(lines == (arg ? 17 : 12));
+	CHECK(!strstr(run.out, "task 301") == !arg);
+}
+
 /* Like util-linux, the tool follows the locale: UTF-8 tree art in a UTF-8 one. */
 static void test_utf8_locale(const void *arg)
 {
@@ -309,7 +373,7 @@ static const struct tap_test tests[] = {
 	    "Usage: nsinspect-tool [--from DIR] [COMMAND [OPTIONS] [ARGS]]",
 	    NULL, "--help"),
 	CLI("cli: no command runs tree", "good", NSI_EXIT_OK,
-	    "NAME                  REFS NSPROXIES TASKS FDS BINDMOUNTS NSPID PIDNS_FOR_CHILDREN COMMAND",
+	    "NAME                  REFS TASKS FDS BINDMOUNTS PID COMMAND",
 	    NULL, NULL),
 	CLI("cli: unknown long option", NULL, NSI_EXIT_USAGE, NULL, "unknown option '--bogus'",
 	    "--bogus"),
@@ -336,6 +400,8 @@ static const struct tap_test tests[] = {
 	{ "cli: snapshot, then diff against it", test_snapshot_roundtrip, NULL },
 	{ "cli: /proc mode without the module", test_proc_mode, NULL },
 	{ "cli: UTF-8 tree art in a UTF-8 locale", test_utf8_locale, NULL },
+	{ "cli: tree fits 80 columns", test_tree_80_columns, NULL },
+	{ "cli: tree --processes fits 80 columns", test_tree_80_columns, "--processes" },
 	CLI("cli: list --help", "vm", NSI_EXIT_OK,
 	    "Usage: nsinspect-tool [--from DIR] list [OPTIONS]", NULL, "list", "--help"),
 	CLI("cli: pids --help", "vm", NSI_EXIT_OK,
