@@ -90,11 +90,7 @@ __printf(1, 2) void nsi_warn(const char *fmt, ...);
 /* A usage error: message, a hint to --help, and NSI_EXIT_USAGE. */
 __printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
 
-/* Strict decimal number parsing for command-line values. */
 /* For nsi_cmd.files: every file but mounts, which can be the largest by far. */
 unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx);
-
-bool nsi_parse_ll(const char *s, long long *out);
-bool nsi_parse_ull(const char *s, unsigned long long *out);
 
 #endif /* NSI_CLI_H */

@@ -10,7 +10,7 @@
  */
 #include <stdlib.h>
 
-#include "cmd_list.h"
+#include "ns_columns.h"
 #include "xalloc.h"
 
 struct tree {
@@ -27,7 +27,7 @@ static void fill(struct nsi_out *out, struct libscols_line *ln, size_t i, void *
 	unsigned long long c4;
 
 	if (t->ns[i]) {
-		nsi_list_fill_ns(out, ln, t->ns[i]);
+		nsi_ns_fill(out, ln, t->ns[i]);
 		return;
 	}
 	nsi_out_cellf(out, ln, COL_NAME, "task %lld", task->pid);

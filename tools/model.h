@@ -22,6 +22,8 @@
 
 /* A number the input does not give: key absent, or "-". */
 #define NSI_NA	LLONG_MIN
+/* The text of a value the input does not give, as shown: "the kernel did not tell". */
+#define NSI_UNKNOWN	"?"
 
 enum nsi_ns_type {
 	NSI_NS_USER, NSI_NS_PID, NSI_NS_MNT, NSI_NS_UTS, NSI_NS_IPC,
@@ -133,13 +135,6 @@ struct nsi_model {
 	/* nsi_model_ns()'s hash of m->ns: index + 1, or 0 for a free slot */
 	size_t *ns_slots, ns_mask;
 };
-
-/*
- * Read the @files (NSI_FILE() bits) of @src into @m; the others are left
- * empty. nsi_model_free() is needed in every case.
- */
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
-			     unsigned int files, struct nsi_error *err);
 
 /*
  * Build the objects from m->files (already read, by the loader, /proc

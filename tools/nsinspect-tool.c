@@ -18,7 +18,7 @@
 
 #include "cli.h"
 #include "cmd_check.h"
-#include "model.h"
+#include "load.h"
 #include "output.h"
 #include "proc.h"
 #include "version.h"

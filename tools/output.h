@@ -19,9 +19,8 @@
 
 #define NSI_OUT_MAX_COLS	64
 
-/* Cells for "no such thing" and "the kernel did not tell / /proc mode". */
+/* The cell for "no such thing"; NSI_UNKNOWN (model.h) is "not told". */
 #define NSI_NONE	"-"
-#define NSI_UNKNOWN	"?"
 
 enum {
 	NSI_COL_TREE	= 1 << 0,	/* the tree is drawn in this column */

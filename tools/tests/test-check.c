@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd_check.h"
+#include "load.h"
 #include "tests.h"
 
 struct fake {

@@ -4,81 +4,19 @@
  * line of output on each path, which is what scripts and users see.
  */
 #include <errno.h>
-#include <grp.h>
 #include <linux/magic.h>
-#include <pty.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exit_codes.h"
 #include "source.h"
+#include "run-tool.h"
 #include "tests.h"
-
-/* Child exit statuses for "could not become nobody" and "exec failed". */
-#define CHILD_SETUID_FAILED	126
-#define CHILD_EXEC_FAILED	127
-#define NOBODY			65534
-
-static void slurp(FILE *fp, char *buf, size_t size)
-{
-	size_t n;
-
-	rewind(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-}
-
-/*
- * Run the tool as "nsinspect-tool [--from DIR] ARGS...", as nobody if
- * @as_nobody. Output goes through temporary files, not pipes, so a chatty
- * child (say, a sanitizer report) cannot block on a full pipe.
- */
-bool run_tool(struct run *run, const char *from_dir, const char *const *args, bool as_nobody)
-{
-	const char *argv[16];
-	FILE *out = tmpfile(), *err = tmpfile();
-	size_t n = 0;
-	int wstatus;
-	pid_t pid;
-
-	if (!out || !err)
-		return false;
-	argv[n++] = test_tool;
-	if (from_dir) {
-		argv[n++] = "--from";
-		argv[n++] = from_dir;
-	}
-	while (*args && n < ARRAY_SIZE(argv) - 1)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-
-	pid = fork();
-	if (pid == 0) {
-		dup2(fileno(out), STDOUT_FILENO);
-		dup2(fileno(err), STDERR_FILENO);
-		if (as_nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
-			_exit(CHILD_SETUID_FAILED);
-		execv(test_tool, (char *const *)argv);
-		_exit(CHILD_EXEC_FAILED);
-	}
-	if (pid < 0 || waitpid(pid, &wstatus, 0) != pid) {
-		fclose(out);
-		fclose(err);
-		return false;
-	}
-	run->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	slurp(out, run->out, sizeof(run->out));
-	slurp(err, run->err, sizeof(run->err));
-	fclose(out);
-	fclose(err);
-	return true;
-}
 
 /* The first line of @text (without newline) in @buf. */
 static const char *first_line(const char *text, char *buf, size_t size)
@@ -280,39 +218,6 @@ static void test_proc_mode(const void *arg)
 	CHECK_HAS(first_line(run.err, line, sizeof(line)), "reading /proc");
 	CHECK(!strchr(run.err, '\n') || !strchr(strchr(run.err, '\n') + 1, '\n'));
 	CHECK_HAS(run.out, pid);
-}
-
-/* Run the tool on a terminal @cols wide: what libsmartcols fits the table to. */
-static bool run_tool_tty(struct run *run, const char *const *args, unsigned short cols)
-{
-	struct winsize ws = { .ws_row = 25, .ws_col = cols };
-	const char *argv[16];
-	size_t n = 0, len = 0;
-	ssize_t r;
-	int master, wstatus;
-	pid_t pid;
-
-	argv[n++] = test_tool;
-	while (*args && n < ARRAY_SIZE(argv) - 1)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	pid = forkpty(&master, NULL, NULL, &ws);
-	if (pid == 0) {
-		execv(test_tool, (char *const *)argv);
-		_exit(CHILD_EXEC_FAILED);
-	}
-	if (pid < 0)
-		return false;
-	/* EIO once the child has closed the terminal. */
-	while (len < sizeof(run->out) - 1 &&
-	       (r = read(master, run->out + len, sizeof(run->out) - 1 - len)) > 0)
-		len += (size_t)r;
-	run->out[len] = '\0';
-	close(master);
-	if (waitpid(pid, &wstatus, 0) != pid)
-		return false;
-	run->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	return true;
 }
 
 /*

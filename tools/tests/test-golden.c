@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "run-tool.h"
 #include "tests.h"
 
 /* The test is named "golden: NAME"; tests/golden/NAME holds its output. */
