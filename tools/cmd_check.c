@@ -19,7 +19,10 @@
 #include "output.h"
 #include "xalloc.h"
 
-enum { COL_RULE, COL_OBJECT, COL_PROBLEM, COL_WHY, COL_SAMPLES, COL_SEEN, COL_DURATION };
+enum {
+	COL_RULE, COL_OBJECT, COL_PROBLEM, COL_WHY, COL_SAMPLES, COL_SEEN, COL_DURATION,
+	NR_COLS
+};
 
 static const struct nsi_colinfo columns[] = {
 	[COL_RULE] = { "RULE", 10, 0, "name of the rule" },
@@ -32,6 +35,8 @@ static const struct nsi_colinfo columns[] = {
 	[COL_DURATION] = { "DURATION", 5, NSI_COL_RIGHT | NSI_COL_NUMBER,
 			   "seconds from the first sample to the last" },
 };
+
+static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
 
 /* JSON has the sampling fields too: a script should not parse PROBLEM. */
 static const char *const defaults[] = {

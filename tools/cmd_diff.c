@@ -13,7 +13,8 @@
 
 enum {
 	COL_CHANGE, COL_OBJECT, COL_FIELD, COL_OLD, COL_NEW, COL_KIND, COL_ID, COL_MNTNS,
-	COL_FSTYPE, COL_SOURCE, COL_MOUNTPOINT
+	COL_FSTYPE, COL_SOURCE, COL_MOUNTPOINT,
+	NR_COLS
 };
 
 static const struct nsi_colinfo diff_columns[] = {
@@ -33,19 +34,23 @@ static const struct nsi_colinfo diff_columns[] = {
 	[COL_MOUNTPOINT] = { "MOUNTPOINT", 0.1, NSI_COL_TRUNC, "a mount's mount point" },
 };
 
+static_assert(ARRAY_SIZE(diff_columns) == NR_COLS, "a column for every id");
+
 /* JSON names every object fully, so that a script never parses OBJECT. */
 static const char *const diff_defaults[] = {
 	"CHANGE,OBJECT,FIELD,OLD,NEW",
 	"CHANGE,OBJECT,FIELD,OLD,NEW,KIND,ID,MNTNS,FSTYPE,SOURCE,MOUNTPOINT",
 };
 
-static const char *const kinds[NSI_NR_FILES] = {
+static const char *const kinds[] = {
 	[NSI_F_TASKS] = "task", [NSI_F_NSPROXIES] = "nsproxy",
 	[NSI_F_NAMESPACES] = "namespace", [NSI_F_MOUNTS] = "mount",
 };
 
+static_assert(ARRAY_SIZE(kinds) == NSI_NR_FILES, "a kind for every file");
+
 /* Keys of each file whose values are numbers (or "-"), besides the namespace roles. */
-static const char *const *const number_keys[NSI_NR_FILES] = {
+static const char *const *const number_keys[] = {
 	[NSI_F_TASKS] = (const char *const[]){ "pid", "tgid", "cpu", "level", NULL },
 	[NSI_F_NSPROXIES] = (const char *const[]){ "count", "tasks", NULL },
 	[NSI_F_NAMESPACES] = (const char *const[]){
@@ -54,6 +59,8 @@ static const char *const *const number_keys[NSI_NR_FILES] = {
 		"reaper", "uid", "gid", "uid_map_extents", "gid_map_extents", NULL },
 	[NSI_F_MOUNTS] = (const char *const[]){ "id", "uid", "parent", "count", "writers", NULL },
 };
+
+static_assert(ARRAY_SIZE(number_keys) == NSI_NR_FILES, "keys for every file");
 
 /* Whether @value of @key in file @f is a number for JSON. */
 static bool is_number(enum nsi_file_id f, const char *key, const char *value)
@@ -74,10 +81,12 @@ static bool is_number(enum nsi_file_id f, const char *key, const char *value)
 }
 
 /* The key that names an object of each file. */
-static const char *const id_keys[NSI_NR_FILES] = {
+static const char *const id_keys[] = {
 	[NSI_F_TASKS] = "pid", [NSI_F_NSPROXIES] = "id", [NSI_F_NAMESPACES] = "inum",
 	[NSI_F_MOUNTS] = "id",
 };
+
+static_assert(ARRAY_SIZE(id_keys) == NSI_NR_FILES, "an identity for every file");
 
 struct obj {
 	char key[64];		/* sorts like the object's identity */

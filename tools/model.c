@@ -17,13 +17,15 @@
 #include "model.h"
 #include "xalloc.h"
 
-const char *const nsi_ns_type_names[NSI_NR_NS_TYPES] = {
+const char *const nsi_ns_type_names[] = {
 	[NSI_NS_USER] = "user", [NSI_NS_PID] = "pid", [NSI_NS_MNT] = "mnt",
 	[NSI_NS_UTS] = "uts", [NSI_NS_IPC] = "ipc", [NSI_NS_NET] = "net",
 	[NSI_NS_CGROUP] = "cgroup", [NSI_NS_TIME] = "time",
 };
 
-const struct nsi_role_info nsi_roles[NSI_NR_ROLES] = {
+static_assert(ARRAY_SIZE(nsi_ns_type_names) == NSI_NR_NS_TYPES, "a name for every type");
+
+const struct nsi_role_info nsi_roles[] = {
 	[NSI_R_MNT] = { "mnt", NSI_NS_MNT },
 	[NSI_R_UTS] = { "uts", NSI_NS_UTS },
 	[NSI_R_IPC] = { "ipc", NSI_NS_IPC },
@@ -36,15 +38,29 @@ const struct nsi_role_info nsi_roles[NSI_NR_ROLES] = {
 	[NSI_R_USER] = { "user", NSI_NS_USER },
 };
 
-const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE] = {
+static_assert(ARRAY_SIZE(nsi_roles) == NSI_NR_ROLES, "a key for every role");
+
+const char *const nsi_mnt_where_names[] = {
 	[NSI_MNT_IN_NS] = "mntns", [NSI_MNT_INTERNAL] = "internal",
 	[NSI_MNT_DETACHED] = "detached", [NSI_MNT_ANON] = "anon", [NSI_MNT_NONE] = "none",
 };
 
-const char *const nsi_file_names[NSI_NR_FILES] = {
+static_assert(ARRAY_SIZE(nsi_mnt_where_names) == NSI_NR_MNT_WHERE, "a name for every place");
+
+const char *const nsi_via_names[] = {
+	[NSI_VIA_TASK] = "task", [NSI_VIA_FD] = "fd", [NSI_VIA_MOUNT] = "mount",
+	[NSI_VIA_NETLIST] = "netlist", [NSI_VIA_PARENT] = "parent", [NSI_VIA_OWNER] = "owner",
+	[NSI_VIA_NSTREE] = "nstree",
+};
+
+static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");
+
+const char *const nsi_file_names[] = {
 	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
 	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts",
 };
+
+static_assert(ARRAY_SIZE(nsi_file_names) == NSI_NR_FILES, "a name for every file");
 
 /*
  * The initial namespaces have fixed inode numbers (PROC_*_INIT_INO in
@@ -159,15 +175,12 @@ static unsigned long long inum(struct loader *ld, const struct nsi_record *rec,
 
 static unsigned int parse_via(const char *list)
 {
-	static const char *const names[] = {
-		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
-	};
 	unsigned int via = 0;
-	size_t i;
+	int v;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (list && nsi_list_has(list, names[i]))
-			via |= 1U << i;
+	for (v = 0; v < NSI_NR_VIA; v++)
+		if (list && nsi_list_has(list, nsi_via_names[v]))
+			via |= NSI_VIA(v);
 	return via;
 }
 

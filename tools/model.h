@@ -31,7 +31,7 @@ enum nsi_ns_type {
 	NSI_NR_NS_TYPES
 };
 
-extern const char *const nsi_ns_type_names[NSI_NR_NS_TYPES];
+extern const char *const nsi_ns_type_names[];
 /* The type called @name, or -1. */
 int nsi_ns_type_parse(const char *name);
 
@@ -48,14 +48,18 @@ struct nsi_role_info {
 	enum nsi_ns_type type;
 };
 
-extern const struct nsi_role_info nsi_roles[NSI_NR_ROLES];
+extern const struct nsi_role_info nsi_roles[];
 
-/* How the module reached a namespace: bits of the "via" list. */
-enum {
-	NSI_VIA_TASK = 1 << 0, NSI_VIA_FD = 1 << 1, NSI_VIA_MOUNT = 1 << 2,
-	NSI_VIA_NETLIST = 1 << 3, NSI_VIA_PARENT = 1 << 4, NSI_VIA_OWNER = 1 << 5,
-	NSI_VIA_NSTREE = 1 << 6,
+/* How the module reached a namespace: the words of its "via" list. */
+enum nsi_via {
+	NSI_VIA_TASK, NSI_VIA_FD, NSI_VIA_MOUNT, NSI_VIA_NETLIST, NSI_VIA_PARENT,
+	NSI_VIA_OWNER, NSI_VIA_NSTREE,
+	NSI_NR_VIA
 };
+
+extern const char *const nsi_via_names[];
+/* The bit of nsi_ns.via for @v. */
+#define NSI_VIA(v)	(1U << (v))
 
 struct nsi_nsproxy;
 
@@ -83,7 +87,7 @@ struct nsi_ns {
 	enum nsi_ns_type type;
 	unsigned long long inum, owner, parent;	/* 0: none or unknown */
 	long long refs, active, tasks, nsproxies, fds, bindmounts, level;
-	unsigned int via;		/* NSI_VIA_* */
+	unsigned int via;		/* NSI_VIA() bits */
 	/* Derived. */
 	struct nsi_ns *owner_ns, *parent_ns;	/* NULL if not in the model */
 	long long held_by_ns;		/* namespaces whose parent or owner it is */
@@ -100,7 +104,7 @@ struct nsi_ns {
 
 enum nsi_mnt_where { NSI_MNT_IN_NS, NSI_MNT_INTERNAL, NSI_MNT_DETACHED, NSI_MNT_ANON,
 		     NSI_MNT_NONE, NSI_NR_MNT_WHERE };
-extern const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE];
+extern const char *const nsi_mnt_where_names[];
 
 struct nsi_mount {
 	const struct nsi_record *rec;
@@ -111,7 +115,7 @@ struct nsi_mount {
 };
 
 enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_NR_FILES };
-extern const char *const nsi_file_names[NSI_NR_FILES];
+extern const char *const nsi_file_names[];
 
 /* Sets of files to read, as 1 << nsi_file_id. */
 #define NSI_FILE(id)		(1U << (id))

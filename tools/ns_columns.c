@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "ns_columns.h"
-#include "xalloc.h"
+#include "strbuf.h"
 
-const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS] = {
+const struct nsi_colinfo nsi_ns_columns[] = {
 	[COL_NAME] = { "NAME", 0.3, NSI_COL_TREE, "namespace as TYPE:[INODE], or a task" },
 	[COL_NS] = { "NS", 10, NSI_COL_RIGHT | NSI_COL_NUMBER, "namespace inode number" },
 	[COL_TYPE] = { "TYPE", 5, 0, "namespace type" },
@@ -39,27 +39,24 @@ const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS] = {
 	[COL_NSPROXY] = { "NSPROXY", 8, 0, "a task's nsproxy" },
 };
 
+static_assert(ARRAY_SIZE(nsi_ns_columns) == NSI_NR_NS_COLS, "a column for every id");
+
 /* The type-specific keys: those after "via", as the module writes them. */
 static char *details(const struct nsi_record *rec)
 {
-	char *s = xstrdup("");
+	struct nsi_strbuf sb = { NULL, 0, 0 };
 	bool after = false;
 	size_t i;
 
 	for (i = 0; rec && i < rec->nr_fields; i++) {
 		const struct nsi_field *f = &rec->fields[i];
-		char *n;
 
-		if (after) {
-			if (asprintf(&n, "%s%s%s=%s", s, *s ? " " : "", f->key, f->value) < 0)
-				nsi_oom();
-			free(s);
-			s = n;
-		}
+		if (after)
+			nsi_strbuf_addf(&sb, " ", "%s=%s", f->key, f->value);
 		if (!strcmp(f->key, "via"))
 			after = true;
 	}
-	return s;
+	return nsi_strbuf_take(&sb);
 }
 
 void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns)

@@ -17,7 +17,7 @@ enum {
 	NSI_NR_NS_COLS
 };
 
-extern const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS];
+extern const struct nsi_colinfo nsi_ns_columns[];
 
 /* Set the cells of @ns in @ln. */
 void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns);
