@@ -51,9 +51,11 @@ for line in $($T pids -J | jq -r '.tasks[] | select(.pid > 0) | "\(.pid):\(.nspi
 done
 ok $bad "pids -J equals NSpid of every task"
 
-# check: nothing on a clean system...
+# check: what it checked, and nothing found, on a clean system...
 out=$($T check 2>&1)
-ok $? "check finds nothing on a clean system" "$out"
+rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q '^checked [0-9]* namespaces.*: no anomalies'
+ok $? "check finds nothing on a clean system, and says what it checked" "exit $rc: $out"
 
 # ...and exactly a net namespace that only a socket keeps alive, as a leaked
 # reference would: no task, nsfs file or mount explains it.
@@ -83,8 +85,10 @@ $T snapshot -o /tmp/s2
 $T diff -J /tmp/s1 /tmp/s2 >/tmp/diff.json
 rc=$?
 objs=$(jq -r '.differences[] | .object' /tmp/diff.json | sort -u | tr '\n' ';')
-echo "$objs" | grep -q "net:\[$netns\]" && echo "$objs" | grep -q "(/tmp/netpin)" &&
-	! echo "$objs" | grep -q "task" && [ $rc -eq 1 ]
+echo "$objs" | grep -q "net:\[$netns\]" && ! echo "$objs" | grep -q "task" &&
+	jq -r '.differences[] | select(.kind == "mount" and .change == "+") |
+		"\(.mountpoint) \(.fstype) \(.mntns)"' /tmp/diff.json |
+	grep -qx "/tmp/netpin nsfs $(stat -L -c %i /proc/self/ns/mnt)" && [ $rc -eq 1 ]
 ok $? "diff around a bind mount shows the mount and its namespace, no task" "exit $rc: $objs"
 jq -r '.differences[] | "\(.change) \(.object) \(.field) \(.old) \(.new)"' /tmp/diff.json |
 	sed 's/^/# /'

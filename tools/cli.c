@@ -4,7 +4,6 @@
  * and the fuzzer can link the commands without it.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,30 +38,4 @@ unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx)
 {
 	(void)ctx;
 	return NSI_FILES_NO_MOUNTS;
-}
-
-/* Decimal digits only, no sign or blanks; strtoull() is slow and lax. */
-bool nsi_parse_ull(const char *s, unsigned long long *out)
-{
-	unsigned long long n = 0;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-		if (__builtin_mul_overflow(n, 10, &n) ||
-		    __builtin_add_overflow(n, (unsigned int)(*s - '0'), &n))
-			return false;
-	*out = n;
-	return !*s;
-}
-
-bool nsi_parse_ll(const char *s, long long *out)
-{
-	unsigned long long n;
-	bool neg = *s == '-';
-
-	if (!nsi_parse_ull(s + neg, &n) || n > (unsigned long long)LLONG_MAX + neg)
-		return false;
-	*out = neg ? (long long)(0 - n) : (long long)n;
-	return true;
 }

@@ -31,6 +31,10 @@ enum {
 	NSI_OPT_PID		= 1 << 7,	/* --pid PID */
 	NSI_OPT_ALL		= 1 << 8,
 	NSI_OPT_OUTPATH		= 1 << 9,	/* -o PATH (snapshot) */
+	NSI_OPT_SAMPLES		= 1 << 10,	/* -s, --samples N (check) */
+	NSI_OPT_INTERVAL	= 1 << 11,	/* --interval MS (check) */
+	NSI_OPT_QUIET		= 1 << 12,	/* -q: the exit status alone (check) */
+	NSI_OPT_PROCESSES	= 1 << 13,	/* -P: task rows (tree) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -49,10 +53,12 @@ struct nsi_ctx {
 	/* Parsed options; which ones can be set depends on cmd->opts. */
 	const char *output;		/* -o LIST, or NULL for the defaults */
 	const char *outpath;		/* snapshot -o PATH */
-	bool json, raw, noheadings, list, all;
+	bool json, raw, noheadings, list, all, quiet, processes;
 	int type;			/* -t TYPE as enum nsi_ns_type, or -1 */
 	unsigned long long ns;		/* --ns INUM, 0 if not given */
 	long long pid;			/* --pid PID, or -1 */
+	unsigned int samples;		/* --samples N, or 0 for the default */
+	unsigned int interval_ms;	/* --interval MS */
 	int nr_args;			/* positional arguments */
 	char **args;
 };
@@ -84,11 +90,7 @@ __printf(1, 2) void nsi_warn(const char *fmt, ...);
 /* A usage error: message, a hint to --help, and NSI_EXIT_USAGE. */
 __printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
 
-/* Strict decimal number parsing for command-line values. */
 /* For nsi_cmd.files: every file but mounts, which can be the largest by far. */
 unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx);
-
-bool nsi_parse_ll(const char *s, long long *out);
-bool nsi_parse_ull(const char *s, unsigned long long *out);
 
 #endif /* NSI_CLI_H */

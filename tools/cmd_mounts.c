@@ -13,7 +13,8 @@
 
 enum {
 	COL_TARGET, COL_ID, COL_UID, COL_PARENT, COL_SOURCE, COL_FSTYPE, COL_ROOT,
-	COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV
+	COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV,
+	NR_COLS
 };
 
 static const struct nsi_colinfo columns[] = {
@@ -32,6 +33,8 @@ static const struct nsi_colinfo columns[] = {
 	[COL_MNTNS] = { "MNTNS", 10, 0, "mount namespace, or internal, detached, anon, none" },
 	[COL_DEV] = { "DEV", 5, 0, "major:minor of the filesystem" },
 };
+
+static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
 
 struct section {
 	enum nsi_mnt_where where;

@@ -8,11 +8,12 @@
 
 #include "model.h"
 #include "output.h"
-#include "xalloc.h"
+#include "strbuf.h"
 
 enum {
 	COL_ID, COL_COUNT, COL_TASKS, COL_MEMBERS, COL_PIDS, COL_MNT, COL_UTS, COL_IPC,
-	COL_NET, COL_CGROUP, COL_TIME, COL_TIME4C, COL_PIDNS4C
+	COL_NET, COL_CGROUP, COL_TIME, COL_TIME4C, COL_PIDNS4C,
+	NR_COLS
 };
 
 static const struct nsi_colinfo columns[] = {
@@ -35,18 +36,16 @@ static const struct nsi_colinfo columns[] = {
 			  "pid namespace for children" },
 };
 
+static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
+
 static char *pid_list(const struct nsi_nsproxy *p)
 {
-	char *s = xstrdup(""), *n;
+	struct nsi_strbuf sb = { NULL, 0, 0 };
 	size_t i;
 
-	for (i = 0; i < p->nr_members; i++) {
-		if (asprintf(&n, "%s%s%lld", s, i ? "," : "", p->members[i]->pid) < 0)
-			nsi_oom();
-		free(s);
-		s = n;
-	}
-	return s;
+	for (i = 0; i < p->nr_members; i++)
+		nsi_strbuf_addf(&sb, ",", "%lld", p->members[i]->pid);
+	return nsi_strbuf_take(&sb);
 }
 
 static enum nsi_exit run_nsproxies(const struct nsi_ctx *ctx, struct nsi_model *m,

@@ -13,7 +13,8 @@
 
 enum {
 	COL_PID, COL_TGID, COL_LEVEL, COL_NSPID, COL_PIDNS, COL_PIDNS4C, COL_NSPROXY,
-	COL_COMMAND
+	COL_COMMAND,
+	NR_COLS
 };
 
 static const struct nsi_colinfo columns[] = {
@@ -30,6 +31,8 @@ static const struct nsi_colinfo columns[] = {
 	[COL_NSPROXY] = { "NSPROXY", 8, 0, "its nsproxy" },
 	[COL_COMMAND] = { "COMMAND", 0.3, NSI_COL_TRUNC, "command name" },
 };
+
+static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
 
 static void fill_task(struct nsi_out *out, struct libscols_line *ln, const struct nsi_task *t)
 {

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tree: the namespace hierarchy, like lsns -T with the kernel's counts.
+ * tree: the namespace hierarchy, like lsns --tree with the kernel's counts.
  *
  * User namespaces nest by parent. Under each come the pid namespaces it
  * owns (nested by parent while the parent has the same owner) and its
- * other namespaces; under a pid namespace, the processes whose own pid
- * is in it. Threads are left out (pids lists them).
+ * other namespaces, each with one representative command, as in lsns.
+ * With --processes, under a pid namespace, the processes whose own pid is
+ * in it. Threads are left out (pids lists them).
  */
 #include <stdlib.h>
 
-#include "cmd_list.h"
+#include "ns_columns.h"
 #include "xalloc.h"
 
 struct tree {
@@ -26,7 +27,7 @@ static void fill(struct nsi_out *out, struct libscols_line *ln, size_t i, void *
 	unsigned long long c4;
 
 	if (t->ns[i]) {
-		nsi_list_fill_ns(out, ln, t->ns[i]);
+		nsi_ns_fill(out, ln, t->ns[i]);
 		return;
 	}
 	nsi_out_cellf(out, ln, COL_NAME, "task %lld", task->pid);
@@ -59,9 +60,15 @@ static ssize_t ns_parent(const struct tree *t, const struct nsi_ns *ns)
 	return ns->owner_ns ? node_of(t, ns->owner) : -1;
 }
 
-static const char *const defaults[] = {
-	"NAME,REFS,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND",
-	"NAME,REFS,ACTIVE,NSPROXIES,TASKS,FDS,BINDMOUNTS,NSPID,PIDNS_FOR_CHILDREN,COMMAND",
+/*
+ * [ACTIVE where the kernel has it][task rows]: what fits 80 columns, where
+ * only COMMAND gives way (truncated), as in lsns --tree.
+ */
+static const char *const defaults[2][2] = {
+	{ "NAME,REFS,TASKS,FDS,BINDMOUNTS,PID,COMMAND",
+	  "NAME,REFS,TASKS,FDS,BINDMOUNTS,NSPID,COMMAND" },
+	{ "NAME,REFS,ACTIVE,TASKS,FDS,BINDMOUNTS,PID,COMMAND",
+	  "NAME,REFS,ACTIVE,TASKS,FDS,BINDMOUNTS,NSPID,COMMAND" },
 };
 
 static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
@@ -76,8 +83,8 @@ static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
 	enum nsi_exit st;
 	int type;
 
-	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[m->has_active],
-			  "namespaces", err);
+	st = nsi_out_init(&out, ctx, nsi_ns_columns, NSI_NR_NS_COLS,
+			  defaults[m->has_active][ctx->processes], "namespaces", err);
 	if (st != NSI_EXIT_OK)
 		goto out;
 
@@ -90,7 +97,7 @@ static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
 			t.ns[n] = &m->ns[i];
 			shown[n++] = ctx->type < 0 || type == ctx->type || type == NSI_NS_USER;
 		}
-	for (i = 0; i < m->nr_tasks; i++) {
+	for (i = 0; i < m->nr_tasks && ctx->processes; i++) {
 		if (m->tasks[i].tgid != NSI_NA && m->tasks[i].tgid != m->tasks[i].pid)
 			continue;
 		t.task[n] = &m->tasks[i];
@@ -112,18 +119,20 @@ out:
 
 const struct nsi_cmd nsi_cmd_tree = {
 	.name = "tree",
-	.opts = NSI_OPTS_TREE | NSI_OPT_TYPE,
+	.opts = NSI_OPTS_TREE | NSI_OPT_TYPE | NSI_OPT_PROCESSES,
 	.load = NSI_LOAD_MODEL_PROC,
 	.files = nsi_files_no_mounts,
 	.run = run_tree,
-	.summary = "the namespace hierarchy with processes and reference counts",
+	.summary = "the namespace hierarchy with reference counts, like lsns --tree",
 	.details =
 	"User namespaces nest by parent. Under each come the pid namespaces it owns\n"
 	"(nested by parent while the parent has the same owner) and its other\n"
-	"namespaces; under a pid namespace, the processes whose pid is in it, with\n"
-	"their pid in every level (NSPID) and their pid namespace for children.\n"
-	"Threads are left out: see pids. With -t TYPE, namespaces of TYPE under\n"
-	"their user namespaces, and processes only for -t pid.\n",
+	"namespaces, each with its counts and, as in lsns, the lowest PID using it\n"
+	"and its COMMAND; only COMMAND is truncated to fit the terminal. With\n"
+	"--processes, under each pid namespace the processes whose pid is in it,\n"
+	"with their pid in every level (NSPID). Threads are left out: see pids.\n"
+	"With -t TYPE, namespaces of TYPE under their user namespaces, and\n"
+	"processes only for -t pid.\n",
 	.cols = nsi_ns_columns,
 	.nr_cols = NSI_NR_NS_COLS,
 };

@@ -11,4 +11,10 @@
 
 #define ARRAY_SIZE(arr)	(sizeof(arr) / sizeof((arr)[0]))
 
+/*
+ * C11's static_assert, for tables indexed by an enum: each is defined
+ * unsized, and asserted to have an entry for every value (as kcsan does).
+ */
+#include <assert.h>
+
 #endif /* NSI_COMPILER_H */

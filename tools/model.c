@@ -8,25 +8,24 @@
  * have are NSI_NA, as the ABI allows both.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "model.h"
-#include "output.h"
 #include "xalloc.h"
 
-const char *const nsi_ns_type_names[NSI_NR_NS_TYPES] = {
+const char *const nsi_ns_type_names[] = {
 	[NSI_NS_USER] = "user", [NSI_NS_PID] = "pid", [NSI_NS_MNT] = "mnt",
 	[NSI_NS_UTS] = "uts", [NSI_NS_IPC] = "ipc", [NSI_NS_NET] = "net",
 	[NSI_NS_CGROUP] = "cgroup", [NSI_NS_TIME] = "time",
 };
 
-const struct nsi_role_info nsi_roles[NSI_NR_ROLES] = {
+static_assert(ARRAY_SIZE(nsi_ns_type_names) == NSI_NR_NS_TYPES, "a name for every type");
+
+const struct nsi_role_info nsi_roles[] = {
 	[NSI_R_MNT] = { "mnt", NSI_NS_MNT },
 	[NSI_R_UTS] = { "uts", NSI_NS_UTS },
 	[NSI_R_IPC] = { "ipc", NSI_NS_IPC },
@@ -39,15 +38,29 @@ const struct nsi_role_info nsi_roles[NSI_NR_ROLES] = {
 	[NSI_R_USER] = { "user", NSI_NS_USER },
 };
 
-const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE] = {
+static_assert(ARRAY_SIZE(nsi_roles) == NSI_NR_ROLES, "a key for every role");
+
+const char *const nsi_mnt_where_names[] = {
 	[NSI_MNT_IN_NS] = "mntns", [NSI_MNT_INTERNAL] = "internal",
 	[NSI_MNT_DETACHED] = "detached", [NSI_MNT_ANON] = "anon", [NSI_MNT_NONE] = "none",
 };
 
-const char *const nsi_file_names[NSI_NR_FILES] = {
+static_assert(ARRAY_SIZE(nsi_mnt_where_names) == NSI_NR_MNT_WHERE, "a name for every place");
+
+const char *const nsi_via_names[] = {
+	[NSI_VIA_TASK] = "task", [NSI_VIA_FD] = "fd", [NSI_VIA_MOUNT] = "mount",
+	[NSI_VIA_NETLIST] = "netlist", [NSI_VIA_PARENT] = "parent", [NSI_VIA_OWNER] = "owner",
+	[NSI_VIA_NSTREE] = "nstree",
+};
+
+static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");
+
+const char *const nsi_file_names[] = {
 	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
 	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts",
 };
+
+static_assert(ARRAY_SIZE(nsi_file_names) == NSI_NR_FILES, "a name for every file");
 
 /*
  * The initial namespaces have fixed inode numbers (PROC_*_INIT_INO in
@@ -162,15 +175,12 @@ static unsigned long long inum(struct loader *ld, const struct nsi_record *rec,
 
 static unsigned int parse_via(const char *list)
 {
-	static const char *const names[] = {
-		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
-	};
 	unsigned int via = 0;
-	size_t i;
+	int v;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (list && nsi_list_has(list, names[i]))
-			via |= 1U << i;
+	for (v = 0; v < NSI_NR_VIA; v++)
+		if (list && nsi_list_has(list, nsi_via_names[v]))
+			via |= NSI_VIA(v);
 	return via;
 }
 
@@ -326,6 +336,7 @@ static void load_namespaces(struct loader *ld)
 		ns->owner = inum(ld, rec, "owner");
 		ns->parent = inum(ld, rec, "parent");
 		ns->refs = num(ld, rec, "refs");
+		ns->uncounted = nsi_record_get(rec, "refs") && ns->refs == NSI_NA;
 		ns->active = num(ld, rec, "active");
 		ns->tasks = num(ld, rec, "tasks");
 		ns->nsproxies = num(ld, rec, "nsproxies");
@@ -527,88 +538,6 @@ enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
 	return NSI_EXIT_OK;
 }
 
-/* The reason in a "# unavailable: reason=WHY" comment of @f, or NULL. */
-static const char *unavailable_comment(const struct nsi_file *f)
-{
-	static const char tag[] = "# unavailable: reason=";
-	size_t i;
-
-	for (i = 0; i < f->nr_comments; i++)
-		if (!strncmp(f->comments[i], tag, sizeof(tag) - 1))
-			return f->comments[i] + sizeof(tag) - 1;
-	return NULL;
-}
-
-/*
- * The mounts file is optional: the version file says whether this
- * kernel has it, and a module older than the file has no word for it.
- */
-static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_source *src,
-				      struct nsi_error *err)
-{
-	const struct nsi_feature *feat = NULL;
-	enum nsi_exit st;
-	const char *why;
-	size_t i;
-
-	for (i = 0; i < m->ver.nr_features; i++)
-		if (m->ver.features[i].name && !strcmp(m->ver.features[i].name, "mounts"))
-			feat = &m->ver.features[i];
-	if (feat && !feat->available) {
-		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "%s",
-			 feat->reason ? feat->reason : "no reason given");
-		return NSI_EXIT_OK;
-	}
-	st = nsi_source_read(src, "mounts", &m->files[NSI_F_MOUNTS], err);
-	if (st != NSI_EXIT_OK && !feat) {
-		nsi_file_free(&m->files[NSI_F_MOUNTS]);
-		snprintf(m->mounts_reason, sizeof(m->mounts_reason),
-			 "the module has no mounts file");
-		return NSI_EXIT_OK;
-	}
-	if (st != NSI_EXIT_OK)
-		return st;
-	why = unavailable_comment(&m->files[NSI_F_MOUNTS]);
-	if (why && !m->files[NSI_F_MOUNTS].nr_records) {
-		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "%s", why);
-		return NSI_EXIT_OK;
-	}
-	m->mounts_ok = true;
-	return NSI_EXIT_OK;
-}
-
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
-			     unsigned int files, struct nsi_error *err)
-{
-	char anchor_path[sizeof(src->dir) + 16];
-	int f, anchor = -1;
-	enum nsi_exit st;
-
-	memset(m, 0, sizeof(*m));
-	snprintf(m->origin, sizeof(m->origin), "%s", src->dir);
-	st = nsi_version_read(src, &m->ver, err);
-	/*
-	 * While one of the module's files stays open, the others are served
-	 * from its snapshot: tasks, nsproxies and namespaces then agree.
-	 */
-	if (src->live) {
-		snprintf(anchor_path, sizeof(anchor_path), "%s/namespaces", src->dir);
-		anchor = open(anchor_path, O_RDONLY | O_CLOEXEC);
-	}
-	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
-		if (files & NSI_FILE(f))
-			st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
-	if (anchor >= 0)
-		close(anchor);
-	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_MOUNTS)))
-		st = load_mounts_file(m, src, err);
-	else if (st == NSI_EXIT_OK)
-		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "mounts not read");
-	if (st == NSI_EXIT_OK)
-		st = nsi_model_build(m, err);
-	return st;
-}
-
 void nsi_model_free(struct nsi_model *m)
 {
 	size_t i;
@@ -630,7 +559,7 @@ long long nsi_ns_unexplained(const struct nsi_ns *ns)
 {
 	long long n = ns->refs;
 
-	if (n == NSI_NA)
+	if (n == NSI_NA || ns->uncounted)
 		return NSI_NA;
 	n -= ns->nsproxy_refs + ns->held_by_ns;
 	if ((ns->fds != NSI_NA && ns->fds > 0) ||

@@ -22,6 +22,8 @@
 
 /* A number the input does not give: key absent, or "-". */
 #define NSI_NA	LLONG_MIN
+/* The text of a value the input does not give, as shown: "the kernel did not tell". */
+#define NSI_UNKNOWN	"?"
 
 enum nsi_ns_type {
 	NSI_NS_USER, NSI_NS_PID, NSI_NS_MNT, NSI_NS_UTS, NSI_NS_IPC,
@@ -29,7 +31,7 @@ enum nsi_ns_type {
 	NSI_NR_NS_TYPES
 };
 
-extern const char *const nsi_ns_type_names[NSI_NR_NS_TYPES];
+extern const char *const nsi_ns_type_names[];
 /* The type called @name, or -1. */
 int nsi_ns_type_parse(const char *name);
 
@@ -46,14 +48,18 @@ struct nsi_role_info {
 	enum nsi_ns_type type;
 };
 
-extern const struct nsi_role_info nsi_roles[NSI_NR_ROLES];
+extern const struct nsi_role_info nsi_roles[];
 
-/* How the module reached a namespace: bits of the "via" list. */
-enum {
-	NSI_VIA_TASK = 1 << 0, NSI_VIA_FD = 1 << 1, NSI_VIA_MOUNT = 1 << 2,
-	NSI_VIA_NETLIST = 1 << 3, NSI_VIA_PARENT = 1 << 4, NSI_VIA_OWNER = 1 << 5,
-	NSI_VIA_NSTREE = 1 << 6,
+/* How the module reached a namespace: the words of its "via" list. */
+enum nsi_via {
+	NSI_VIA_TASK, NSI_VIA_FD, NSI_VIA_MOUNT, NSI_VIA_NETLIST, NSI_VIA_PARENT,
+	NSI_VIA_OWNER, NSI_VIA_NSTREE,
+	NSI_NR_VIA
 };
+
+extern const char *const nsi_via_names[];
+/* The bit of nsi_ns.via for @v. */
+#define NSI_VIA(v)	(1U << (v))
 
 struct nsi_nsproxy;
 
@@ -81,7 +87,7 @@ struct nsi_ns {
 	enum nsi_ns_type type;
 	unsigned long long inum, owner, parent;	/* 0: none or unknown */
 	long long refs, active, tasks, nsproxies, fds, bindmounts, level;
-	unsigned int via;		/* NSI_VIA_* */
+	unsigned int via;		/* NSI_VIA() bits */
 	/* Derived. */
 	struct nsi_ns *owner_ns, *parent_ns;	/* NULL if not in the model */
 	long long held_by_ns;		/* namespaces whose parent or owner it is */
@@ -89,11 +95,16 @@ struct nsi_ns {
 	long long task_refs;		/* pid: struct pids in it; user: creds */
 	const struct nsi_task *first_task;	/* lowest pid using it */
 	bool is_init;			/* an initial namespace */
+	/*
+	 * refs is "-": the kernel does not count this namespace's references
+	 * (7.x's initial namespaces, whose __ns_ref_get/put do nothing).
+	 */
+	bool uncounted;
 };
 
 enum nsi_mnt_where { NSI_MNT_IN_NS, NSI_MNT_INTERNAL, NSI_MNT_DETACHED, NSI_MNT_ANON,
 		     NSI_MNT_NONE, NSI_NR_MNT_WHERE };
-extern const char *const nsi_mnt_where_names[NSI_NR_MNT_WHERE];
+extern const char *const nsi_mnt_where_names[];
 
 struct nsi_mount {
 	const struct nsi_record *rec;
@@ -104,7 +115,7 @@ struct nsi_mount {
 };
 
 enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_NR_FILES };
-extern const char *const nsi_file_names[NSI_NR_FILES];
+extern const char *const nsi_file_names[];
 
 /* Sets of files to read, as 1 << nsi_file_id. */
 #define NSI_FILE(id)		(1U << (id))
@@ -113,6 +124,7 @@ extern const char *const nsi_file_names[NSI_NR_FILES];
 
 struct nsi_model {
 	bool proc;			/* synthesized from /proc */
+	bool live;			/* read from the module's debugfs directory */
 	char origin[PATH_MAX];		/* directory, for messages */
 	struct nsi_version ver;		/* empty in /proc mode */
 	struct nsi_file files[NSI_NR_FILES];
@@ -127,13 +139,6 @@ struct nsi_model {
 	/* nsi_model_ns()'s hash of m->ns: index + 1, or 0 for a free slot */
 	size_t *ns_slots, ns_mask;
 };
-
-/*
- * Read the @files (NSI_FILE() bits) of @src into @m; the others are left
- * empty. nsi_model_free() is needed in every case.
- */
-enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
-			     unsigned int files, struct nsi_error *err);
 
 /*
  * Build the objects from m->files (already read, by the loader, /proc
@@ -154,7 +159,8 @@ bool nsi_list_has(const char *list, const char *word);
 
 /*
  * References to @ns that nothing in the model explains (see the list
- * command's --help for the definition); NSI_NA when refs is unknown.
+ * command's --help for the definition); NSI_NA when refs is unknown or
+ * not counted (ns->uncounted).
  */
 long long nsi_ns_unexplained(const struct nsi_ns *ns);
 

@@ -17,7 +17,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "model.h"
+#include "cmd_check.h"
+#include "load.h"
 #include "output.h"
 #include "proc.h"
 #include "version.h"
@@ -43,7 +44,12 @@ struct optdesc {
 };
 
 /* Long-only options get values above any character. */
-#define OPT_NS_VAL	256
+#define OPT_LONG_ONLY	256
+enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL };
+
+/* Bounds of check's sampling options. */
+#define MAX_SAMPLES	1000
+#define MAX_INTERVAL_MS	60000
 
 static const struct optdesc optdescs[] = {
 	{ NSI_OPT_OUTPUT, 'o', "output", "LIST",
@@ -59,6 +65,13 @@ static const struct optdesc optdescs[] = {
 	{ NSI_OPT_PID, 'p', "pid", "PID", "only the mount namespace of task PID" },
 	{ NSI_OPT_ALL, 'a', "all", NULL,
 	  "also internal, detached, anonymous and unattached mounts" },
+	{ NSI_OPT_PROCESSES, 'P', "processes", NULL,
+	  "also the processes of each pid namespace" },
+	{ NSI_OPT_QUIET, 'q', "quiet", NULL, "print nothing: the exit status says it" },
+	{ NSI_OPT_SAMPLES, 's', "samples", "N",
+	  "samples of the live mounts file for a negative writers count (default 5)" },
+	{ NSI_OPT_INTERVAL, OPT_INTERVAL_VAL, "interval", "MS",
+	  "milliseconds between samples (default 100)" },
 };
 
 static void print_help(void)
@@ -102,7 +115,7 @@ static void print_cmd_help(const struct nsi_cmd *cmd)
 
 		if (!(cmd->opts & d->bit))
 			continue;
-		if (d->val < OPT_NS_VAL)
+		if (d->val < OPT_LONG_ONLY)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->val, d->name,
 				 d->arg ? " " : "", d->arg ? d->arg : "");
 		else
@@ -120,6 +133,8 @@ static void print_cmd_help(const struct nsi_cmd *cmd)
 /* The value of option @d for @ctx. */
 static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, const char *arg)
 {
+	long long n;
+
 	switch (d->bit) {
 	case NSI_OPT_OUTPUT:
 		ctx->output = arg;
@@ -142,6 +157,12 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 	case NSI_OPT_ALL:
 		ctx->all = true;
 		break;
+	case NSI_OPT_QUIET:
+		ctx->quiet = true;
+		break;
+	case NSI_OPT_PROCESSES:
+		ctx->processes = true;
+		break;
 	case NSI_OPT_TYPE:
 		ctx->type = nsi_ns_type_parse(arg);
 		if (ctx->type < 0)
@@ -156,6 +177,18 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 	case NSI_OPT_PID:
 		if (!nsi_parse_ll(arg, &ctx->pid) || ctx->pid <= 0)
 			return nsi_usage_error("%s: --pid: invalid PID '%s'", ctx->cmd->name, arg);
+		break;
+	case NSI_OPT_SAMPLES:
+		if (!nsi_parse_ll(arg, &n) || n < 1 || n > MAX_SAMPLES)
+			return nsi_usage_error("%s: --samples: not a number from 1 to %d: '%s'",
+					       ctx->cmd->name, MAX_SAMPLES, arg);
+		ctx->samples = (unsigned int)n;
+		break;
+	case NSI_OPT_INTERVAL:
+		if (!nsi_parse_ll(arg, &n) || n < 0 || n > MAX_INTERVAL_MS)
+			return nsi_usage_error("%s: --interval: not a number from 0 to %d: '%s'",
+					       ctx->cmd->name, MAX_INTERVAL_MS, arg);
+		ctx->interval_ms = (unsigned int)n;
 		break;
 	}
 	return NSI_EXIT_OK;
@@ -177,7 +210,7 @@ static int parse_cmd_options(struct nsi_ctx *ctx, int argc, char **argv)
 			continue;
 		longopts[n++] = (struct option){ d->name, d->arg ? required_argument : no_argument,
 						 NULL, d->val };
-		if (d->val < OPT_NS_VAL) {
+		if (d->val < OPT_LONG_ONLY) {
 			shortopts[s++] = (char)d->val;
 			if (d->arg)
 				shortopts[s++] = ':';
@@ -199,7 +232,7 @@ static int parse_cmd_options(struct nsi_ctx *ctx, int argc, char **argv)
 			return nsi_usage_error("%s: option '%s' needs an argument", cmd->name,
 					       argv[optind - 1]);
 		if (c == '?') {
-			if (optopt && optopt < OPT_NS_VAL)
+			if (optopt && optopt < OPT_LONG_ONLY)
 				return nsi_usage_error("%s: unknown option '-%c'", cmd->name,
 						       optopt);
 			return nsi_usage_error("%s: unknown option '%s'", cmd->name,
@@ -250,7 +283,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct nsi_ctx ctx = { .type = -1, .pid = -1 };
+	struct nsi_ctx ctx = { .type = -1, .pid = -1, .interval_ms = NSI_CHECK_INTERVAL_MS };
 	struct nsi_error err = { NSI_EXIT_OK, "" };
 	struct nsi_model m = { 0 };
 	bool want_version = false;

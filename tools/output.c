@@ -125,7 +125,8 @@ enum nsi_exit nsi_out_init(struct nsi_out *out, const struct nsi_ctx *ctx,
 		cl = scols_table_new_column(out->tb, ci->name, ci->whint, fl);
 		if (!cl)
 			nsi_oom();
-		if (ci->flags & NSI_COL_NUMBER)
+		/* A typed column's cells are JSON already: libsmartcols writes numbers raw. */
+		if (ci->flags & (NSI_COL_NUMBER | NSI_COL_TYPED))
 			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 		out->colpos[ids[i]] = (int)scols_table_get_ncols(out->tb) - 1;
 	}
@@ -141,20 +142,58 @@ struct libscols_line *nsi_out_line(struct nsi_out *out, struct libscols_line *pa
 	return ln;
 }
 
-void nsi_out_cell(struct nsi_out *out, struct libscols_line *ln, int col, const char *text)
+void nsi_out_text(struct nsi_out *out, struct libscols_line *ln, int col, const char *text)
 {
 	int pos = out->colpos[col];
 
-	if (pos < 0 || !text)
-		return;
-	/*
-	 * JSON has null for "none" and "unknown"; in a number column the
-	 * markers would not even be valid JSON.
-	 */
-	if (out->json && (!strcmp(text, NSI_NONE) || !strcmp(text, NSI_UNKNOWN)))
-		return;
-	if (scols_line_set_data(ln, (size_t)pos, text))
+	if (pos >= 0 && text && scols_line_set_data(ln, (size_t)pos, text))
 		nsi_oom();
+}
+
+/* JSON has null for "none" and "unknown": in a number column the markers would be invalid. */
+static bool json_null(const struct nsi_out *out, const char *text)
+{
+	return out->json && text && (!strcmp(text, NSI_NONE) || !strcmp(text, NSI_UNKNOWN));
+}
+
+void nsi_out_cell(struct nsi_out *out, struct libscols_line *ln, int col, const char *text)
+{
+	if (!json_null(out, text))
+		nsi_out_text(out, ln, col, text);
+}
+
+/* @s as a JSON string, quotes included. */
+static char *json_string(const char *s)
+{
+	char *q = xcalloc(6 * strlen(s) + 3, 1), *p = q;
+
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			p += sprintf(p, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			p += sprintf(p, "\\u%04x", c);
+		else
+			*p++ = (char)c;
+	}
+	*p = '"';
+	return q;
+}
+
+void nsi_out_typed(struct nsi_out *out, struct libscols_line *ln, int col, const char *text,
+		   bool number)
+{
+	char *q;
+
+	if (!out->json || !text || number || json_null(out, text)) {
+		nsi_out_cell(out, ln, col, text);
+		return;
+	}
+	q = json_string(text);
+	nsi_out_text(out, ln, col, q);
+	free(q);
 }
 
 void nsi_out_cellf(struct nsi_out *out, struct libscols_line *ln, int col,

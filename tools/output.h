@@ -19,9 +19,8 @@
 
 #define NSI_OUT_MAX_COLS	64
 
-/* Cells for "no such thing" and "the kernel did not tell / /proc mode". */
+/* The cell for "no such thing"; NSI_UNKNOWN (model.h) is "not told". */
 #define NSI_NONE	"-"
-#define NSI_UNKNOWN	"?"
 
 enum {
 	NSI_COL_TREE	= 1 << 0,	/* the tree is drawn in this column */
@@ -29,6 +28,7 @@ enum {
 	NSI_COL_NUMBER	= 1 << 2,	/* a number (or none) in JSON */
 	NSI_COL_TRUNC	= 1 << 3,	/* may be truncated to fit */
 	NSI_COL_WRAP	= 1 << 4,	/* long lists: wrap rather than widen */
+	NSI_COL_TYPED	= 1 << 5,	/* JSON type set per cell: nsi_out_typed() */
 };
 
 struct nsi_colinfo {
@@ -69,6 +69,15 @@ struct libscols_line *nsi_out_line(struct nsi_out *out, struct libscols_line *pa
 void nsi_out_cell(struct nsi_out *out, struct libscols_line *ln, int col, const char *text);
 __printf(4, 5) void nsi_out_cellf(struct nsi_out *out, struct libscols_line *ln,
 				  int col, const char *fmt, ...);
+/*
+ * A cell of an NSI_COL_TYPED column: in JSON a number if @number, else a
+ * string; NULL, "-" and NSI_UNKNOWN are null there, as in nsi_out_cell().
+ */
+void nsi_out_typed(struct nsi_out *out, struct libscols_line *ln, int col, const char *text,
+		   bool number);
+/* @text as it is: unlike nsi_out_cell(), "-" stays a string in JSON. */
+void nsi_out_text(struct nsi_out *out, struct libscols_line *ln, int col, const char *text);
+
 /* A number cell from a model value: NSI_NA prints as @na. */
 void nsi_out_num(struct nsi_out *out, struct libscols_line *ln, int col,
 		 long long v, const char *na);

@@ -25,12 +25,14 @@
 #define TASK_DIR_MAX	(PATH_MAX / 2)
 
 /* The ns/ links of a task, in the order of enum nsi_role. */
-static const char *const ns_links[NSI_NR_ROLES] = {
+static const char *const ns_links[] = {
 	[NSI_R_MNT] = "mnt", [NSI_R_UTS] = "uts", [NSI_R_IPC] = "ipc", [NSI_R_NET] = "net",
 	[NSI_R_CGROUP] = "cgroup", [NSI_R_TIME] = "time",
 	[NSI_R_TIME4C] = "time_for_children", [NSI_R_PIDNS4C] = "pid_for_children",
 	[NSI_R_PIDNS] = "pid", [NSI_R_USER] = "user",
 };
+
+static_assert(ARRAY_SIZE(ns_links) == NSI_NR_ROLES, "a link for every role");
 
 struct pns {
 	enum nsi_ns_type type;
@@ -132,11 +134,11 @@ static void add_ns(struct proc_scan *s, int fd, enum nsi_ns_type type,
 	s->ns[s->nr_ns - 1].owner = owner;
 	s->ns[s->nr_ns - 1].parent = parent;
 	if (ofd >= 0) {
-		add_ns(s, ofd, NSI_NS_USER, owner, NSI_VIA_OWNER);
+		add_ns(s, ofd, NSI_NS_USER, owner, NSI_VIA(NSI_VIA_OWNER));
 		close(ofd);
 	}
 	if (pfd >= 0) {
-		add_ns(s, pfd, type, parent, NSI_VIA_PARENT);
+		add_ns(s, pfd, type, parent, NSI_VIA(NSI_VIA_PARENT));
 		close(pfd);
 	}
 }
@@ -208,9 +210,10 @@ static void scan_task(struct proc_scan *s, const char *dir, long long tid)
 			continue;	/* no time namespaces, or not ours to see */
 		if (!fstat(fd, &st)) {
 			inum[r] = st.st_ino;
-			add_ns(s, fd, nsi_roles[r].type, st.st_ino, NSI_VIA_TASK);
+			add_ns(s, fd, nsi_roles[r].type, st.st_ino,
+			       NSI_VIA(NSI_VIA_TASK));
 			ns = find_ns(s, st.st_ino);
-			ns->via |= NSI_VIA_TASK;
+			ns->via |= NSI_VIA(NSI_VIA_TASK);
 			if (ns->last_task != s->nr_tasks) {
 				ns->last_task = s->nr_tasks;
 				ns->tasks++;
@@ -287,10 +290,8 @@ static long long depth(struct proc_scan *s, const struct pns *ns)
 
 static void write_namespaces(struct proc_scan *s, FILE *fp)
 {
-	static const char *const via_names[] = {
-		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
-	};
-	size_t i, v;
+	size_t i;
+	int v;
 
 	for (i = 0; i < s->nr_ns; i++) {
 		const struct pns *ns = &s->ns[i];
@@ -304,9 +305,9 @@ static void write_namespaces(struct proc_scan *s, FILE *fp)
 		else
 			fprintf(fp, " level=-");
 		fprintf(fp, " tasks=%lld via", ns->tasks);
-		for (v = 0; v < ARRAY_SIZE(via_names); v++)
-			if (ns->via & (1U << v)) {
-				fprintf(fp, "%s%s", sep, via_names[v]);
+		for (v = 0; v < NSI_NR_VIA; v++)
+			if (ns->via & NSI_VIA(v)) {
+				fprintf(fp, "%s%s", sep, nsi_via_names[v]);
 				sep = ",";
 			}
 		fputc('\n', fp);

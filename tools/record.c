@@ -8,6 +8,7 @@
  * (they ignore keys they do not know), not the parser's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -390,4 +391,30 @@ void nsi_file_free(struct nsi_file *file)
 	free(file->comments);
 	free(file->buf);
 	memset(file, 0, sizeof(*file));
+}
+
+/* Decimal digits only, no sign or blanks; strtoull() is slow and lax. */
+bool nsi_parse_ull(const char *s, unsigned long long *out)
+{
+	unsigned long long n = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if (__builtin_mul_overflow(n, 10, &n) ||
+		    __builtin_add_overflow(n, (unsigned int)(*s - '0'), &n))
+			return false;
+	*out = n;
+	return !*s;
+}
+
+bool nsi_parse_ll(const char *s, long long *out)
+{
+	unsigned long long n;
+	bool neg = *s == '-';
+
+	if (!nsi_parse_ull(s + neg, &n) || n > (unsigned long long)LLONG_MAX + neg)
+		return false;
+	*out = neg ? (long long)(0 - n) : (long long)n;
+	return true;
 }

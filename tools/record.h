@@ -76,6 +76,13 @@ const char *nsi_record_get(const struct nsi_record *rec, const char *key);
 bool nsi_is_none(const char *value);
 
 /*
+ * Strict decimal numbers, of values and of command-line arguments: digits
+ * only (a '-' first for nsi_parse_ll()), no blanks, no overflow.
+ */
+bool nsi_parse_ll(const char *s, long long *out);
+bool nsi_parse_ull(const char *s, unsigned long long *out);
+
+/*
  * Read records from @fp until EOF. Empty lines are skipped, comment lines
  * go to file->comments. Returns 0; -EBADMSG with @err filled in for
  * malformed input; or -errno if reading failed. On error the records

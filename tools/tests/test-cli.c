@@ -4,7 +4,6 @@
  * line of output on each path, which is what scripts and users see.
  */
 #include <errno.h>
-#include <grp.h>
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,72 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exit_codes.h"
 #include "source.h"
+#include "run-tool.h"
 #include "tests.h"
-
-/* Child exit statuses for "could not become nobody" and "exec failed". */
-#define CHILD_SETUID_FAILED	126
-#define CHILD_EXEC_FAILED	127
-#define NOBODY			65534
-
-static void slurp(FILE *fp, char *buf, size_t size)
-{
-	size_t n;
-
-	rewind(fp);
-	n = fread(buf, 1, size - 1, fp);
-	buf[n] = '\0';
-}
-
-/*
- * Run the tool as "nsinspect-tool [--from DIR] ARGS...", as nobody if
- * @as_nobody. Output goes through temporary files, not pipes, so a chatty
- * child (say, a sanitizer report) cannot block on a full pipe.
- */
-bool run_tool(struct run *run, const char *from_dir, const char *const *args, bool as_nobody)
-{
-	const char *argv[16];
-	FILE *out = tmpfile(), *err = tmpfile();
-	size_t n = 0;
-	int wstatus;
-	pid_t pid;
-
-	if (!out || !err)
-		return false;
-	argv[n++] = test_tool;
-	if (from_dir) {
-		argv[n++] = "--from";
-		argv[n++] = from_dir;
-	}
-	while (*args && n < ARRAY_SIZE(argv) - 1)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-
-	pid = fork();
-	if (pid == 0) {
-		dup2(fileno(out), STDOUT_FILENO);
-		dup2(fileno(err), STDERR_FILENO);
-		if (as_nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
-			_exit(CHILD_SETUID_FAILED);
-		execv(test_tool, (char *const *)argv);
-		_exit(CHILD_EXEC_FAILED);
-	}
-	if (pid < 0 || waitpid(pid, &wstatus, 0) != pid) {
-		fclose(out);
-		fclose(err);
-		return false;
-	}
-	run->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	slurp(out, run->out, sizeof(run->out));
-	slurp(err, run->err, sizeof(run->err));
-	fclose(out);
-	fclose(err);
-	return true;
-}
 
 /* The first line of @text (without newline) in @buf. */
 static const char *first_line(const char *text, char *buf, size_t size)
@@ -281,6 +220,36 @@ static void test_proc_mode(const void *arg)
 	CHECK_HAS(run.out, pid);
 }
 
+/*
+ * tree on an 80-column terminal, as make demo's serial console: one line
+ * per namespace (no task rows unless asked), none wider than the terminal.
+ */
+static void test_tree_80_columns(const void *arg)
+{
+	char from[PATH_MAX];
+	const char *const args[] = { "--from", from, "tree", arg, NULL };
+	struct run run;
+	const char *line, *end;
+	size_t lines = 0;
+
+	snprintf(from, sizeof(from), "%s/v7", test_fixtures);
+	CHECK(run_tool_tty(&run, args, 80));
+	CHECK(run.status == NSI_EXIT_OK);
+	for (line = run.out; *line; line = end + (*end != '\0')) {
+		end = line + strcspn(line, "\n");
+		/* The terminal turns each newline into CR LF. */
+		if (end - line > 80 + 1) {
+			tap_diag("%.*s", (int)(end - line), line);
+			tap_fail(__FILE__, __LINE__, "line %zu is wider than 80 columns",
+				 lines + 1);
+		}
+		lines++;
+	}
+	/* A header and the 11 namespaces, plus the 5 processes with -P. */
+	CHECK(lines == (arg ? 17 : 12));
+	CHECK(!strstr(run.out, "task 301") == !arg);
+}
+
 /* Like util-linux, the tool follows the locale: UTF-8 tree art in a UTF-8 one. */
 static void test_utf8_locale(const void *arg)
 {
@@ -309,7 +278,7 @@ static const struct tap_test tests[] = {
 	    "Usage: nsinspect-tool [--from DIR] [COMMAND [OPTIONS] [ARGS]]",
 	    NULL, "--help"),
 	CLI("cli: no command runs tree", "good", NSI_EXIT_OK,
-	    "NAME                  REFS NSPROXIES TASKS FDS BINDMOUNTS NSPID PIDNS_FOR_CHILDREN COMMAND",
+	    "NAME                  REFS TASKS FDS BINDMOUNTS PID COMMAND",
 	    NULL, NULL),
 	CLI("cli: unknown long option", NULL, NSI_EXIT_USAGE, NULL, "unknown option '--bogus'",
 	    "--bogus"),
@@ -336,6 +305,8 @@ static const struct tap_test tests[] = {
 	{ "cli: snapshot, then diff against it", test_snapshot_roundtrip, NULL },
 	{ "cli: /proc mode without the module", test_proc_mode, NULL },
 	{ "cli: UTF-8 tree art in a UTF-8 locale", test_utf8_locale, NULL },
+	{ "cli: tree fits 80 columns", test_tree_80_columns, NULL },
+	{ "cli: tree --processes fits 80 columns", test_tree_80_columns, "--processes" },
 	CLI("cli: list --help", "vm", NSI_EXIT_OK,
 	    "Usage: nsinspect-tool [--from DIR] list [OPTIONS]", NULL, "list", "--help"),
 	CLI("cli: pids --help", "vm", NSI_EXIT_OK,
@@ -392,6 +363,15 @@ static const struct tap_test tests[] = {
 	    "unsupported format version 2", "list"),
 	CLI("cli: no module, no /proc fallback for check", NULL, NSI_EXIT_UNAVAILABLE, NULL,
 	    "", "check"),
+	CLI("cli: check -q on a clean system", "good", NSI_EXIT_OK, NULL, NULL, "check", "-q"),
+	CLI("cli: check -q with findings", "vm", NSI_EXIT_FINDINGS, NULL, NULL, "check", "-q"),
+	CLI("cli: check --samples 0", "vm", NSI_EXIT_USAGE, NULL,
+	    "check: --samples: not a number from 1 to 1000: '0'", "check", "--samples", "0"),
+	CLI("cli: check --interval too long", "vm", NSI_EXIT_USAGE, NULL,
+	    "check: --interval: not a number from 0 to 60000: '60001'", "check", "--interval",
+	    "60001"),
+	CLI("cli: check --samples of a snapshot", "vm", NSI_EXIT_USAGE, NULL,
+	    "--samples needs the live module: --from DIR is one sample", "check", "-s", "2"),
 };
 
 const struct tap_suite cli_suite = { tests, ARRAY_SIZE(tests) };

@@ -58,24 +58,12 @@ void tap_check_has(const char *file, int line, const char *expr,
 extern const char *test_tool;		/* the nsinspect-tool binary under test */
 extern const char *test_fixtures;	/* tests/fixtures */
 
-/* A run of the tool under test: tests/test-cli.c. */
-struct run {
-	int status;		/* exit status, or 128 + signal */
-	char out[65536];
-	char err[8192];
-};
-
-/*
- * Run "nsinspect-tool [--from DIR] ARGS...", as nobody if @as_nobody;
- * false if it could not be run at all.
- */
-bool run_tool(struct run *run, const char *from_dir, const char *const *args,
-	      bool as_nobody);
-
 extern const struct tap_suite record_suite;
 extern const struct tap_suite version_suite;
 extern const struct tap_suite cli_suite;
 extern const struct tap_suite golden_suite;
+extern const struct tap_suite check_suite;
+extern const struct tap_suite jq_suite;
 extern const struct tap_suite fuzz_suite;
 
 #endif /* NSI_TESTS_H */

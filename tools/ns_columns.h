@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The namespace columns, shared by list and tree: a tree line of a
+ * The namespace columns, shared by list and tree (which adds its task
+ * rows' NAME, NSPID, PIDNS_FOR_CHILDREN and NSPROXY): a tree line of a
  * namespace says the same as its list line.
  */
-#ifndef NSI_CMD_LIST_H
-#define NSI_CMD_LIST_H
+#ifndef NSI_NS_COLUMNS_H
+#define NSI_NS_COLUMNS_H
 
 #include "model.h"
 #include "output.h"
@@ -16,9 +17,9 @@ enum {
 	NSI_NR_NS_COLS
 };
 
-extern const struct nsi_colinfo nsi_ns_columns[NSI_NR_NS_COLS];
+extern const struct nsi_colinfo nsi_ns_columns[];
 
 /* Set the cells of @ns in @ln. */
-void nsi_list_fill_ns(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns);
+void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns);
 
-#endif /* NSI_CMD_LIST_H */
+#endif /* NSI_NS_COLUMNS_H */

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * check: anomaly rules over the model. Each finding names its rule, the
+ * object and why it matters; the exit status is 1 if there is any, so
+ * the command can gate a test run.
+ *
+ * A negative writers count is a finding only if it persists: on the live
+ * module the mounts file is read again (nsi_samples) and the same mount
+ * must show it in every sample.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_check.h"
+#include "output.h"
+#include "xalloc.h"
+
+enum {
+	COL_RULE, COL_OBJECT, COL_PROBLEM, COL_WHY, COL_SAMPLES, COL_SEEN, COL_DURATION,
+	NR_COLS
+};
+
+static const struct nsi_colinfo columns[] = {
+	[COL_RULE] = { "RULE", 10, 0, "name of the rule" },
+	[COL_OBJECT] = { "OBJECT", 12, 0, "what it is about" },
+	[COL_PROBLEM] = { "PROBLEM", 0.4, NSI_COL_WRAP, "what is wrong" },
+	[COL_WHY] = { "WHY", 0.4, NSI_COL_WRAP, "why it matters" },
+	[COL_SAMPLES] = { "SAMPLES", 3, NSI_COL_RIGHT | NSI_COL_NUMBER,
+			  "samples the finding rests on" },
+	[COL_SEEN] = { "SEEN", 3, NSI_COL_RIGHT | NSI_COL_NUMBER, "samples that showed it" },
+	[COL_DURATION] = { "DURATION", 5, NSI_COL_RIGHT | NSI_COL_NUMBER,
+			   "seconds from the first sample to the last" },
+};
+
+static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
+
+/* JSON has the sampling fields too: a script should not parse PROBLEM. */
+static const char *const defaults[] = {
+	"RULE,OBJECT,PROBLEM,WHY", "RULE,OBJECT,PROBLEM,WHY,SAMPLES,SEEN,DURATION",
+};
+
+struct rule {
+	const char *name;
+	const char *why;
+};
+
+static const struct rule nsproxy_count = {
+	"nsproxy-count",
+	"every task holds one reference on its nsproxy: more is a leak that pins its namespaces, fewer a use-after-free in waiting",
+};
+
+static const struct rule ns_leak = {
+	"ns-leak",
+	"no task, nsproxy, nsfs file, bind mount or child namespace holds it, so a leaked reference keeps it, and its owner, alive",
+};
+
+static const struct rule negative_writers = {
+	"negative-writers",
+	"an unbalanced mnt_drop_write(): the count no longer blocks a read-only remount or freeze while writes are in flight",
+};
+
+static const struct rule writers_dead_mount = {
+	"writers-dead-mount",
+	"no new writer can reach a mount that is detached, internal or being unmounted, so the count is a leaked mnt_want_write() that blocks read-only remount and freeze of its filesystem",
+};
+
+struct checker {
+	struct nsi_out out;
+	size_t findings;
+	size_t transient;	/* negative writers counts that did not persist */
+	unsigned int samples;	/* of the mounts file */
+};
+
+/* Returns the finding's line: it rests on one sample unless its rule says otherwise. */
+static __printf(4, 5) struct libscols_line *finding(struct checker *c, const struct rule *rule,
+						    const char *object, const char *fmt, ...)
+{
+	struct libscols_line *ln = nsi_out_line(&c->out, NULL);
+	char *problem;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&problem, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		nsi_oom();
+	nsi_out_cell(&c->out, ln, COL_RULE, rule->name);
+	nsi_out_cell(&c->out, ln, COL_OBJECT, object);
+	nsi_out_cell(&c->out, ln, COL_PROBLEM, problem);
+	nsi_out_cell(&c->out, ln, COL_WHY, rule->why);
+	nsi_out_cell(&c->out, ln, COL_SAMPLES, "1");
+	nsi_out_cell(&c->out, ln, COL_SEEN, "1");
+	nsi_out_cell(&c->out, ln, COL_DURATION, "0");
+	free(problem);
+	c->findings++;
+	return ln;
+}
+
+static void check_nsproxies(struct checker *c, const struct nsi_model *m)
+{
+	char obj[64];
+	size_t i;
+
+	for (i = 0; i < m->nr_nsproxies; i++) {
+		const struct nsi_nsproxy *p = &m->nsproxies[i];
+		long long tasks = p->tasks != NSI_NA ? p->tasks : (long long)p->nr_members;
+
+		if (p->count == NSI_NA || p->count == tasks)
+			continue;
+		snprintf(obj, sizeof(obj), "nsproxy %s", p->id);
+		finding(c, &nsproxy_count, obj, "count=%lld but %lld task%s point at it",
+			p->count, tasks, tasks == 1 ? "" : "s");
+	}
+}
+
+static bool zero(long long v)
+{
+	return v == NSI_NA || v == 0;
+}
+
+static void check_namespaces(struct checker *c, const struct nsi_model *m)
+{
+	char obj[64];
+	size_t i;
+
+	for (i = 0; i < m->nr_ns; i++) {
+		const struct nsi_ns *ns = &m->ns[i];
+
+		/*
+		 * An unknown task count proves nothing; refs=0 is a namespace
+		 * being torn down (net namespaces stay listed until cleanup_net
+		 * runs), which no reference keeps; and a namespace whose
+		 * references the kernel does not count (refs=-) cannot leak one.
+		 */
+		if (ns->is_init || ns->uncounted || ns->tasks == NSI_NA || ns->tasks ||
+		    ns->refs == 0 ||
+		    !zero(ns->nsproxies) || ns->nsproxy_refs || !zero(ns->fds) ||
+		    !zero(ns->bindmounts) || ns->held_by_ns)
+			continue;
+		snprintf(obj, sizeof(obj), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
+		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s",
+			nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"));
+	}
+}
+
+/* Whether @a and @b are the same mount: same id, in the same place. */
+static bool same_mount(const struct nsi_record *a, const struct nsi_record *b)
+{
+	static const char *const keys[] = { "id", "mntns", "dev", "root" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(nsi_val(a, keys[i]), nsi_val(b, keys[i])))
+			return false;
+	return true;
+}
+
+/* In how many of the @nr samples @mnt has a negative writers count. */
+static unsigned int negative_in(const struct nsi_mount *mnt, const struct nsi_file *samples,
+				unsigned int nr)
+{
+	unsigned int seen = 1, i;
+	const char *v;
+	long long w;
+	size_t r;
+
+	for (i = 1; i < nr; i++)
+		for (r = 0; r < samples[i].nr_records; r++) {
+			if (!same_mount(mnt->rec, &samples[i].records[r]))
+				continue;
+			v = nsi_record_get(&samples[i].records[r], "writers");
+			if (v && nsi_parse_ll(v, &w) && w < 0)
+				seen++;
+			break;
+		}
+	return seen;
+}
+
+static void check_negative(struct checker *c, const struct nsi_mount *mnt, const char *obj,
+			   const struct nsi_file *samples, unsigned int nr, double seconds)
+{
+	const char *where = nsi_val(mnt->rec, "mountpoint");
+	unsigned int seen = negative_in(mnt, samples, nr);
+	struct libscols_line *ln;
+
+	if (seen < nr) {
+		c->transient++;
+		return;
+	}
+	if (nr == 1) {
+		finding(c, &negative_writers, obj,
+			"writers=%lld on %s in a single sample, which may be transient",
+			mnt->writers, where);
+		return;
+	}
+	ln = finding(c, &negative_writers, obj,
+		     "writers=%lld on %s in %u of %u samples over %.1f s",
+		     mnt->writers, where, seen, nr, seconds);
+	nsi_out_cellf(&c->out, ln, COL_SAMPLES, "%u", nr);
+	nsi_out_cellf(&c->out, ln, COL_SEEN, "%u", seen);
+	nsi_out_cellf(&c->out, ln, COL_DURATION, "%.3f", seconds);
+}
+
+static enum nsi_exit check_mounts(struct checker *c, const struct nsi_model *m,
+				  const struct nsi_samples *s, struct nsi_error *err)
+{
+	enum nsi_exit st = NSI_EXIT_OK;
+	struct nsi_file *samples;
+	unsigned int nr = 1;
+	double seconds = 0;
+	bool negative = false;
+	char obj[64];
+	size_t i;
+
+	for (i = 0; i < m->nr_mounts; i++)
+		negative |= m->mounts[i].writers != NSI_NA && m->mounts[i].writers < 0;
+	/* Sample again only for a mount that could be a finding. */
+	samples = xcalloc(s->count, sizeof(*samples));
+	for (; negative && nr < s->count && st == NSI_EXIT_OK; nr++)
+		st = s->read(s, nr, &samples[nr], &seconds, err);
+	c->samples = nr;
+
+	for (i = 0; i < m->nr_mounts && st == NSI_EXIT_OK; i++) {
+		const struct nsi_mount *mnt = &m->mounts[i];
+		const char *where = mnt->doomed ? "doomed" : nsi_mnt_where_names[mnt->where];
+
+		if (mnt->writers == NSI_NA || !mnt->writers)
+			continue;
+		snprintf(obj, sizeof(obj), "mount %lld", mnt->id);
+		if (mnt->writers < 0)
+			check_negative(c, mnt, obj, samples, nr, seconds);
+		if (mnt->doomed || mnt->where == NSI_MNT_DETACHED || mnt->where == NSI_MNT_INTERNAL)
+			finding(c, &writers_dead_mount, obj, "writers=%lld on a %s mount of %s",
+				mnt->writers, where, nsi_val(mnt->rec, "fstype"));
+	}
+	for (i = 0; i < s->count; i++)
+		nsi_file_free(&samples[i]);
+	free(samples);
+	return st;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* What a clean run checked: silence would not tell it from checking nothing. */
+static void print_clean(const struct checker *c, const struct nsi_model *m)
+{
+	printf("checked %zu %s", m->nr_ns, plural(m->nr_ns, "namespace", "namespaces"));
+	if (m->mounts_ok)
+		printf(", %zu %s and %zu %s", m->nr_nsproxies,
+		       plural(m->nr_nsproxies, "nsproxy", "nsproxies"), m->nr_mounts,
+		       plural(m->nr_mounts, "mount", "mounts"));
+	else
+		printf(" and %zu %s (mounts unavailable: %s)", m->nr_nsproxies,
+		       plural(m->nr_nsproxies, "nsproxy", "nsproxies"), m->mounts_reason);
+	printf(": no anomalies");
+	if (c->transient)
+		printf(" (%zu negative writers %s did not persist over %u samples)", c->transient,
+		       plural(c->transient, "count", "counts"), c->samples);
+	putchar('\n');
+}
+
+enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m,
+			    const struct nsi_samples *s, struct nsi_error *err)
+{
+	struct checker c = { .findings = 0 };
+	enum nsi_exit st;
+
+	st = nsi_out_init(&c.out, ctx, columns, ARRAY_SIZE(columns), defaults[ctx->json],
+			  "findings", err);
+	if (st != NSI_EXIT_OK)
+		return st;
+	check_nsproxies(&c, m);
+	check_namespaces(&c, m);
+	st = check_mounts(&c, m, s, err);
+	if (st == NSI_EXIT_OK && !ctx->quiet && (c.findings || ctx->json))
+		nsi_out_print(&c.out);
+	else
+		scols_unref_table(c.out.tb);
+	if (st != NSI_EXIT_OK)
+		return st;
+	/* JSON says it with its empty array; -q leaves it to the exit status. */
+	if (!c.findings && !ctx->json && !ctx->quiet)
+		print_clean(&c, m);
+	return c.findings ? NSI_EXIT_FINDINGS : NSI_EXIT_OK;
+}
+
+/* The live mounts file, every interval_ms. */
+struct live_samples {
+	struct nsi_source src;
+	unsigned int interval_ms;
+	struct timespec start;
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum nsi_exit read_live(const struct nsi_samples *s, unsigned int i,
+			       struct nsi_file *file, double *at, struct nsi_error *err)
+{
+	const struct live_samples *live = s->data;
+	struct timespec wait = { live->interval_ms / 1000,
+				 (long)(live->interval_ms % 1000) * 1000000 };
+	enum nsi_exit st;
+
+	(void)i;
+	while (nanosleep(&wait, &wait) && errno == EINTR)
+		;
+	st = nsi_source_read(&live->src, "mounts", file, err);
+	*at = seconds_since(&live->start);
+	return st;
+}
+
+static enum nsi_exit run_check(const struct nsi_ctx *ctx, struct nsi_model *m,
+			       struct nsi_error *err)
+{
+	struct live_samples live = { .interval_ms = ctx->interval_ms };
+	struct nsi_samples s = { 1, read_live, &live };
+	enum nsi_exit st;
+
+	if (!m->live) {
+		if (ctx->samples > 1)
+			return nsi_fail(err, NSI_EXIT_USAGE, "check: %s",
+					"--samples needs the live module: --from DIR is one sample");
+	} else if (m->mounts_ok) {
+		s.count = ctx->samples ? ctx->samples : NSI_CHECK_SAMPLES;
+		clock_gettime(CLOCK_MONOTONIC, &live.start);
+		st = nsi_source_init(&live.src, NULL, err);
+		if (st != NSI_EXIT_OK)
+			return st;
+	}
+	return nsi_check_run(ctx, m, &s, err);
+}
+
+const struct nsi_cmd nsi_cmd_check = {
+	.name = "check",
+	.opts = NSI_OPTS_TABLE | NSI_OPT_QUIET | NSI_OPT_SAMPLES | NSI_OPT_INTERVAL,
+	.load = NSI_LOAD_MODEL,
+	.run = run_check,
+	.summary = "report anomalies; exit status 1 if there is any",
+	.details =
+	"Rules:\n"
+	"  nsproxy-count       an nsproxy's count differs from the tasks pointing at it\n"
+	"  ns-leak             a namespace no task, nsproxy, nsfs file, bind mount or\n"
+	"                      child or owned namespace holds (a net namespace reached\n"
+	"                      only through the netlist is one); the initial\n"
+	"                      namespaces and those of pids 1 and 2 never are,\n"
+	"                      nor one with refs=0, being torn down, nor one\n"
+	"                      whose references the kernel does not count (refs=-)\n"
+	"  negative-writers    a mount's write count is below zero in every sample of\n"
+	"                      the mounts file (see below)\n"
+	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
+	"When every rule passes, says what it checked and exits 0; with -q it\n"
+	"prints nothing, findings included, and only the exit status tells.\n"
+	"\n"
+	"writers is a sum of per-CPU counters read while other CPUs may be writing,\n"
+	"so -1 can be seen for an instant. When a mount shows a negative count, the\n"
+	"live mounts file is read again, --samples times in all (default 5),\n"
+	"--interval milliseconds apart (default 100), and the count is a finding\n"
+	"only if the same mount (id, namespace, device and root) is negative in\n"
+	"every sample. --from DIR is one sample: a negative count there is a\n"
+	"finding that says it may be transient. In JSON, SAMPLES, SEEN and DURATION\n"
+	"(seconds) say what each finding rests on.\n",
+	.cols = columns,
+	.nr_cols = ARRAY_SIZE(columns),
+};
