@@ -51,6 +51,20 @@ static inline long nsi_ns_active(struct ns_common *ns)
 }
 #endif
 
+/*
+ * From 6.19 the kernel does not count references to the initial namespaces
+ * at all (__ns_ref_get() and __ns_ref_put() return early for them): their
+ * counts stay 1 whatever holds them.
+ */
+static inline bool nsi_ns_counted(struct ns_common *ns)
+{
+#ifdef NSI_HAVE_NS_ACTIVE
+	return !is_ns_init_id(ns);
+#else
+	return true;
+#endif
+}
+
 /* 6.18 gave every namespace a 64-bit id that is never reused. */
 #ifdef ns_ref_read
 #define NSI_HAVE_NS_ID 1

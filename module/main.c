@@ -109,7 +109,8 @@ static int version_show(struct seq_file *m, void *v)
 			nsi_put_str(m, "reason", why);
 		seq_putc(m, '\n');
 	}
-	seq_printf(m, "stat=max_hold_ns value=%llu\n", nsi_snap_max_hold_ns());
+	seq_printf(m, "stat=max_hold_ns value=%llu\n",
+		   max(nsi_snap_max_hold_ns(), nsi_mounts_max_hold_ns()));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(version);

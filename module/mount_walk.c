@@ -84,6 +84,11 @@ void nsi_mounts_free(struct nsi_mnt_snap *s)
 	kfree(s);
 }
 
+u64 nsi_mounts_max_hold_ns(void)
+{
+	return 0;
+}
+
 #else
 
 static inline struct nsi_mount *nsi_real_mount(struct vfsmount *v)
@@ -475,6 +480,14 @@ static void nsi_walk_free(struct nsi_mnt_walk *w)
 	w->live = NULL;
 }
 
+/* The longest section of any mounts walk since load. */
+static u64 nsi_mnt_max_hold;
+
+u64 nsi_mounts_max_hold_ns(void)
+{
+	return READ_ONCE(nsi_mnt_max_hold);
+}
+
 /* Room for what the last walk needed, and more each time a walk runs out. */
 static size_t nsi_hint_mounts = 256, nsi_hint_arena = 32768, nsi_hint_sbs = 64;
 
@@ -563,6 +576,8 @@ struct nsi_mnt_snap *nsi_mounts_take(void)
 	WRITE_ONCE(nsi_hint_sbs, max_t(size_t, 64, w.nsb + w.nsb / 4));
 	sort(w.s->m, w.s->n, sizeof(*w.s->m), nsi_mnt_cmp, NULL);
 	w.s->took_ns = local_clock() - start;
+	if (w.s->max_hold_ns > READ_ONCE(nsi_mnt_max_hold))
+		WRITE_ONCE(nsi_mnt_max_hold, w.s->max_hold_ns);
 	w.s->bytes = sizeof(*w.s) + w.s->cap * sizeof(*w.s->m) + w.s->arena_cap;
 	return w.s;
 }

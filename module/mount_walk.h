@@ -54,6 +54,8 @@ void nsi_mounts_init(void);
 const char *nsi_mounts_why(void);
 /* Why nsfs bind mounts are not walked, or NULL when they are. */
 const char *nsi_nsfs_mounts_why(void);
+/* The longest lock or RCU section of any mounts walk since load. */
+u64 nsi_mounts_max_hold_ns(void);
 
 /* How many mounts a mount namespace has, or -1 when unknown. */
 long nsi_mntns_nr_mounts(struct ns_common *ns);

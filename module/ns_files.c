@@ -171,9 +171,16 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 #ifdef NSI_HAVE_NS_ID
 	seq_put_decimal_ull(m, " id=", e->id);
 #endif
-	nsi_put_num(m, "refs", e->refs);
+	/* Not counted by the kernel (6.19+ initial namespaces): "-". */
+	if (e->counted)
+		nsi_put_num(m, "refs", e->refs);
+	else
+		seq_puts(m, " refs=-");
 #ifdef NSI_HAVE_NS_ACTIVE
-	nsi_put_num(m, "active", e->active);
+	if (e->counted)
+		nsi_put_num(m, "active", e->active);
+	else
+		seq_puts(m, " active=-");
 #endif
 	nsi_put_inum(m, "owner", e->owner);
 	nsi_put_inum(m, "parent", e->parent);

@@ -180,6 +180,7 @@ static void nsi_fill(struct nsi_ns *e, struct ns_common *ns)
 
 	e->inum = ns->inum;
 	e->refs = nsi_ns_refs(ns);
+	e->counted = nsi_ns_counted(ns);
 #ifdef NSI_HAVE_NS_ACTIVE
 	e->active = nsi_ns_active(ns);
 #endif

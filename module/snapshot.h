@@ -49,6 +49,7 @@ struct nsi_ns {
 	unsigned int parent;		/* 0: none */
 	int level;			/* -1: not hierarchical */
 	long refs;
+	bool counted;			/* false: the kernel counts no refs */
 #ifdef NSI_HAVE_NS_ACTIVE
 	long active;
 #endif
