@@ -9,6 +9,7 @@
 #include <linux/mount.h>
 
 #include "mount_walk.h"
+#include "format.h"
 #include "nsinspect.h"
 #include "view.h"
 

@@ -4,6 +4,7 @@
  * every task, nsproxy and namespace (snapshot.c).
  */
 #include "mount_walk.h"
+#include "format.h"
 #include "nsinspect.h"
 #include "snapshot.h"
 #include "view.h"

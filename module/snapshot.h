@@ -14,6 +14,7 @@
 #include <linux/utsname.h>
 
 #include "compat.h"
+#include "pool.h"
 
 enum nsi_type {
 	NSI_MNT, NSI_UTS, NSI_IPC, NSI_NET, NSI_PID, NSI_CGROUP, NSI_TIME, NSI_USER,
@@ -116,12 +117,6 @@ struct nsi_seen {
 	const void *key;
 };
 
-/* Fixed-size chunks, so records never move while the walk points at them. */
-struct nsi_pool {
-	void **chunks;
-	size_t nchunks, used, size, chunk;	/* chunk: records per chunk */
-};
-
 struct nsi_snap {
 	/* sharing among the files one process holds open (nsi_snap_get()) */
 	struct list_head shared;
@@ -131,20 +126,13 @@ struct nsi_snap {
 
 	struct nsi_task *tasks;
 	size_t ntasks;
-	struct nsi_pool ns, nsp, seen;
-	size_t reserve;			/* free ns records a locked section needs */
-	struct hlist_head *ns_hash, *nsp_hash, *files_hash;
+	struct nsi_pool ns, nsp;
+	struct hlist_head *ns_hash, *nsp_hash;
 	unsigned int hash_bits;
 	struct nsi_ns **ns_sorted;
 	u64 max_hold_ns;		/* longest spinlock or RCU section */
 	u64 took_ns;
 	size_t bytes;			/* memory the snapshot holds */
-	/* worklist for owner and parent chains, so the walk needs no recursion */
-	struct {
-		struct ns_common *ns;
-		unsigned int via;
-	} todo[4 * (MAX_PID_NS_LEVEL + 2) + NSI_NROLES];
-	unsigned int resume_fd;
 };
 
 extern const char *const nsi_type_name[NSI_NTYPES];
@@ -156,7 +144,6 @@ extern const char *const nsi_role_name[NSI_NROLES];
  */
 struct nsi_snap *nsi_snap_get(void);
 void nsi_snap_put(struct nsi_snap *s);
-void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 u64 nsi_snap_max_hold_ns(void);
 void nsi_snap_init(void);
 /* Why idle threads are not walked, or NULL. */

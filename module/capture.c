@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture: what a snapshot copies under the kernel's locks.
+ *
+ * nsinspect never takes a reference on a namespace or an nsproxy: every count
+ * it prints is read while something the kernel already holds pins the object
+ * (the nsproxy under task_lock, the cred or struct pid under RCU, the open
+ * file under files->file_lock, the net list under net_rwsem, a bind mount
+ * under mount_lock). So the counts are exact and exclude nsinspect. Nothing
+ * here allocates inside those sections: records come from a pool reserved
+ * beforehand, and a section that runs the pool dry is rolled back, the pool
+ * grown, and the section redone. The counting happens after, in snapshot.c.
+ */
+#include <linux/cgroup.h>
+#include <linux/fdtable.h>
+#include <linux/hash.h>
+#include <linux/ipc_namespace.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/time_namespace.h>
+#include <net/net_namespace.h>
+
+#include "capture.h"
+#include "mount_walk.h"
+#include "nstree.h"
+
+/* ---- hashes ---------------------------------------------------------------- */
+
+static u32 nsi_ns_hash(enum nsi_type type, unsigned int inum, unsigned int bits)
+{
+	return hash_32(inum ^ ((u32)type << 28), bits);
+}
+
+static struct nsi_ns *nsi_ns_find(struct nsi_walk *w, enum nsi_type type,
+				  unsigned int inum)
+{
+	struct nsi_ns *e;
+
+	hlist_for_each_entry(e, &w->s->ns_hash[nsi_ns_hash(type, inum, w->s->hash_bits)], hnode)
+		if (e->type == type && e->inum == inum)
+			return e;
+	return NULL;
+}
+
+static struct nsi_nsproxy *nsi_nsp_find(struct nsi_walk *w, const void *key)
+{
+	struct nsi_nsproxy *e;
+
+	hlist_for_each_entry(e, &w->s->nsp_hash[hash_ptr(key, w->s->hash_bits)], hnode)
+		if (e->key == key)
+			return e;
+	return NULL;
+}
+
+/* ---- namespace facts ------------------------------------------------------ */
+
+static int nsi_type_of(struct ns_common *ns)
+{
+	switch (nsi_ns_clone_type(ns)) {
+	case CLONE_NEWNS:	return NSI_MNT;
+	case CLONE_NEWUTS:	return NSI_UTS;
+	case CLONE_NEWIPC:	return NSI_IPC;
+	case CLONE_NEWNET:	return NSI_NET;
+	case CLONE_NEWPID:	return NSI_PID;
+	case CLONE_NEWCGROUP:	return NSI_CGROUP;
+	case CLONE_NEWTIME:	return NSI_TIME;
+	case CLONE_NEWUSER:	return NSI_USER;
+	}
+	return -1;
+}
+
+static u32 nsi_copy_map(const struct uid_gid_map *map, struct uid_gid_extent *out)
+{
+	u32 n = READ_ONCE(map->nr_extents);
+	const struct uid_gid_extent *ext;
+
+	/* Pairs with the smp_wmb() in map_write() that publishes nr_extents. */
+	smp_rmb();
+	ext = n <= UID_GID_MAP_MAX_BASE_EXTENTS ? map->extent : map->forward;
+	memcpy(out, ext, min_t(u32, n, NSI_MAP_EXTENTS) * sizeof(*out));
+	return n;
+}
+
+/* Called with ns pinned by whatever the caller holds; must not sleep. */
+static void nsi_fill(struct nsi_ns *e, struct ns_common *ns)
+{
+	struct user_namespace *owner = ns->ops->owner(ns);
+
+	e->inum = ns->inum;
+	e->refs = nsi_ns_refs(ns);
+	e->counted = nsi_ns_counted(ns);
+#ifdef NSI_HAVE_NS_ACTIVE
+	e->active = nsi_ns_active(ns);
+#endif
+#ifdef NSI_HAVE_NS_ID
+	e->id = nsi_ns_id(ns);
+#endif
+	e->owner = owner ? owner->ns.inum : 0;
+	e->level = -1;
+
+	switch (e->type) {
+	case NSI_MNT:
+		e->u.mnt.mounts = nsi_mntns_nr_mounts(ns);
+		break;
+	case NSI_UTS: {
+		struct uts_namespace *uts = container_of(ns, struct uts_namespace, ns);
+
+		strscpy(e->u.uts.nodename, uts->name.nodename, sizeof(e->u.uts.nodename));
+		break;
+	}
+	case NSI_IPC: {
+		struct ipc_namespace *ipc = container_of(ns, struct ipc_namespace, ns);
+
+		e->u.ipc.sem = READ_ONCE(ipc->ids[NSI_IPC_SEM_IDS].in_use);
+		e->u.ipc.msg = READ_ONCE(ipc->ids[NSI_IPC_MSG_IDS].in_use);
+		e->u.ipc.shm = READ_ONCE(ipc->ids[NSI_IPC_SHM_IDS].in_use);
+		break;
+	}
+	case NSI_NET: {
+		struct net *net = container_of(ns, struct net, ns);
+
+		e->u.net.passive = refcount_read(&net->passive);
+		break;
+	}
+	case NSI_PID: {
+		struct pid_namespace *pidns = container_of(ns, struct pid_namespace, ns);
+		struct pid *reaper;
+
+		e->level = pidns->level;
+		e->parent = pidns->parent ? pidns->parent->ns.inum : 0;
+		e->u.pid.allocated = READ_ONCE(pidns->pid_allocated) & ~PIDNS_ADDING;
+		/* child_reaper may point at an exited task: look up pid 1. */
+		rcu_read_lock();
+		reaper = find_pid_ns(1, pidns);
+		e->u.pid.reaper = reaper ? reaper->numbers[0].nr : 0;
+		rcu_read_unlock();
+		break;
+	}
+	case NSI_TIME: {
+		struct time_namespace *tns = container_of(ns, struct time_namespace, ns);
+
+		e->u.time.monotonic = tns->offsets.monotonic;
+		e->u.time.boottime = tns->offsets.boottime;
+		break;
+	}
+	case NSI_USER: {
+		struct user_namespace *user = container_of(ns, struct user_namespace, ns);
+
+		e->level = user->level;
+		e->parent = e->owner;
+		e->u.user.uid = from_kuid_munged(&init_user_ns, user->owner);
+		e->u.user.gid = from_kgid_munged(&init_user_ns, user->group);
+		e->u.user.nuid = nsi_copy_map(&user->uid_map, e->u.user.uid_map);
+		e->u.user.ngid = nsi_copy_map(&user->gid_map, e->u.user.gid_map);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static struct ns_common *nsi_parent_of(struct ns_common *ns, enum nsi_type type)
+{
+	if (type == NSI_PID) {
+		struct pid_namespace *p = container_of(ns, struct pid_namespace, ns)->parent;
+
+		return p ? &p->ns : NULL;
+	}
+	return NULL;	/* a user namespace's parent is its owner */
+}
+
+/* Free records for the next locked section. */
+int nsi_reserve(struct nsi_walk *w)
+{
+	return nsi_pool_reserve(&w->s->ns, w->reserve);
+}
+
+/*
+ * Forget the records made since the pool held used records, so that a note
+ * is all or nothing: one redone later finds no record whose chain is cut.
+ */
+static void nsi_note_undo(struct nsi_walk *w, size_t used)
+{
+	while (w->s->ns.used > used) {
+		struct nsi_ns *e = nsi_pool_at(&w->s->ns, --w->s->ns.used);
+
+		hlist_del(&e->hnode);
+	}
+}
+
+/*
+ * Record ns and, while ns pins them, its owner and parent chains, or nothing.
+ * Returns the record, NULL for an unknown type, or ERR_PTR(-ENOSPC) when the
+ * pool ran dry (the caller leaves its section, grows the pool and tries
+ * again, with twice the reserve).
+ */
+static struct nsi_ns *nsi_note(struct nsi_walk *w, struct ns_common *ns, unsigned int via)
+{
+	struct nsi_ns *first = NULL;
+	size_t used = w->s->ns.used;
+	unsigned int n = 0;
+
+	w->todo[n].ns = ns;
+	w->todo[n++].via = via;
+	while (n) {
+		struct ns_common *c = w->todo[--n].ns;
+		unsigned int v = w->todo[n].via;
+		struct user_namespace *owner;
+		struct ns_common *parent;
+		struct nsi_ns *e;
+		int type;
+
+		type = nsi_type_of(c);
+		if (type < 0)
+			continue;
+		e = nsi_ns_find(w, type, c->inum);
+		if (!e) {
+			e = nsi_pool_take(&w->s->ns);
+			if (!e) {
+				nsi_note_undo(w, used);
+				w->reserve *= 2;
+				return ERR_PTR(-ENOSPC);
+			}
+			memset(e, 0, sizeof(*e));
+			e->type = type;
+			nsi_fill(e, c);
+			hlist_add_head(&e->hnode,
+				       &w->s->ns_hash[nsi_ns_hash(type, e->inum, w->s->hash_bits)]);
+			/* Ancestors already recorded have their chains recorded too. */
+			owner = c->ops->owner(c);
+			parent = nsi_parent_of(c, type);
+			if (n + 2 > ARRAY_SIZE(w->todo)) {
+				nsi_note_undo(w, used);
+				return ERR_PTR(-E2BIG);
+			}
+			if (owner) {
+				w->todo[n].ns = &owner->ns;
+				w->todo[n++].via = type == NSI_USER ?
+						   NSI_VIA_PARENT : NSI_VIA_OWNER;
+			}
+			if (parent) {
+				w->todo[n].ns = parent;
+				w->todo[n++].via = NSI_VIA_PARENT;
+			}
+		}
+		e->via |= v;
+		if (!first)
+			first = e;
+	}
+	return first;
+}
+
+/* ---- tasks ------------------------------------------------------------------ */
+
+static void nsi_hold_end(struct nsi_walk *w, u64 start)
+{
+	u64 d = local_clock() - start;
+
+	if (d > w->s->max_hold_ns)
+		w->s->max_hold_ns = d;
+}
+
+/* Threads in the last snapshot: the next one sizes its array by it. */
+static size_t nsi_tasks_hint;
+
+/* Take a reference on every thread; nothing else, so RCU is held briefly. */
+int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
+{
+	struct task_struct *g, *t, **ts;
+	size_t n = READ_ONCE(nsi_tasks_hint), cap, i;
+	u64 start;
+
+	/* A walk of its own costs a quarter of the grab on a large system. */
+	if (!n) {
+		start = local_clock();
+		rcu_read_lock();
+		for_each_process_thread(g, t)
+			n++;
+		rcu_read_unlock();
+		nsi_hold_end(w, start);
+		n += num_possible_cpus();
+	}
+
+	for (;;) {
+		cap = n + n / 8 + 64;
+		ts = kvmalloc_array(cap, sizeof(*ts), GFP_KERNEL_ACCOUNT);
+		if (!ts)
+			return -ENOMEM;
+		i = 0;
+		start = local_clock();
+		rcu_read_lock();
+		for_each_process_thread(g, t) {
+			if (i == cap)
+				goto full;
+			get_task_struct(t);
+			ts[i++] = t;
+		}
+		rcu_read_unlock();
+		nsi_hold_end(w, start);
+		if (w->idle_threads) {
+			int cpu;
+
+			for_each_possible_cpu(cpu) {
+				t = READ_ONCE(*per_cpu_ptr(w->idle_threads, cpu));
+				if (!t || i == cap)
+					continue;
+				get_task_struct(t);
+				ts[i++] = t;
+			}
+		}
+		*out = ts;
+		*nout = i;
+		WRITE_ONCE(nsi_tasks_hint, i);
+		return 0;
+full:
+		rcu_read_unlock();
+		nsi_hold_end(w, start);
+		/* Threads were created faster than the slack: try bigger. */
+		while (i)
+			put_task_struct(ts[--i]);
+		kvfree(ts);
+		n = cap * 2;
+	}
+}
+
+static int nsi_note_role(struct nsi_walk *w, struct nsi_task_refs *r, enum nsi_role role,
+			 struct ns_common *ns)
+{
+	struct nsi_ns *e;
+
+	if (!ns)
+		return 0;
+	e = nsi_note(w, ns, NSI_VIA_TASK);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	r->role[role] = e;
+	return 0;
+}
+
+#define NSI_NS(p) ({ typeof(p) __p = (p); __p ? &__p->ns : NULL; })
+
+/* Called under task_lock: t->nsproxy and its members cannot change or go. */
+static int nsi_note_nsproxy(struct nsi_walk *w, struct nsi_task_refs *r, struct nsproxy *nsp)
+{
+	struct ns_common *member[NSI_NROLES] = {
+		[NSI_R_MNT] = nsp->mnt_ns ? nsi_mnt_ns_common(nsp->mnt_ns) : NULL,
+		[NSI_R_UTS] = NSI_NS(nsp->uts_ns),
+		[NSI_R_IPC] = NSI_NS(nsp->ipc_ns),
+		[NSI_R_NET] = NSI_NS(nsp->net_ns),
+		[NSI_R_CGROUP] = NSI_NS(nsp->cgroup_ns),
+		[NSI_R_TIME] = NSI_NS(nsp->time_ns),
+		[NSI_R_TIME_CHILDREN] = NSI_NS(nsp->time_ns_for_children),
+		[NSI_R_PID_CHILDREN] = NSI_NS(nsp->pid_ns_for_children),
+	};
+	struct nsi_nsproxy *p = nsi_nsp_find(w, nsp);
+	int i, err;
+
+	r->nsp = nsp;
+	r->rec = p;
+	/*
+	 * Most tasks share an nsproxy already recorded: take its members'
+	 * records, unless the address now holds another one.
+	 */
+	for (i = 0; p && i < NSI_NROLES; i++)
+		if (p->inum[i] != (member[i] ? member[i]->inum : 0))
+			p = NULL;
+	if (p) {
+		memcpy(r->role, p->role, sizeof(r->role));
+		return 0;
+	}
+	r->nsp_count = nsi_nsproxy_count(nsp);
+	for (i = 0; i < NSI_NROLES; i++) {
+		err = nsi_note_role(w, r, i, member[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Copy what task t uses, under its task_lock (and RCU for its cred and
+ * struct pid): its record's own fields into rec, the namespaces it
+ * reaches into the pool, and what the accounting needs into r.
+ */
+int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task *rec,
+		     struct nsi_task_refs *r)
+{
+	struct nsproxy *nsp;
+	struct pid *pid;
+	u64 start;
+	int err = 0, i;
+
+	rec->pid = t->pid;
+	rec->tgid = t->tgid;
+	rec->cpu = is_idle_task(t) ? task_cpu(t) : -1;
+	rec->level = -1;
+
+	start = local_clock();
+	task_lock(t);
+	memcpy(rec->comm, t->comm, sizeof(rec->comm));
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+	nsp = t->nsproxy;
+	if (nsp)
+		err = nsi_note_nsproxy(w, r, nsp);
+
+	rcu_read_lock();
+	if (!err)
+		err = nsi_note_role(w, r, NSI_R_USER, &__task_cred(t)->user_ns->ns);
+	/* struct pid is RCU-freed, and it pins the pid namespaces it lists. */
+	pid = READ_ONCE(t->thread_pid);
+	if (!err && pid) {
+		rec->level = pid->level;
+		for (i = 0; i <= pid->level; i++)
+			rec->nspid[i] = pid->numbers[i].nr;
+		err = nsi_note_role(w, r, NSI_R_PID, &pid->numbers[pid->level].ns->ns);
+	}
+	rcu_read_unlock();
+	task_unlock(t);
+	nsi_hold_end(w, start);
+	if (err)
+		return err;
+	return 0;
+}
+
+/* ---- open nsfs files and the net namespace list ----------------------------- */
+
+static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
+{
+	struct nsi_walk *w = (struct nsi_walk *)arg;
+	struct inode *inode = file_inode(f);
+	struct nsi_ns *e;
+
+	if (inode->i_sb->s_magic != NSFS_MAGIC)
+		return 0;
+	/* The open file pins the nsfs inode, which holds the namespace. */
+	e = nsi_note(w, get_proc_ns(inode), NSI_VIA_FD);
+	if (IS_ERR(e)) {
+		w->resume_fd = fd;
+		return PTR_ERR(e);
+	}
+	if (e)
+		e->fds++;
+	return 0;
+}
+
+/* Threads and CLONE_FILES children share one fd table: walk each once. */
+static bool nsi_files_once(struct nsi_walk *w, struct files_struct *files)
+{
+	struct hlist_head *head = &w->files_hash[hash_ptr(files, w->s->hash_bits)];
+	struct nsi_seen *e;
+
+	hlist_for_each_entry(e, head, hnode)
+		if (e->key == files)
+			return false;
+	e = nsi_pool_take(&w->seen);
+	if (e) {
+		e->key = files;
+		hlist_add_head(&e->hnode, head);
+	}
+	return true;
+}
+
+static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < w->s->ntasks; i++) {
+		struct task_struct *t = ts[i];
+		struct files_struct *files;
+		u64 start;
+
+		w->resume_fd = 0;
+		err = nsi_pool_reserve(&w->seen, 1);
+		if (err)
+			return err;
+		start = local_clock();
+		task_lock(t);
+		files = t->files;
+		if (!files || !nsi_files_once(w, files)) {
+			task_unlock(t);
+			continue;
+		}
+		for (;;) {
+			err = iterate_fd(files, w->resume_fd, nsi_fd_cb, w);
+			task_unlock(t);
+			nsi_hold_end(w, start);
+			if (err != -ENOSPC)
+				break;
+			err = nsi_reserve(w);
+			if (err)
+				return err;
+			start = local_clock();
+			task_lock(t);
+			/* The task may have exited or unshared its table meanwhile. */
+			if (t->files != files) {
+				task_unlock(t);
+				break;
+			}
+		}
+		if (err && err != -ENOSPC)
+			return err;
+	}
+	return 0;
+}
+
+static int nsi_walk_netlist(struct nsi_walk *w)
+{
+	struct net *net;
+	int err = 0;
+	u64 start;
+
+	/* net_rwsem keeps every listed net, dying ones too, from being freed. */
+	down_read(&net_rwsem);
+	start = local_clock();
+	for_each_net(net) {
+		struct nsi_ns *e;
+
+		do {
+			err = nsi_reserve(w);
+			if (err)
+				goto out;
+			e = nsi_note(w, &net->ns, NSI_VIA_NETLIST);
+		} while (e == ERR_PTR(-ENOSPC));
+		if (IS_ERR(e)) {
+			err = PTR_ERR(e);
+			goto out;
+		}
+	}
+out:
+	nsi_hold_end(w, start);
+	up_read(&net_rwsem);
+	return err;
+}
+
+/* The mount pins the nsfs inode, which holds the namespace. */
+/*
+ * The bind mounts changed while the walk was paused: it counts them again.
+ * (A namespace it reached before keeps via=mount: it was held so then.)
+ */
+static void nsi_mount_restart(struct nsi_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->s->ns.used; i++)
+		((struct nsi_ns *)nsi_pool_at(&w->s->ns, i))->bindmounts = 0;
+}
+
+static int nsi_mount_cb(void *arg, struct ns_common *ns)
+{
+	struct nsi_walk *w = arg;
+	struct nsi_ns *e = nsi_note(w, ns, NSI_VIA_MOUNT);
+
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (e)
+		e->bindmounts++;
+	return 0;
+}
+
+/*
+ * Run a visitor that calls cb under its own lock until it has seen
+ * everything: when the pool runs dry it stops, we grow the pool outside the
+ * lock, and it resumes at *pos.
+ */
+static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_t cb,
+			    void (*restart)(struct nsi_walk *w))
+{
+	struct nsi_visit_pos pos = { };
+	u64 held;
+	int err;
+
+	do {
+		err = nsi_reserve(w);
+		if (err)
+			return err;
+		err = visit(cb, w, &pos, &held);
+		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
+		if (err == -EAGAIN)
+			restart(w);
+		cond_resched();
+	} while (err == -ENOSPC || err == -EAGAIN || err == 1);
+	/* A visitor this kernel cannot have: the version file says why. */
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* Namespaces that nothing above reached: only the kernel's trees list them. */
+static int nsi_nstree_cb(void *arg, struct ns_common *ns)
+{
+	struct nsi_walk *w = arg;
+	struct nsi_ns *e;
+	int type = nsi_type_of(ns);
+
+	if (type < 0 || nsi_ns_find(w, type, ns->inum))
+		return 0;
+	e = nsi_note(w, ns, NSI_VIA_NSTREE);
+	return IS_ERR(e) ? PTR_ERR(e) : 0;
+}
+
+/* Open nsfs files, nsfs bind mounts, the net list and (6.19+) the trees. */
+int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
+{
+	return nsi_walk_fds(w, ts) ?:
+	       nsi_walk_visitor(w, nsi_visit_nsfs_mounts, nsi_mount_cb, nsi_mount_restart) ?:
+	       nsi_walk_netlist(w) ?:
+	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb, NULL);
+}
