@@ -540,7 +540,6 @@ out:
 	return err;
 }
 
-/* The mount pins the nsfs inode, which holds the namespace. */
 /*
  * The bind mounts changed while the walk was paused: it counts them again.
  * (A namespace it reached before keeps via=mount: it was held so then.)
@@ -553,6 +552,7 @@ static void nsi_mount_restart(struct nsi_walk *w)
 		((struct nsi_ns *)nsi_pool_at(&w->s->ns, i))->bindmounts = 0;
 }
 
+/* The mount pins the nsfs inode, which holds the namespace. */
 static int nsi_mount_cb(void *arg, struct ns_common *ns)
 {
 	struct nsi_walk *w = arg;
@@ -583,8 +583,10 @@ static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_
 			return err;
 		err = visit(cb, w, &pos, &held);
 		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
-		if (err == -EAGAIN)
+		if (err == -EAGAIN && restart)
 			restart(w);
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	} while (err == -ENOSPC || err == -EAGAIN || err == 1);
 	/* A visitor this kernel cannot have: the version file says why. */

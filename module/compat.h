@@ -82,6 +82,7 @@ static inline u64 nsi_ns_id(struct ns_common *ns)
 #ifdef _LINUX_NSTREE_TYPES_H
 #define NSI_HAVE_NSTREE 1
 #define nsi_nstree_entry(l) list_entry(l, struct ns_common, ns_tree_node.ns_list_entry)
+#define nsi_nstree_node(n) rb_entry(n, struct ns_common, ns_tree_node.ns_node)
 #endif
 
 /* 6.18 moved the CLONE_NEW* type from the ops into ns_common. */

@@ -11,9 +11,9 @@
  * only data: a symbol kallsyms types as code is refused.
  * Each address is then verified with sprint_symbol(): the exact name, at
  * offset 0, in a symbol no smaller than the type we read through it. Per-CPU
- * symbols are offsets that sprint_symbol() cannot name; they must lie inside
- * the per-CPU area, and their user checks what they hold (idle_threads must
- * hold init_task on the boot CPU).
+ * symbols, which sprint_symbol() cannot name where the area is linked at 0,
+ * must lie inside the per-CPU area, and their user checks what they hold
+ * (idle_threads must hold init_task on the boot CPU).
  *
  * /proc/kallsyms shows zeros to a reader that kptr_restrict forbids: then
  * nothing resolves, and the features that need it say so in `version`.
@@ -219,7 +219,12 @@ static const char *nsi_ksym_check(size_t i)
 		if (!nsi_pcpu_known || f->value < nsi_pcpu_start ||
 		    f->value - nsi_pcpu_start + spec->size > nsi_pcpu_end - nsi_pcpu_start)
 			return "per-CPU symbol outside the per-CPU area";
-		*nsi_member(spec->off) = (void *)(f->value - nsi_pcpu_start);
+		/*
+		 * The value is the per-CPU pointer itself: an offset from 0 where
+		 * the per-CPU area is linked at 0 (x86-64 up to 6.14), an address
+		 * inside it from 6.15.
+		 */
+		*nsi_member(spec->off) = (void *)f->value;
 		return NULL;
 	}
 	if (!nsi_is_data(f->type))

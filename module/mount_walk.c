@@ -34,6 +34,7 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -207,14 +208,23 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 }
 
 /*
- * The nsfs superblock's mounts, but its own internal one. The list has no
- * stable order across an unlock (new mounts join its tail up to 6.17, its
- * head from 6.18), so a resumed walk goes on only if mount_lock's seqcount
- * says nothing changed meanwhile, and restarts otherwise.
+ * Where a walk of a superblock's mounts that dropped mount_lock goes on: at
+ * the mount it held last, if mount_lock's seqcount says nothing was written
+ * meanwhile: every removal from the list is a write, so that mount is still
+ * listed and still there (from 6.18 an addition is not a write, but new
+ * mounts join the head, behind us). Else NULL, and the walk restarts. Called
+ * with mount_lock held again; seq was read with it held.
  */
+static struct nsi_mount *nsi_sb_resume(const void *last, unsigned int seq)
+{
+	if (read_seqretry(nsi_ksyms.mount_lock, seq))
+		return NULL;
+	return (struct nsi_mount *)last;
+}
+
+/* The nsfs superblock's mounts, but its own internal one. */
 int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
 {
-	unsigned int i = 0;
 	struct super_block *sb;
 	struct nsi_mount *m;
 	u64 start;
@@ -226,19 +236,24 @@ int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, 
 	sb = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
 	start = local_clock();
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-	if (pos->index && read_seqretry(nsi_ksyms.mount_lock, pos->seq)) {
-		pos->index = 0;
-		err = -EAGAIN;
-		goto out;
+	m = nsi_sb_first_mount(sb);
+	if (pos->last) {
+		/* The mount fn failed on is visited again. */
+		m = nsi_sb_resume(pos->last, pos->seq);
+		pos->last = NULL;
+		if (!m) {
+			err = -EAGAIN;
+			goto out;
+		}
 	}
-	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m)) {
+	for (; m; m = nsi_sb_next_mount(sb, m)) {
 		struct dentry *root = nsi_vfs(m)->mnt_root;
 
-		if (root == sb->s_root || i++ < pos->index)
+		if (root == sb->s_root)
 			continue;
 		err = fn(arg, get_proc_ns(d_inode(root)));
 		if (err) {
-			pos->index = i - 1;
+			pos->last = m;
 			/* Taken with the lock held: no writer is inside. */
 			pos->seq = read_seqbegin(nsi_ksyms.mount_lock);
 			break;
@@ -260,6 +275,7 @@ struct nsi_mnt_walk {
 	struct super_block **sbs;	/* sorted by address, for bsearch */
 	bool *live;			/* still listed at the last check */
 	size_t nsb, sb_cap;
+	bool sbs_full;			/* the list had more than sb_cap */
 	char *buf;			/* PATH_MAX, for d_path() */
 	u64 rcu_start;
 };
@@ -303,8 +319,8 @@ static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
 	if (v->mnt_sb->s_magic == NSFS_MAGIC && root != v->mnt_sb->s_root) {
 		struct inode *inode = d_inode(root);
 
-		snprintf(w->buf, PATH_MAX, "%s:[%lu]", get_proc_ns(inode)->ops->name,
-			 inode->i_ino);
+		snprintf(w->buf, PATH_MAX, "%s:[%llu]", get_proc_ns(inode)->ops->name,
+			 (unsigned long long)inode->i_ino);
 		return nsi_arena_put(w->s, w->buf);
 	}
 	/* Room after the path for "//deleted", as mountinfo appends it. */
@@ -368,7 +384,8 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	r->source = nsi_arena_put(s, devname ?: "none");
 	r->root = nsi_mnt_root(w, v);
 	/*
-	 * Absolute within the mount's own namespace, as its tasks see it.
+	 * Absolute from the reader's root, or from the root of the mount's own
+	 * namespace when the mount is not under the reader's root (d_path()).
 	 * d_path() marks an unlinked root " (deleted)"; mountinfo does not.
 	 */
 	p = d_path(&path, w->buf, PATH_MAX);
@@ -381,17 +398,53 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	return 0;
 }
 
+/* Mounts read per hold of mount_lock, which every mount and umount waits for. */
+#define NSI_MNT_BATCH 64
+/* A superblock whose list changed this often under us is read in one hold. */
+#define NSI_MNT_RESTARTS 3
+
+/*
+ * One superblock's mounts, NSI_MNT_BATCH per hold of mount_lock. When the
+ * list changed while the lock was dropped, what was read of it is dropped
+ * and it is read again.
+ */
 static int nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
 {
+	struct nsi_mnt_snap *s = w->s;
+	size_t n0 = s->n, used0 = s->arena_used;
+	unsigned int batch = 0, restarts = 0, seq;
 	u64 start = local_clock();
 	struct nsi_mount *m;
 	int err = 0;
 
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-	for (m = nsi_sb_first_mount(sb); m && !err; m = nsi_sb_next_mount(sb, m))
+	m = nsi_sb_first_mount(sb);
+	while (m) {
 		err = nsi_mnt_read(w, m);
+		if (err)
+			break;
+		if (++batch % NSI_MNT_BATCH || restarts >= NSI_MNT_RESTARTS) {
+			m = nsi_sb_next_mount(sb, m);
+			continue;
+		}
+		seq = read_seqbegin(nsi_ksyms.mount_lock);
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+		nsi_hold(s, start);
+		cpu_relax();
+		start = local_clock();
+		read_seqlock_excl(nsi_ksyms.mount_lock);
+		m = nsi_sb_resume(m, seq);
+		if (m) {
+			m = nsi_sb_next_mount(sb, m);
+			continue;
+		}
+		s->n = n0;
+		s->arena_used = used0;
+		restarts++;
+		m = nsi_sb_first_mount(sb);
+	}
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
-	nsi_hold(w->s, start);
+	nsi_hold(s, start);
 	return err;
 }
 
@@ -427,9 +480,11 @@ static int nsi_sbs_list(struct nsi_mnt_walk *w)
 	int err = 0;
 
 	w->nsb = 0;
+	w->sbs_full = false;
 	spin_lock(nsi_ksyms.sb_lock);
 	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list) {
 		if (w->nsb == w->sb_cap) {
+			w->sbs_full = true;
 			err = -ENOSPC;
 			break;
 		}
@@ -513,9 +568,9 @@ static void nsi_walk_grow(struct nsi_mnt_walk *w)
 {
 	struct nsi_mnt_snap *s = w->s;
 
-	if (w->nsb == w->sb_cap)
+	if (w->sbs_full)
 		WRITE_ONCE(nsi_hint_sbs, 2 * w->sb_cap);
-	if (s->n == s->cap)
+	else if (s->n == s->cap)
 		WRITE_ONCE(nsi_hint_mounts, 2 * s->cap);
 	else
 		WRITE_ONCE(nsi_hint_arena, 2 * s->arena_cap);
@@ -555,6 +610,10 @@ struct nsi_mnt_snap *nsi_mounts_take(void)
 	w.buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	err = w.buf ? 0 : -ENOMEM;
 	while (!err) {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
 		err = nsi_walk_reserve(&w);
 		if (!err)
 			err = nsi_walk(&w);

@@ -66,7 +66,8 @@ long nsi_mntns_nr_mounts(struct ns_common *ns);
  */
 struct nsi_visit_pos {
 	u64 key;		/* the last entry visited, where ids order the list */
-	unsigned int index;	/* entries visited, where they don't */
+	unsigned int index;	/* which list, where there are several */
+	const void *last;	/* the entry to go on at; compared, never followed */
 	unsigned int seq;	/* the list's seqcount when the lock was dropped */
 };
 

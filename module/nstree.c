@@ -14,6 +14,7 @@
  * as we hold it. One whose last reference is already gone is skipped.
  */
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/ns_common.h>
 #include <linux/sched/clock.h>
 #include <linux/seqlock.h>
@@ -44,10 +45,16 @@ void nsi_nstree_init(void)
 						       i * sizeof(nsi_ksyms.ns_trees[0]));
 }
 
+/* rb_find_first() order: every namespace with an id above *key matches. */
+static int nsi_id_above(const void *key, const struct rb_node *node)
+{
+	return nsi_ns_id(nsi_nstree_node(node)) <= *(const u64 *)key;
+}
+
 /*
  * Each list is in ns_id order and ids are never reused, so the walk resumes
- * after the last id it visited, whatever joined or left meanwhile. pos->index
- * is the tree it was in.
+ * after the last id it visited, whatever joined or left meanwhile, found in
+ * the tree beside the list. pos->index is the tree it was in.
  */
 int nsi_visit_nstree(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
 {
@@ -62,10 +69,17 @@ int nsi_visit_nstree(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *
 	start = local_clock();
 	read_seqlock_excl(nsi_ksyms.ns_tree_lock);
 	for (; pos->index < NSI_NS_TREES && !err; pos->index++, pos->key = 0) {
-		list_for_each(l, &nsi_ksyms.ns_trees[pos->index]->ns_list_head) {
+		struct ns_tree_root *tree = nsi_ksyms.ns_trees[pos->index];
+		struct rb_node *first = rb_find_first(&pos->key, &tree->ns_rb, nsi_id_above);
+
+		if (!first)
+			continue;
+		/* From the first id above the key to the end of the list. */
+		for (l = &nsi_nstree_node(first)->ns_tree_node.ns_list_entry;
+		     l != &tree->ns_list_head; l = l->next) {
 			struct ns_common *ns = nsi_nstree_entry(l);
 
-			if (nsi_ns_id(ns) <= pos->key || !nsi_ns_refs(ns))
+			if (!nsi_ns_refs(ns))
 				continue;
 			if (n++ == NSI_NSTREE_BATCH) {
 				err = 1;
