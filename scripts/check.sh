@@ -46,6 +46,9 @@ dkms_build() {
 	step module-sparse-C2 kbuild_clean "$kdir" "$top" C=2 modules
 	step checkpatch-strict checkpatch
 	step dkms-build dkms_build
+	# Where gen-layout.sh finds a kernel's BTF, every place and format.
+	step btf-discovery scripts/btf-discovery-test.sh "$(scripts/kernel.sh image "$release")" \
+		"$release"
 	step vm-harness-hanging-kvm selftests/vm/harness_test.sh "$release"
 	step skewed-layout-build skewed_build "$kdir" "$top/build/skewed"
 	make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1 &&
