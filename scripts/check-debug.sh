@@ -109,13 +109,13 @@ debug_suite() {
 	for m in integrity confidentiality runtime; do
 		lockdown_run "debug-lockdown-$m" $m "$tree/nsinspect.ko" -K "$kdir" -t 900
 	done
-	dkdir=$(scripts/kernel.sh kdir) && drel=$(scripts/kernel.sh release "$dkdir") &&
+	if ! { dkdir=$(scripts/kernel.sh kdir) && drel=$(scripts/kernel.sh release "$dkdir") &&
 		dbtf=$(scripts/kernel.sh btf "$drel") && dtree="$top/build/debug/debian-tree" &&
 		copy_tree "$dtree" && NSI_BTF="$dbtf" make -C "$dkdir" M="$dtree" modules \
-		>"$log/debian-module.log" 2>&1 || {
-		echo "not ok - module build for Debian's $drel"
+		>"$log/debian-module.log" 2>&1; }; then
+		echo "not ok - module build for Debian's ${drel:-kernel}"
 		return
-	}
+	fi
 	for m in integrity runtime; do
 		lockdown_run "debian-lockdown-$m" $m "$dtree/nsinspect.ko" -k "$drel"
 	done
