@@ -81,10 +81,11 @@ skewed_build() {
 	sk_kdir=$1
 	sk_tree=$2
 	copy_tree "$sk_tree" &&
-		make -C "$sk_kdir" M="$sk_tree" modules >/dev/null &&
-		sed -i 's/^\(#define NSI_OFF_MOUNT_MNT_NS\) \([0-9]*\)$/echo "\1 $((\2 + 8))"/e' \
-			"$sk_tree/module/layout.h" &&
-		grep -q '^#define NSI_OFF_MOUNT_MNT_NS' "$sk_tree/module/layout.h" &&
+		make -C "$sk_kdir" M="$sk_tree" modules >/dev/null || return 1
+	sk_off=$(sed -n 's/^#define NSI_OFF_MOUNT_MNT_NS \([0-9]*\)$/\1/p' "$sk_tree/module/layout.h")
+	[ -n "$sk_off" ] || return 1
+	sed -i "s/^#define NSI_OFF_MOUNT_MNT_NS $sk_off\$/#define NSI_OFF_MOUNT_MNT_NS $((sk_off + 8))/" \
+		"$sk_tree/module/layout.h" &&
 		make -C "$sk_kdir" M="$sk_tree" modules >/dev/null
 }
 
@@ -156,8 +157,10 @@ dkms_build() {
 	env -u NSI_BTF unshare -m sh -c "$db_place && ls -l /boot /usr/lib/modules/$db_rel 2>/dev/null;
 		dkms build -m nsinspect -v '$version' -k '$db_rel' --kernelsourcedir '$db_kdir' \
 			--sourcetree '$db_tree/src' --dkmstree '$db_tree/dkms'" || db_rc=$?
-	db_ko=$(ls "$db_tree/dkms/nsinspect/$version/$db_rel"/*/module/nsinspect.ko* 2>/dev/null |
-		head -n 1)
+	db_ko=
+	for f in "$db_tree/dkms/nsinspect/$version/$db_rel"/*/module/nsinspect.ko*; do
+		[ -e "$f" ] && db_ko=$f && break
+	done
 	case $db_ko in
 	'') db_rc=1 ;;
 	*.xz) xz -dc "$db_ko" >"$db_out/nsinspect.ko" ;;
@@ -188,12 +191,12 @@ dkms_mounts_step() {
 		return
 	fi
 	dm_payload="$top/build/payload-dkms-$1"
-	rm -rf "$dm_payload" && mkdir -p "$dm_payload" &&
+	if ! { rm -rf "$dm_payload" && mkdir -p "$dm_payload" &&
 		cp "$dm_out/nsinspect.ko" "$dm_payload/" &&
-		cp "$top/selftests/vm/feature_check.sh" "$dm_payload/run" || {
+		cp "$top/selftests/vm/feature_check.sh" "$dm_payload/run"; }; then
 		echo "not ok - $4 payload"
 		return
-	}
+	fi
 	if selftests/vm/run.sh -k "$1" -o "$top/build/vm/dkms-$1" "$dm_payload" \
 		>"$log/$4-vm.out" 2>"$log/$4-vm.log"; then
 		echo "ok - $4: loaded in $1, feature=mounts state=available"
@@ -201,4 +204,67 @@ dkms_mounts_step() {
 		echo "not ok - $4: loaded in $1, feature=mounts state=available"
 	fi
 	sed 's/^/# /' "$log/$4-vm.out" "$log/$4-vm.log"
+}
+
+# --- static checks, over the files on disk ---------------------------------
+
+# source_files ROOT: every file under ROOT that is on disk and not generated:
+# tracked or not yet added, minus what .gitignore names (module/layout.h,
+# *.mod.c, build/ and the other build outputs), so a new file is checked
+# before anyone runs git add. Outside a git checkout, every file but build/.
+source_files() {
+	if git -C "$1" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$1" ls-files --cached --others --exclude-standard
+	else
+		(cd "$1" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print |
+			sed 's|^\./||')
+	fi | while read -r sf; do
+		[ -f "$1/$sf" ] && echo "$sf"
+	done
+}
+
+# checkpatch ROOT KSRC: checkpatch.pl (from KSRC, with ROOT's .checkpatch.conf)
+# over every C file of ROOT; passes when it says nothing.
+checkpatch() {
+	cp_files=$(source_files "$1" | grep -E '\.[ch]$')
+	[ -n "$cp_files" ] || { echo "checkpatch: no C files under $1"; return 1; }
+	# shellcheck disable=SC2086 # the repo's file names have no spaces: one word each
+	cp_out=$(cd "$1" && perl "$2/scripts/checkpatch.pl" --terse $cp_files)
+	echo "checked: $(echo "$cp_files" | wc -l) files"
+	echo "$cp_out"
+	[ -z "$cp_out" ]
+}
+
+# shell_scripts ROOT: every shell script of ROOT: *.sh, and files whose
+# first line runs sh, bash or dash (.ci/run, selftests/vm/init).
+shell_scripts() {
+	source_files "$1" | while read -r ss; do
+		case $ss in
+		*.sh) echo "$ss" ;;
+		*) head -n 1 "$1/$ss" | grep -Eq '^#! */(usr/)?bin/(env +)?(ba|da)?sh( |$)' && echo "$ss" ;;
+		esac
+	done
+}
+
+# Running shellcheck_all ROOT: shellcheck at its default severity (style and
+# up) over every shell script of ROOT, with ROOT's .shellcheckrc.
+shellcheck_all() {
+	sc_files=$(shell_scripts "$1")
+	[ -n "$sc_files" ] || { echo "shellcheck: no scripts under $1"; return 1; }
+	echo "checked: $(echo "$sc_files" | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # one word per file, as above
+	(cd "$1" && shellcheck $sc_files)
+}
+
+# one_version ROOT: the version is written once (dkms.conf) and read once
+# (module/version.mk); no other file may name dkms.conf's version variable.
+one_version() {
+	ov_var=PACKAGE_
+	ov_var=${ov_var}VERSION
+	ov_other=$(source_files "$1" | grep -vx -e dkms.conf -e module/version.mk |
+		(cd "$1" && xargs grep -l "$ov_var" 2>/dev/null))
+	[ -z "$ov_other" ] && return 0
+	echo "$ov_var read outside module/version.mk:"
+	echo "$ov_other"
+	return 1
 }

@@ -6,8 +6,8 @@
 # every step are kept in build/log/.
 set -u
 
-# top, version, log_dir, step, kbuild_warning_free, skewed_build, vm_suite,
-# dkms_build
+# top, version, log_dir, step, kbuild_warning_free, checkpatch, one_version,
+# skewed_build, vm_suite, dkms_build and shellcheck_all
 # shellcheck source=scripts/check-lib.sh
 . "$(dirname "$0")/check-lib.sh"
 log_dir "$top/build/log"
@@ -18,18 +18,15 @@ release=$(scripts/kernel.sh release "$kdir") || exit 1
 NSI_BTF=${NSI_BTF:-$(scripts/kernel.sh btf "$release")} || exit 1
 export NSI_BTF
 
-checkpatch() {
-	# shellcheck disable=SC2046
-	out=$(perl "$ksrc/scripts/checkpatch.pl" --terse $(git ls-files '*.c' '*.h'))
-	echo "$out"
-	[ -z "$out" ]
-}
-
 {
 	echo "TAP version 13"
 	step module-build-W1 kbuild_warning_free "$kdir" "$top" W=1 modules
 	step module-sparse-C2 kbuild_warning_free "$kdir" "$top" C=2 modules
-	step checkpatch-strict checkpatch
+	step checkpatch-strict checkpatch "$top" "$ksrc"
+	step shellcheck shellcheck_all "$top"
+	step one-version-reader one_version "$top"
+	# Each static check above, run on a plant, must fail.
+	step static-checks-catch-plants scripts/static-checks-test.sh "$kdir" "$ksrc"
 	# dkms for the machine's own kernel, with its image installed: the
 	# layout must come from that image, with nothing set.
 	img=$(scripts/kernel.sh image "$release")
