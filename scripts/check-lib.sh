@@ -47,11 +47,14 @@ step() {
 # for X due to unavailability of vmlinux" says that the build tree has no
 # vmlinux to base the module's own BTF on (Debian's 6.1 headers ship none);
 # the module loads and works the same without its BTF, and nothing in this
-# repo could change it.
+# repo could change it. The build starts from clean, so that every warning
+# is printed again.
 kbuild_warning_free() {
 	kw_kdir=$1
 	kw_tree=$2
 	shift 2
+	# From clean: a step that rebuilt nothing would print no warning.
+	make -C "$kw_kdir" M="$kw_tree" clean >/dev/null 2>&1
 	kw_out=$(make -C "$kw_kdir" M="$kw_tree" "$@" 2>&1) || {
 		echo "$kw_out"
 		return 1
