@@ -13,7 +13,8 @@
 #   make install / modules_install / dkms-install
 
 KDIR ?= $(shell scripts/kernel.sh kdir $(KERNELRELEASE) 2>/dev/null)
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+include module/version.mk
+VERSION := $(NSI_VERSION)
 PREFIX ?= /usr/local
 BUILD := $(CURDIR)/build
 
@@ -47,6 +48,10 @@ install:
 
 selftests: tool
 	$(MAKE) -C selftests NSI_VERSION=$(VERSION)
+
+# The version, from dkms.conf through module/version.mk, for the scripts.
+version:
+	@echo $(VERSION)
 
 # Tests ---------------------------------------------------------------------
 setup:
@@ -84,5 +89,5 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf $(BUILD)
 
-.PHONY: all have-kdir module modules_install dkms-install tool install selftests \
+.PHONY: all version have-kdir module modules_install dkms-install tool install selftests \
 	setup check check-matrix check-debug reliability bench demo clean

@@ -1,20 +1,65 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# gen-layout.sh BTF HOSTCC: print a header with the offsets of the private
-# mount structures (struct mount, struct mnt_namespace, struct mnt_pcp) of the
-# kernel that BTF describes, and the values of the private T_* mount flags
-# (6.18+). No kernel source is copied: bpftool dumps the types (enums
-# included), the host compiler computes offsetof() as kbuild's asm-offsets
-# does.
+# gen-layout.sh BTF HOSTCC [RELEASE OBJTREE]: print a header with the offsets
+# of the private mount structures (struct mount, struct mnt_namespace, struct
+# mnt_pcp) of the kernel that BTF describes, and the values of the private T_*
+# mount flags (6.18+). No kernel source is copied: bpftool dumps the types
+# (enums included), the host compiler computes offsetof() as kbuild's
+# asm-offsets does.
 #
-# BTF is the target kernel's /sys/kernel/btf/vmlinux or a vmlinux with a .BTF
-# section. When it is missing or unreadable the header says why instead, and
-# the module builds without its mount walker.
+# gen-layout.sh --find RELEASE OBJTREE: print where the BTF of kernel RELEASE
+# (built in OBJTREE) is, or nothing. Kbuild asks this first, so that dkms,
+# building for a kernel just installed, finds that kernel's BTF with no
+# variable set. The first that exists wins:
+#   1. /sys/kernel/btf/vmlinux, when RELEASE is the running kernel;
+#   2. OBJTREE/vmlinux with a .BTF section (Debian's headers ship a BTF-only
+#      one from 7.x on; a kernel built in place has the whole one);
+#   3. the kernel image /boot/vmlinuz-RELEASE or
+#      /usr/lib/modules/RELEASE/vmlinuz (or /lib/modules/...), whose
+#      compressed vmlinux is extracted here at build time.
+#
+# BTF is any of those: raw BTF, an ELF with a .BTF section, or a kernel
+# image (gzip, xz, zstd or lz4). When it is empty, missing or unreadable the
+# header says why instead, and the module builds without its mount walker.
 set -u
 
-btf=$1
+# ELF with a .BTF section, raw BTF (magic 0xeB9F, little endian), or neither.
+kind() {
+	case $(head -c 4 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n') in
+	7f454c46)
+		if readelf -S --wide "$1" 2>/dev/null | grep -q ' \.BTF '; then
+			echo elf-btf
+		else
+			echo elf
+		fi
+		;;
+	9feb*) echo raw-btf ;;
+	esac
+}
+
+if [ "${1:-}" = --find ]; then
+	rel=${2:-}
+	objtree=${3:-}
+	[ -n "$rel" ] || exit 0
+	if [ "$rel" = "$(uname -r)" ] && [ -r /sys/kernel/btf/vmlinux ]; then
+		echo /sys/kernel/btf/vmlinux
+		exit 0
+	fi
+	if [ -n "$objtree" ] && [ "$(kind "$objtree/vmlinux")" = elf-btf ]; then
+		echo "$objtree/vmlinux"
+		exit 0
+	fi
+	for f in "/boot/vmlinuz-$rel" "/usr/lib/modules/$rel/vmlinuz" "/lib/modules/$rel/vmlinuz"; do
+		[ -r "$f" ] && { echo "$f"; exit 0; }
+	done
+	exit 0
+fi
+
+btf=${1:-}
 cc=${2:-cc}
+rel=${3:-}
+objtree=${4:-}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -24,10 +69,47 @@ unavailable() {
 	exit 0
 }
 
-[ -n "$btf" ] || unavailable "no BTF for the target kernel at build time"
+# extract IMAGE OUT: the vmlinux inside a compressed kernel image. The setup
+# code before the payload varies, so try every place where a compressor's
+# magic appears (a few at most) until one decompresses to an ELF with BTF.
+# Decompressors complain about the data after the payload: only the result
+# counts.
+extract() {
+	for fmt in xz:fd377a585a00 zstd:28b52ffd gzip:1f8b08 lz4:02214c18; do
+		name=${fmt%%:*}
+		pattern=$(echo "${fmt#*:}" | sed 's/../\\x&/g')
+		for off in $(LC_ALL=C grep -obUaP "$pattern" "$1" | cut -d: -f1 | head -n 8); do
+			case $name in
+			xz) tail -c +$((off + 1)) "$1" | xz -dc --single-stream ;;
+			zstd) tail -c +$((off + 1)) "$1" | zstd -dcq ;;
+			gzip) tail -c +$((off + 1)) "$1" | gzip -dcq ;;
+			lz4) tail -c +$((off + 1)) "$1" | lz4 -dcq ;;
+			esac >"$2" 2>/dev/null
+			[ "$(kind "$2")" = elf-btf ] && return 0
+		done
+	done
+	rm -f "$2"
+	return 1
+}
+
+if [ -z "$btf" ]; then
+	[ -n "$rel" ] || unavailable "no BTF for the target kernel at build time"
+	unavailable "no BTF for kernel $rel at build time: not the running kernel," \
+		"no vmlinux with .BTF in ${objtree:-its build tree}," \
+		"no /boot/vmlinuz-$rel or /usr/lib/modules/$rel/vmlinuz"
+fi
 [ -r "$btf" ] || unavailable "BTF file $btf not readable at build time"
 command -v bpftool >/dev/null || unavailable "bpftool not installed at build time"
-bpftool btf dump file "$btf" format c >"$tmp/vmlinux.h" 2>"$tmp/err" ||
+src=$btf
+case $(kind "$btf") in
+elf) unavailable "$btf has no .BTF section" ;;
+'')
+	extract "$btf" "$tmp/vmlinux" ||
+		unavailable "no vmlinux with .BTF found in kernel image $btf (gzip, xz, zstd, lz4)"
+	src=$tmp/vmlinux
+	;;
+esac
+bpftool btf dump file "$src" format c >"$tmp/vmlinux.h" 2>"$tmp/err" ||
 	unavailable "bpftool could not read $btf"
 
 # Members present in struct S of the dump (one name per line).
@@ -119,6 +201,6 @@ EOF
 $cc -S -w -fms-extensions -o "$tmp/offsets.s" "$tmp/offsets.c" 2>"$tmp/err" ||
 	unavailable "$cc could not compile the layout of $btf"
 
-echo "/* Generated by gen-layout.sh from the BTF of the target kernel. */"
+echo "/* Generated by gen-layout.sh from the BTF of the target kernel, in $btf. */"
 sed -n 's/.*"->\([A-Z_0-9]*\) [$#]*\([0-9]*\)".*/#define \1 \2/p' "$tmp/offsets.s" |
 	sed 's/^#define NSI_OFF_\([A-Z_0-9]*\) .*/#define NSI_HAS_\1 1\n&/'

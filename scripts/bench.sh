@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out="$top/build/bench"
 results="$top/Documentation/benchmarks.txt"
-kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:-})
+kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:+"$KERNELRELEASE"})
 release=$(scripts/kernel.sh release "$kdir")
 
 rm -rf "$out" && mkdir -p "$out/payload"

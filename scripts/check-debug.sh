@@ -15,17 +15,13 @@
 # build/log-debug/, the consoles in build/vm/debug*/console.log.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-log="$top/build/log-debug"
-rm -rf "$log" && mkdir -p "$log"
+# top, version, log_dir, step, kbuild_warning_free, copy_tree and skewed_build
+# shellcheck source=scripts/check-lib.sh
+. "$(dirname "$0")/check-lib.sh"
+log_dir "$top/build/log-debug"
 tap="$top/build/check-debug.tap"
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 stress_seconds=${NSI_STRESS_SECONDS:-60}
 load_cycles=${NSI_LOAD_CYCLES:-100}
-
-# kbuild_clean, copy_tree and skewed_build
-. "$top/scripts/vm-suite.sh"
 
 # The lockdown payload: the module, the security test and lockdown.sh as run.
 lockdown_payload() {
@@ -78,7 +74,7 @@ debug_suite() {
 	export NSI_BTF
 	tree="$top/build/debug/tree"
 	copy_tree "$tree"
-	step module-build-W1 kbuild_clean "$kdir" "$tree" W=1 modules || return
+	step module-build-W1 kbuild_warning_free "$kdir" "$tree" W=1 modules || return
 	# The mount walker reads struct mount from the debug kernel's BTF.
 	grep -q '^#define NSI_OFF_MOUNT_MNT_NS' "$tree/module/layout.h" &&
 		echo "ok - struct mount layout from the debug kernel's BTF" ||
@@ -113,13 +109,13 @@ debug_suite() {
 	for m in integrity confidentiality runtime; do
 		lockdown_run "debug-lockdown-$m" $m "$tree/nsinspect.ko" -K "$kdir" -t 900
 	done
-	dkdir=$(scripts/kernel.sh kdir) && drel=$(scripts/kernel.sh release "$dkdir") &&
+	if ! { dkdir=$(scripts/kernel.sh kdir) && drel=$(scripts/kernel.sh release "$dkdir") &&
 		dbtf=$(scripts/kernel.sh btf "$drel") && dtree="$top/build/debug/debian-tree" &&
 		copy_tree "$dtree" && NSI_BTF="$dbtf" make -C "$dkdir" M="$dtree" modules \
-		>"$log/debian-module.log" 2>&1 || {
-		echo "not ok - module build for Debian's $drel"
+		>"$log/debian-module.log" 2>&1; }; then
+		echo "not ok - module build for Debian's ${drel:-kernel}"
 		return
-	}
+	fi
 	for m in integrity runtime; do
 		lockdown_run "debian-lockdown-$m" $m "$dtree/nsinspect.ko" -k "$drel"
 	done

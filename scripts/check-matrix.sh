@@ -3,19 +3,22 @@
 #
 # `make check-matrix`: the module and the VM suite on each Debian kernel that
 # `scripts/kernel.sh matrix` names (bookworm's 6.1, and the newest of trixie
-# and sid). For each: a W=1 build that must be clean, the skewed-layout
-# build, the selftests payload with that kernel's own overlay module, and a
-# boot of that kernel's image. Prints `kernel <release>: N passed, N failed`
+# and sid). For each: a W=1 build that must be warning-free, the
+# skewed-layout build, the selftests payload with that kernel's own overlay
+# module booted in that kernel's image, and what dkms builds for that kernel
+# once it is installed: it must find the kernel's BTF with nothing set, and
+# the module must report the mount walker available in the kernel's VM.
+# Prints `kernel <release>: N passed, N failed`
 # for each and, last, the overall `N passed, N failed`; exits non-zero on any
 # failure. Logs and TAP are kept in build/matrix/<release>/.
 #
 # NSI_MATRIX="REL..." tests other releases instead.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-. "$top/scripts/vm-suite.sh"
+# top, version, log_dir, step, kbuild_warning_free, skewed_build, vm_suite,
+# dkms_mounts_step
+# shellcheck source=scripts/check-lib.sh
+. "$(dirname "$0")/check-lib.sh"
 
 releases=${NSI_MATRIX:-$(scripts/kernel.sh matrix)} || exit 1
 make -s -C tools NSI_VERSION="$version" >/dev/null || exit 1
@@ -39,7 +42,7 @@ one() {
 	}
 	export NSI_BTF
 	copy_tree "$dir/src"
-	step module-build-W1 kbuild_clean "$kdir" "$dir/src" W=1 modules || return
+	step module-build-W1 kbuild_warning_free "$kdir" "$dir/src" W=1 modules || return
 	grep -h 'NSI_LAYOUT_UNAVAILABLE' "$dir/src/module/layout.h" | sed 's/^/# layout: /'
 	if skewed_build "$kdir" "$dir/skewed" >"$log/skewed.log" 2>&1; then
 		echo "ok - skewed-layout-build"
@@ -48,13 +51,20 @@ one() {
 		tail -n 30 "$log/skewed.log" | sed 's/^/# /'
 	fi
 	vm_suite "$rel" "$dir/src/nsinspect.ko" "$dir/skewed/nsinspect.ko" "matrix-$rel"
+	# What dkms builds once this kernel is installed, with nothing set: it
+	# must find the kernel's BTF by itself (module/gen-layout.sh --find).
+	img=$(scripts/kernel.sh image "$rel" 2>"$log/image.log") || {
+		echo "not ok - image of $rel"
+		sed 's/^/# /' "$log/image.log" | tail -n 30
+		return
+	}
+	dkms_mounts_step "$rel" "$kdir" "$img" dkms-btf
 }
 
 total_pass=0
 total_fail=0
 for rel in $releases; do
-	log="$top/build/matrix/$rel/log"
-	rm -rf "$log" && mkdir -p "$log"
+	log_dir "$top/build/matrix/$rel/log"
 	start=$(date +%s)
 	one "$rel" >"$top/build/matrix/$rel/check.tap" 2>&1
 	summary=$(awk -f scripts/tap-summary.awk "$top/build/matrix/$rel/check.tap")

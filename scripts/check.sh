@@ -6,52 +6,49 @@
 # every step are kept in build/log/.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-log="$top/build/log"
-rm -rf "$log" && mkdir -p "$log"
+# top, version, log_dir, step, kbuild_warning_free, checkpatch, one_version,
+# skewed_build, vm_suite, dkms_build and shellcheck_all
+# shellcheck source=scripts/check-lib.sh
+. "$(dirname "$0")/check-lib.sh"
+log_dir "$top/build/log"
 tap="$top/build/check.tap"
-kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:-}) || exit 1
+kdir=$(scripts/kernel.sh kdir ${KERNELRELEASE:+"$KERNELRELEASE"}) || exit 1
 ksrc=$(scripts/kernel.sh ksrc) || exit 1
 release=$(scripts/kernel.sh release "$kdir") || exit 1
 NSI_BTF=${NSI_BTF:-$(scripts/kernel.sh btf "$release")} || exit 1
 export NSI_BTF
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-
-checkpatch() {
-	# shellcheck disable=SC2046
-	out=$(perl "$ksrc/scripts/checkpatch.pl" --terse $(git ls-files '*.c' '*.h'))
-	echo "$out"
-	[ -z "$out" ]
-}
-
-dkms_build() {
-	tree=$(mktemp -d)
-	mkdir -p "$tree/src/nsinspect-$version" "$tree/dkms"
-	cp -r Kbuild dkms.conf module "$tree/src/nsinspect-$version/"
-	rc=0
-	dkms build -m nsinspect -v "$version" -k "$release" \
-		--sourcetree "$tree/src" --dkmstree "$tree/dkms" || rc=$?
-	ls "$tree"/dkms/nsinspect/"$version"/"$release"/*/module/nsinspect.ko* || rc=1
-	rm -rf "$tree"
-	return $rc
-}
-
-# step, kbuild_clean, skewed_build and vm_suite
-. "$top/scripts/vm-suite.sh"
 
 {
 	echo "TAP version 13"
-	step module-build-W1 kbuild_clean "$kdir" "$top" W=1 modules
-	step module-sparse-C2 kbuild_clean "$kdir" "$top" C=2 modules
-	step checkpatch-strict checkpatch
+	step module-build-W1 kbuild_warning_free "$kdir" "$top" W=1 modules
+	step module-sparse-C2 kbuild_warning_free "$kdir" "$top" C=2 modules
+	step checkpatch-strict checkpatch "$top" "$ksrc"
 	step ibt-checker-self-test scripts/check-indirect-calls.py --self-test
 	step ibt-no-call-through-looked-up-address scripts/check-indirect-calls.py nsinspect.ko
-	step dkms-build dkms_build
+	step shellcheck shellcheck_all "$top"
+	step one-version-reader one_version "$top"
+	# Each static check above, run on a plant, must fail.
+	step static-checks-catch-plants scripts/static-checks-test.sh "$kdir" "$ksrc"
+	# dkms for the machine's own kernel, with its image installed: the
+	# layout must come from that image, with nothing set.
+	img=$(scripts/kernel.sh image "$release")
+	step dkms-build dkms_build "$release" "$kdir" "$top/build/dkms-$release" "$img"
+	if grep -q "^  GEN .*/layout.h from /boot/vmlinuz-$release\$" "$top/build/dkms-$release/make.log" &&
+		! grep -q '^nsinspect: no mount walker' "$top/build/dkms-$release/make.log"; then
+		echo "ok - dkms build found the BTF of $release in /boot/vmlinuz-$release"
+	else
+		echo "not ok - dkms build found the BTF of $release in /boot/vmlinuz-$release"
+		grep -e ' GEN ' -e '^nsinspect:' "$top/build/dkms-$release/make.log" | sed 's/^/# /'
+	fi
+	# Where gen-layout.sh finds a kernel's BTF, every place and format.
+	step btf-discovery scripts/btf-discovery-test.sh "$img" "$release"
 	step vm-harness-hanging-kvm selftests/vm/harness_test.sh "$release"
 	step skewed-layout-build skewed_build "$kdir" "$top/build/skewed"
-	make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1 &&
-		echo "ok - tool build -Werror" || echo "not ok - tool build -Werror"
+	if make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1; then
+		echo "ok - tool build -Werror"
+	else
+		echo "not ok - tool build -Werror"
+	fi
 	rc=0
 	make -s -C tools check 2>"$log/tool-check.log" || rc=$?
 	echo "# exit=$rc tools-unit-tests"

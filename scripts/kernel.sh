@@ -94,7 +94,7 @@ apt_lists() {
 	: >"$_al/sources.list"
 	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
 		"$mirror" "$1" "$(system_keyring)" >"$_al/sources.list.d/nsinspect.sources"
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046 # apt_opts prints one option per word
 	apt-get -qq $(apt_opts "$1") update >&2 || die "apt-get update for $1 failed"
 	touch "$stamp"
 }
@@ -104,7 +104,7 @@ apt_cache() {
 	_ac=$1
 	shift
 	apt_lists "$_ac"
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046 # as above
 	apt-cache $(apt_opts "$_ac") "$@"
 }
 
@@ -120,7 +120,7 @@ apt_download() {
 	shift 2
 	mkdir -p "$_ad"
 	apt_lists "$_as"
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046 # as above
 	(cd "$_ad" && apt-get -q $(apt_opts "$_as") -o APT::Sandbox::User=root download "$@" \
 		>/dev/null) || die "could not download $* from $_as"
 }
@@ -163,8 +163,8 @@ cmd_kdir() {
 		return
 	fi
 	# This machine runs a kernel we cannot build for: use Debian's headers.
-	d=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$d" ] || die "no kernel headers found: run 'make setup' or pass KDIR="
+	d=$(printf '%s\n' /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)
+	[ -d "$d" ] || die "no kernel headers found: run 'make setup' or pass KDIR="
 	echo "$d"
 }
 
@@ -276,7 +276,7 @@ cmd_image() {
 		else
 			pkgs="linux-image-$rel=$ver"
 		fi
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # one PKG=VER per word
 		apt_download "$s" "$dir/deb" $pkgs
 		for deb in "$dir"/deb/*.deb; do
 			dpkg-deb -x "$deb" "$dir/root"
@@ -287,8 +287,9 @@ cmd_image() {
 		# of XZ decompression under TCG; it also carries the BTF.
 		sh "$(cmd_ksrc)/scripts/extract-vmlinux" "$vmlinuz" >"$dir/vmlinux"
 		cp "$vmlinuz" "$dir/vmlinuz"
-		mods=$(ls -d "$dir"/root/lib/modules/"$rel" "$dir"/root/usr/lib/modules/"$rel" \
-			2>/dev/null | head -n 1)
+		for mods in "$dir/root/lib/modules/$rel" "$dir/root/usr/lib/modules/$rel"; do
+			[ -d "$mods" ] && break
+		done
 		ln -s "$mods" "$dir/modules"
 		rm -rf "$dir/deb"
 		touch "$dir/.done"

@@ -10,7 +10,7 @@ PKGS="
 	build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio fakeroot xz-utils zstd
-	sparse bpftool dkms kmod dwarves
+	sparse bpftool dkms kmod dwarves shellcheck lz4
 	libsmartcols-dev util-linux
 	jq clang libclang-rt-14-dev
 	dmsetup e2fsprogs
@@ -31,5 +31,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # The package lists may be stale or absent on a fresh machine.
 apt-get update -qq
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one package name per word
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -14,6 +14,8 @@
 # Prints TAP.
 cd "$(dirname "$0")" || exit 1
 set -a
+# Written per payload by scripts/check-debug.sh (NSI_LOCKDOWN).
+# shellcheck source=/dev/null
 . ./env
 set +a
 export NSI_MODULE="$PWD/nsinspect.ko"
@@ -39,31 +41,50 @@ read_all() {
 			nok "read $f under lockdown=$1"
 		fi
 	done
-	grep -q '^feature=mounts state=available' /tmp/version &&
-		ok "mount walker available under lockdown=$1" ||
+	if grep -q '^feature=mounts state=available' /tmp/version; then
+		ok "mount walker available under lockdown=$1"
+	else
 		nok "mount walker under lockdown=$1: $(grep '^feature=mounts' /tmp/version)"
+	fi
 }
 
 if [ "$NSI_LOCKDOWN" = runtime ]; then
-	[ "$(level)" = none ] && ok "booted without lockdown" || nok "booted with lockdown $(level)"
-	insmod ./nsinspect.ko && ok "insmod before lockdown" || nok "insmod before lockdown"
+	if [ "$(level)" = none ]; then
+		ok "booted without lockdown"
+	else
+		nok "booted with lockdown $(level)"
+	fi
+	if insmod ./nsinspect.ko; then
+		ok "insmod before lockdown"
+	else
+		nok "insmod before lockdown"
+	fi
 	for l in integrity confidentiality; do
-		echo $l >$lockdown && [ "$(level)" = $l ] && ok "lockdown raised to $l" ||
+		if echo $l >$lockdown && [ "$(level)" = $l ]; then
+			ok "lockdown raised to $l"
+		else
 			nok "raising lockdown to $l"
+		fi
 		read_all $l
 		trc=0
 		./security_test || trc=$?
 		echo "# exit=$trc security_test"
 		[ $trc -eq 0 ] || rc=1
 	done
-	rmmod nsinspect && ok "rmmod under lockdown=confidentiality" ||
+	if rmmod nsinspect; then
+		ok "rmmod under lockdown=confidentiality"
+	else
 		nok "rmmod under lockdown=confidentiality"
+	fi
 	exit $rc
 fi
 
 mode=$(level)
-[ "$mode" = "$NSI_LOCKDOWN" ] && ok "lockdown is $mode" ||
+if [ "$mode" = "$NSI_LOCKDOWN" ]; then
+	ok "lockdown is $mode"
+else
 	nok "lockdown is '$mode', not $NSI_LOCKDOWN"
+fi
 if insmod ./nsinspect.ko 2>/tmp/insmod.err; then
 	nok "insmod under lockdown=$mode: loaded, want refused"
 	rmmod nsinspect
@@ -76,6 +97,9 @@ else
 		nok "insmod under lockdown=$mode: $err"
 	fi
 fi
-[ ! -e /sys/kernel/debug/nsinspect ] && [ ! -e /sys/module/nsinspect ] &&
-	ok "nothing of nsinspect is left" || nok "nsinspect half loaded"
+if [ ! -e /sys/kernel/debug/nsinspect ] && [ ! -e /sys/module/nsinspect ]; then
+	ok "nothing of nsinspect is left"
+else
+	nok "nsinspect half loaded"
+fi
 exit $rc

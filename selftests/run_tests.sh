@@ -13,6 +13,8 @@ export PATH="$PWD:$PATH"
 # Settings of this run (NSI_STRESS_SECONDS, ...), from the payload's env.
 if [ -r env ]; then
 	set -a
+	# Written per payload by selftests/Makefile (NSI_TEST_ENV).
+	# shellcheck source=/dev/null
 	. ./env
 	set +a
 fi
@@ -38,7 +40,9 @@ else
 	echo "not ok - insmod nsinspect.ko"
 	exit 1
 fi
-for t in $(cat tests); do
+# One line of test names, separated by spaces.
+read -r names <tests
+for t in $names; do
 	trc=0
 	timeout "$limit" "./$t" || trc=$?
 	echo "# exit=$trc $t"

@@ -13,7 +13,7 @@
 # Then the target is resumed, the sync finishes, and everything is undone.
 #
 # Needs brd, dm-mod, ext4 (and jbd2, mbcache, crc16, crc32c) from the
-# payload's kmod/ (scripts/vm-suite.sh puts them there) or built in, and
+# payload's kmod/ (scripts/check-lib.sh puts them there) or built in, and
 # dmsetup and mkfs.ext4 from the host (selftests/vm/run.sh copies them in).
 # Skips (exit 4) when any is missing. TAP output; the figures go out as
 # "# stuck: ..." lines.

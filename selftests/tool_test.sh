@@ -4,7 +4,6 @@
 # nsinspect-tool against the live module and against /proc, in the VM.
 # TAP output; needs jq (the harness copies it in from the host).
 T=./nsinspect-tool
-D=/sys/kernel/debug/nsinspect
 n=0
 failed=0
 
@@ -31,7 +30,10 @@ echo "1..9"
 
 all=0
 for cmd in tree list mounts pids nsproxies graph; do
-	$T $cmd >/tmp/out 2>&1 && [ -s /tmp/out ] || { all=1; echo "# $cmd failed"; }
+	if ! $T $cmd >/tmp/out 2>&1 || [ ! -s /tmp/out ]; then
+		all=1
+		echo "# $cmd failed"
+	fi
 done
 ok $all "tree, list, mounts, pids, nsproxies and graph run against the module"
 

@@ -30,7 +30,7 @@ rounds() {	# kind n name... : cmd -- cmd -- ...
 	done
 	shift
 	timeit "$REPS" "$@" >/tmp/rounds || { echo "bench kind=$kind n=$n failed:$names"; return; }
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the command names, one word each
 	set -- $names
 	first=$1
 	while read -r line; do
@@ -75,8 +75,9 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 		snapstat tasks "$n" "$f"
 	done
 done
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # a list of pids, one word each (sh has no arrays)
 kill -TERM $workers
+# shellcheck disable=SC2086 # as above
 wait $workers
 
 # --- M mounts over many mount namespaces --------------------------------------
@@ -91,9 +92,9 @@ for m in ${BENCH_MOUNTS:-1000 2000 4000 8000 16000}; do
 	# One task per mount namespace, for findmnt --task.
 	pids=$(awk '/^pid=/ { split($0, f, " "); for (i in f) if (f[i] ~ /^mnt=/) m = f[i];
 		split($1, p, "="); if (!(m in seen)) { seen[m] = 1; printf "%s ", p[2] } }' "$D/tasks")
-	echo "bench kind=mounts n=$m what=namespaces count=$(echo $pids | wc -w)"
+	echo "bench kind=mounts n=$m what=namespaces count=$(echo "$pids" | wc -w)"
 	# findmnt's four default columns, with counts in place of options.
-	# shellcheck disable=SC2016
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
 	rounds mounts "$m" findmnt-loop nsinspect-mounts cat-mounts : \
 		sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids" -- \
 		nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS -- \

@@ -174,7 +174,7 @@ silent=${NSI_VM_SILENT:-120}
 
 start=$(date +%s.%N)
 qrc=0
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # $accel is several QEMU options
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -nographic -no-reboot -monitor none $accel \
 	-machine q35 -smp "${NSI_VM_SMP:-2}" -m "${NSI_VM_MEM:-2G}" \
