@@ -35,7 +35,7 @@ reload() {
 }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..9"
 
 v=$(cat $D/version)
 echo "$v" | grep -q '^feature=mounts state=available$' &&
@@ -80,5 +80,40 @@ missing=$(echo "$tiny" | awk '{ have[$2] = 1; ref[$3] = 1; ref[$4] = 1 }
 	END { for (i in ref) if (i != "-" && !(i in have)) print i }')
 [ -z "$missing" ]
 ok $? "every owner and parent is itself recorded" "$missing"
+# Resumed walks must not skip or repeat: eight net namespaces held only by
+# nsfs bind mounts, read while other bind mounts come and go. With the tiny
+# pool the bind-mount walk runs dry at each new namespace and resumes, and
+# the churn changes the list between resumes.
+held=$(mktemp -d)
+i=0
+while [ $i -lt 8 ]; do
+	touch "$held/n$i"
+	unshare --net="$held/n$i" true
+	i=$((i + 1))
+done
+touch "$held/churn"
+(
+	end=$(($(date +%s) + 20))
+	while [ "$(date +%s)" -lt "$end" ] && [ ! -e "$held/stop" ]; do
+		unshare --net="$held/churn" true && umount "$held/churn"
+	done
+) &
+churn=$!
+want=$(for f in "$held"/n*; do stat -L -c %i "$f"; done | sort)
+bad=
+rounds=0
+while [ $rounds -lt 10 ]; do
+	got=$(for w in $want; do
+		grep "^type=net inum=$w " $D/namespaces | sed -n 's/.* bindmounts=\([0-9]*\) .*/\1/p'
+	done | sort | uniq -c | sed 's/^ *//')
+	[ "$got" = "8 1" ] || bad="$bad round $rounds: $got;"
+	rounds=$((rounds + 1))
+done
+touch "$held/stop"
+wait $churn
+[ -z "$bad" ]
+ok $? "tiny pool under bind-mount churn: 8 held net namespaces, bindmounts=1 each, in 10 reads" "$bad"
+for f in "$held"/n*; do umount "$f"; done
+rm -rf "$held"
 reload
 exit $failed
