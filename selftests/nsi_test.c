@@ -149,6 +149,22 @@ const char *nsi_rec(const char *text, const char *k1, const char *v1,
 	return NULL;
 }
 
+const char *nsi_ns_rec(const char *text, const char *type, unsigned long ino)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%lu", ino);
+	return nsi_rec(text, "type", type, "inum", v);
+}
+
+const char *nsi_task_rec(const char *text, pid_t pid)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%d", pid);
+	return nsi_rec(text, "pid", v, NULL, NULL);
+}
+
 int nsi_field(const char *text, const char *sel, const char *selval,
 	      const char *key, char *out, size_t outsize)
 {

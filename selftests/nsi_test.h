@@ -27,6 +27,12 @@ char *nsi_load(const char *name);
 const char *nsi_rec(const char *text, const char *k1, const char *v1,
 		    const char *k2, const char *v2);
 
+/* The namespaces record of type with the inode number ino, or NULL. */
+const char *nsi_ns_rec(const char *text, const char *type, unsigned long ino);
+
+/* The tasks record of the task pid, or NULL. */
+const char *nsi_task_rec(const char *text, pid_t pid);
+
 /* Copy the unescaped value of key in record rec; 0, or -1 if absent. */
 int nsi_get(const char *rec, const char *key, char *out, size_t outsize);
 
