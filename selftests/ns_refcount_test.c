@@ -18,99 +18,32 @@
 #include "kselftest_harness.h"
 #include "nsi_test.h"
 
-/*
- * A child that obeys one-letter commands: f = fork a sharer of its nsproxy,
- * q = quit. Later children inherit the command pipe, so quitting is a
- * command rather than end of file.
- */
-struct holder {
-	pid_t pid;
-	int cmd, ack;
-};
-
-static void holder_loop(int cmd, int ack)
+static int unshare_uts(void *arg)
 {
-	pid_t sharer = 0;
-	char c;
-
-	while (read(cmd, &c, 1) == 1) {
-		char r = 'N';
-
-		if (c == 'f' && !sharer) {
-			sharer = fork();
-			if (sharer == 0) {
-				pause();
-				_exit(0);
-			}
-			r = sharer > 0 ? 'Y' : 'N';
-		}
-		if (c == 'q' || write(ack, &r, 1) != 1)
-			break;
-	}
-	/* Reap the sharer, so that it is gone when this holder is. */
-	if (sharer > 0) {
-		kill(sharer, SIGKILL);
-		waitpid(sharer, NULL, 0);
-	}
-	_exit(0);
+	return unshare(CLONE_NEWUTS);
 }
 
-/* Start a holder after unshare(flags), or after setns into target's uts. */
-static int holder_start(struct holder *h, int flags, pid_t uts_of)
+/* setns() into the uts namespace of the task *arg. */
+static int setns_uts(void *arg)
 {
-	int cmd[2], ack[2];
-	char r = 'N';
+	char path[64];
+	int fd, ret;
 
-	if (pipe(cmd) || pipe(ack))
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", *(pid_t *)arg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	h->pid = fork();
-	if (h->pid < 0)
-		return -1;
-	if (h->pid == 0) {
-		close(cmd[1]);
-		close(ack[0]);
-		if (flags && unshare(flags))
-			_exit(1);
-		if (uts_of) {
-			char path[64];
-			int fd;
-
-			snprintf(path, sizeof(path), "/proc/%d/ns/uts", uts_of);
-			fd = open(path, O_RDONLY);
-			if (fd < 0 || setns(fd, CLONE_NEWUTS))
-				_exit(1);
-			close(fd);
-		}
-		r = 'Y';
-		if (write(ack[1], &r, 1) != 1)
-			_exit(1);
-		holder_loop(cmd[0], ack[1]);
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	h->cmd = cmd[1];
-	h->ack = ack[0];
-	return read(h->ack, &r, 1) == 1 && r == 'Y' ? 0 : -1;
+	ret = setns(fd, CLONE_NEWUTS);
+	close(fd);
+	return ret;
 }
 
-static int holder_do(struct holder *h, char c)
+/* Run in a child: a child of its own, which shares its nsproxy. */
+static int start_sharer(void *arg)
 {
-	char r = 'N';
+	static struct nsi_child sharer;	/* in the memory of the one that runs this */
 
-	if (write(h->cmd, &c, 1) != 1 || read(h->ack, &r, 1) != 1)
-		return -1;
-	return r == 'Y' ? 0 : -1;
-}
-
-static void holder_stop(struct holder *h)
-{
-	char q = 'q';
-
-	if (write(h->cmd, &q, 1) != 1)
-		kill(h->pid, SIGKILL);
-	close(h->cmd);
-	close(h->ack);
-	waitpid(h->pid, NULL, 0);
+	return nsi_child_start(&sharer, NULL, NULL);
 }
 
 /* Fields of the uts namespace ino, from a fresh snapshot. */
@@ -167,13 +100,13 @@ TEST(uts_refcounts_exact)
 {
 	char id1[32], id3[32], path[64];
 	long long count, tasks;
-	struct holder h1, h3;
+	struct nsi_child h1, h3;
 	struct uts_view v;
 	unsigned long ino;
 	int fd;
 
 	/* A lone process after unshare(CLONE_NEWUTS): its nsproxy holds it. */
-	ASSERT_EQ(0, holder_start(&h1, CLONE_NEWUTS, 0));
+	ASSERT_EQ(0, nsi_child_start(&h1, unshare_uts, NULL));
 	ino = nsi_ns_ino(h1.pid, "uts");
 	ASSERT_NE(0, ino);
 	ASSERT_NE(nsi_ns_ino(getpid(), "uts"), ino);
@@ -188,7 +121,7 @@ TEST(uts_refcounts_exact)
 	EXPECT_EQ(1, tasks);
 
 	/* A forked child shares the nsproxy: its count goes up, refs do not. */
-	ASSERT_EQ(0, holder_do(&h1, 'f'));
+	ASSERT_EQ(0, nsi_child_run(&h1, start_sharer, NULL));
 	v = uts_view(ino);
 	EXPECT_EQ(1, v.refs);
 	EXPECT_EQ(2, v.tasks);
@@ -198,7 +131,7 @@ TEST(uts_refcounts_exact)
 	EXPECT_EQ(2, tasks);
 
 	/* setns from another process: a new nsproxy, one more reference. */
-	ASSERT_EQ(0, holder_start(&h3, 0, h1.pid));
+	ASSERT_EQ(0, nsi_child_start(&h3, setns_uts, &h1.pid));
 	ASSERT_EQ(ino, nsi_ns_ino(h3.pid, "uts"));
 	v = uts_view(ino);
 	EXPECT_EQ(2, v.refs);
@@ -229,8 +162,8 @@ TEST(uts_refcounts_exact)
 	EXPECT_TRUE(v.via_fd);
 
 	/* Without tasks only the dentry's reference is left. */
-	holder_stop(&h3);
-	holder_stop(&h1);
+	nsi_child_stop(&h3);
+	nsi_child_stop(&h1);
 	v = uts_view(ino);
 	ASSERT_TRUE(v.found);
 	EXPECT_EQ(1, v.refs);

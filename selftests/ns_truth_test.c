@@ -7,12 +7,10 @@
  */
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,15 +29,16 @@ static const char *const roles[][2] = {
 /* NSpid of /proc/PID/status as the tasks file writes it ("1234,5,1"). */
 static int proc_nspid(pid_t pid, char *out, size_t size)
 {
-	char path[64], buf[4096], *p, *end;
+	char path[64], *buf, *p, *end;
 	size_t o = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (nsi_read(path, buf, sizeof(buf)) <= 0)
+	buf = nsi_load(path);
+	p = buf ? strstr(buf, "\nNSpid:") : NULL;
+	if (!p) {
+		free(buf);
 		return -1;
-	p = strstr(buf, "\nNSpid:");
-	if (!p)
-		return -1;
+	}
 	p += 7;
 	end = strchrnul(p, '\n');
 	while (p < end && o + 1 < size) {
@@ -53,24 +52,21 @@ static int proc_nspid(pid_t pid, char *out, size_t size)
 			out[o++] = *p++;
 	}
 	out[o] = '\0';
+	free(buf);
 	return 0;
 }
 
 /* A child that unshares every namespace it can, so the walk sees variety. */
 static int unshare_many(void *arg)
 {
-	pid_t pid;
+	/* In the memory of the child that runs this; it stops it on exit. */
+	static struct nsi_child init;
 
 	if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS |
 		    CLONE_NEWCGROUP | CLONE_NEWPID | CLONE_NEWTIME))
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		pause();
-		_exit(0);
-	}
-	return pid < 0;
+	/* Its first child is the new pid namespace's init. */
+	return nsi_child_start(&init, NULL, NULL);
 }
 
 TEST(inodes_and_nspid_match_proc)

@@ -121,7 +121,7 @@ TEST(reads_parse_while_processes_churn)
 		size_t f, chunk = chunks[rounds % ARRAY_SIZE(chunks)];
 
 		for (f = 0; f < ARRAY_SIZE(files); f++) {
-			char *text = nsi_read_chunked(files[f], chunk);
+			char *text = nsi_read_file(files[f], chunk, NULL);
 			long bad;
 
 			ASSERT_NE(NULL, text) TH_LOG("reading %s: %s", files[f], strerror(errno));

@@ -126,53 +126,6 @@ static long count_records(const char *text)
 }
 
 /*
- * NSI_DIR/name in read(2) calls of chunk bytes. NULL with *open_failed set
- * when it could not be opened, NULL alone when a read failed.
- */
-static char *read_file(const char *name, size_t chunk, int *open_failed)
-{
-	size_t cap = 1 << 16, len = 0;
-	char path[128], *buf, *nb;
-	ssize_t n;
-	int fd, err;
-
-	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
-	*open_failed = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*open_failed = 1;
-		return NULL;
-	}
-	buf = malloc(cap);
-	for (;;) {
-		if (buf && len + chunk + 1 > cap) {
-			nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-		if (!buf) {
-			close(fd);
-			errno = ENOMEM;
-			return NULL;
-		}
-		n = read(fd, buf + len, chunk);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	err = errno;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/*
  * Read a file in chunk-byte reads and parse it. With tolerate_absent, a file
  * that cannot be opened because the module is being unloaded is counted,
  * not an error; a file that did open must read and parse completely all the
@@ -181,22 +134,22 @@ static char *read_file(const char *name, size_t chunk, int *open_failed)
 static void read_one(const char *name, size_t chunk, int tolerate_absent)
 {
 	const char *hold;
-	int open_failed;
+	int opened;
 	char *buf;
 	long bad;
 
-	buf = read_file(name, chunk, &open_failed);
+	buf = nsi_read_file(name, chunk, &opened);
 	if (!buf) {
 		/*
 		 * Gone (ENOENT), being removed (EIO: debugfs), or its module
 		 * going away (ENXIO): refusals of an unloading module.
 		 */
-		if (open_failed && tolerate_absent &&
+		if (!opened && tolerate_absent &&
 		    (errno == ENOENT || errno == EIO || errno == ENXIO)) {
 			add(&st->absent, 1);
 			return;
 		}
-		reader_error("%s %s in %zu-byte chunks: %s", name, open_failed ? "open" : "read",
+		reader_error("%s %s in %zu-byte chunks: %s", name, opened ? "read" : "open",
 			     chunk, strerror(errno));
 		return;
 	}
