@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nsi_test.h"
@@ -205,6 +206,21 @@ long nsi_check_format(const char *text)
 		p = *end ? end + 1 : end;
 	}
 	return want >= 0 && want != records ? -1 : 0;
+}
+
+double nsi_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+long nsi_env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? atol(v) : def;
 }
 
 int nsi_module_load(const char *path)

@@ -58,6 +58,12 @@ int nsi_field(const char *text, const char *sel, const char *selval,
  */
 long nsi_check_format(const char *text);
 
+/* Seconds on CLOCK_MONOTONIC. */
+double nsi_now(void);
+
+/* The environment variable name as a number; def if unset or empty. */
+long nsi_env_long(const char *name, long def);
+
 /* finit_module() of the .ko at path (NULL: fail); 0 or -1 with errno. */
 int nsi_module_load(const char *path);
 
