@@ -26,23 +26,13 @@ TMP=/tmp/nsi-stuck.d
 HUNG=/proc/sys/kernel/hung_task_timeout_secs
 # No udev in the guest: libdevmapper makes the /dev/mapper nodes itself.
 export DM_DISABLE_UDEV=1
-n=0
-failed=0
+# ok, n and failed
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 loaded=
 suspended=0
 hung_old=
 bg=
-
-ok() {	# ok STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
 
 skip_all() {
 	echo "1..0 # SKIP $*"
