@@ -40,21 +40,6 @@ struct shared {
 	char error[128];
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long env_long(const char *name, long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? atol(v) : def;
-}
-
 /* open NSI_DIR/file, read to EOF, close; until told to stop. */
 static void reader(struct shared *sh, int idx, const char *file)
 {
@@ -184,7 +169,7 @@ static void cycle_under_readers(struct __test_metadata *_metadata, struct scene 
 	/* Let every reader get going before the first cycle. */
 	usleep(200000);
 
-	start = now();
+	start = nsi_now();
 	for (i = 0; i < cycles; i++) {
 		snprintf(src, sizeof(src), "nsi-ebusy-%ld", i);
 		ASSERT_EQ(0, mount(src, self->dir, "tmpfs", 0, "size=64k"))
@@ -217,7 +202,7 @@ static void cycle_under_readers(struct __test_metadata *_metadata, struct scene 
 		lingering += r;
 		done++;
 	}
-	secs = now() - start;
+	secs = nsi_now() - start;
 	stop_readers(self);
 
 	for (i = 0; i < nreaders; i++) {
@@ -249,8 +234,8 @@ static void cycle_under_readers(struct __test_metadata *_metadata, struct scene 
 /* The test of issue 13: readers loop on mounts itself. */
 TEST_F_TIMEOUT(ebusy, umount_under_mounts_readers, 600)
 {
-	cycle_under_readers(_metadata, &self->s, "mounts", env_long("NSI_EBUSY_CYCLES", 1000),
-			    env_long("NSI_EBUSY_READERS", 4));
+	cycle_under_readers(_metadata, &self->s, "mounts", nsi_env_long("NSI_EBUSY_CYCLES", 1000),
+			    nsi_env_long("NSI_EBUSY_READERS", 4));
 }
 
 /*
@@ -260,7 +245,8 @@ TEST_F_TIMEOUT(ebusy, umount_under_mounts_readers, 600)
  */
 TEST_F_TIMEOUT(ebusy, control_umount_under_version_readers, 600)
 {
-	cycle_under_readers(_metadata, &self->s, "version", 200, env_long("NSI_EBUSY_READERS", 4));
+	cycle_under_readers(_metadata, &self->s, "version", 200,
+			    nsi_env_long("NSI_EBUSY_READERS", 4));
 }
 
 TEST_HARNESS_MAIN

@@ -6,19 +6,9 @@
 # TAP output.
 D=/sys/kernel/debug/nsinspect
 KO=${NSI_MODULE:-./nsinspect.ko}
-n=0
-failed=0
-
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
+# ok, n and failed
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 feature() {	# feature NAME: its version record
 	grep "^feature=$1 " $D/version

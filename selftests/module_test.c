@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,10 +29,11 @@ static int unload_module(void)
 
 TEST(version_names_module_format_and_kernel)
 {
-	char buf[4096], val[256];
+	char *buf = nsi_load("version"), val[256];
 	struct utsname u;
 
-	ASSERT_GT(nsi_read(NSI_DIR "/version", buf, sizeof(buf)), 0);
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(0, strlen(buf));
 	ASSERT_EQ(0, uname(&u));
 	ASSERT_EQ(0, nsi_field(buf, "nsinspect", NULL, "format", val, sizeof(val)));
 	EXPECT_STREQ("1", val);
@@ -39,6 +41,7 @@ TEST(version_names_module_format_and_kernel)
 	EXPECT_STREQ(u.release, val);
 	ASSERT_EQ(0, nsi_field(buf, "nsinspect", NULL, "nsinspect", val, sizeof(val)));
 	EXPECT_STREQ(NSI_VERSION, val);
+	free(buf);
 }
 
 TEST(every_file_is_root_only)
@@ -99,13 +102,16 @@ TEST(unload_waits_for_open_reader)
 
 TEST(unload_and_reload_cycles)
 {
-	char buf[4096];
+	char *buf;
 	int i;
 
 	for (i = 0; i < 10; i++) {
 		ASSERT_EQ(0, unload_module()) TH_LOG("cycle %d: %m", i);
 		ASSERT_EQ(0, load_module()) TH_LOG("cycle %d: %m", i);
-		ASSERT_GT(nsi_read(NSI_DIR "/version", buf, sizeof(buf)), 0);
+		buf = nsi_load("version");
+		ASSERT_NE(NULL, buf);
+		ASSERT_NE(0, strlen(buf));
+		free(buf);
 	}
 }
 

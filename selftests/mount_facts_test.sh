@@ -5,19 +5,9 @@
 # and of deleted directories as mountinfo prints them, and counts that hold
 # nothing of the reader's. Run with nsinspect.ko loaded. TAP output.
 D=/sys/kernel/debug/nsinspect
-n=0
-failed=0
-
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
+# ok, n and failed
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # KEY of the record whose mountpoint is $1 in this namespace, from a snapshot
 rec() {	# rec MOUNTPOINT KEY

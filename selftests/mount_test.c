@@ -453,7 +453,7 @@ TEST_F(tmpfs, reads_parse_while_mounts_churn)
 	if (churner == 0)
 		churn_mounts(self->dir);
 	for (i = 0; i < 12; i++) {
-		char *text = nsi_read_chunked("mounts", chunks[i % ARRAY_SIZE(chunks)]);
+		char *text = nsi_read_file("mounts", chunks[i % ARRAY_SIZE(chunks)], NULL);
 		long bad;
 
 		ASSERT_NE(NULL, text);

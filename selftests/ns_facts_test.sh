@@ -7,19 +7,8 @@
 # 6.19), which must read the same on every kernel. Run with nsinspect.ko
 # loaded. TAP output.
 D=/sys/kernel/debug/nsinspect
-n=0
-failed=0
-
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..2"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,57 +8,57 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nsi_test.h"
 
-ssize_t nsi_read(const char *path, char *buf, size_t size)
+char *nsi_read_file(const char *name, size_t chunk, int *opened)
 {
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	buf[len] = '\0';
-	return n < 0 ? -1 : (ssize_t)len;
-}
-
-char *nsi_load(const char *name)
-{
-	size_t size = 1 << 16, len = 0;
+	size_t cap = 1 << 16, len = 0;
 	char path[256], *buf = NULL;
 	ssize_t n = 0;
-	int fd;
+	int fd, err;
 
-	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
+	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : NSI_DIR "/", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (opened)
+		*opened = fd >= 0;
 	if (fd < 0)
 		return NULL;
 	for (;;) {
-		if (!buf || len + 1 >= size) {
-			char *nb = realloc(buf, size *= 2);
+		if (!buf || len + chunk + 1 > cap) {
+			char *nb;
 
-			if (!nb)
+			while (len + chunk + 1 > cap)
+				cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				n = -1;
+				errno = ENOMEM;
 				break;
+			}
 			buf = nb;
 		}
-		n = read(fd, buf + len, size - 1 - len);
+		n = read(fd, buf + len, chunk);
 		if (n <= 0)
 			break;
 		len += n;
 	}
+	err = errno;
 	close(fd);
-	if (n < 0 || !buf) {
+	if (n < 0) {
 		free(buf);
+		errno = err;
 		return NULL;
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+char *nsi_load(const char *name)
+{
+	return nsi_read_file(name, 1 << 16, NULL);
 }
 
 /* Unescape \ooo sequences of a value that ends at a space or newline. */
@@ -149,6 +150,22 @@ const char *nsi_rec(const char *text, const char *k1, const char *v1,
 	return NULL;
 }
 
+const char *nsi_ns_rec(const char *text, const char *type, unsigned long ino)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%lu", ino);
+	return nsi_rec(text, "type", type, "inum", v);
+}
+
+const char *nsi_task_rec(const char *text, pid_t pid)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%d", pid);
+	return nsi_rec(text, "pid", v, NULL, NULL);
+}
+
 int nsi_field(const char *text, const char *sel, const char *selval,
 	      const char *key, char *out, size_t outsize)
 {
@@ -191,39 +208,19 @@ long nsi_check_format(const char *text)
 	return want >= 0 && want != records ? -1 : 0;
 }
 
-char *nsi_read_chunked(const char *name, size_t chunk)
+double nsi_now(void)
 {
-	size_t cap = 1 << 16, len = 0;
-	char path[128], *buf = malloc(cap);
-	ssize_t n = -1;
-	int fd;
+	struct timespec ts;
 
-	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !buf) {
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		if (len + chunk + 1 > cap) {
-			char *nb = realloc(buf, cap *= 2);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		n = read(fd, buf + len, chunk);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
+long nsi_env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? atol(v) : def;
 }
 
 int nsi_module_load(const char *path)
@@ -249,38 +246,98 @@ unsigned long nsi_ns_ino(pid_t pid, const char *name)
 	return stat(path, &st) ? 0 : st.st_ino;
 }
 
+/* What nsi_child_run() sends; a NULL fn is nsi_child_stop()'s. */
+struct child_request {
+	int (*fn)(void *arg);
+	void *arg;
+};
+
+/* The children this process started and has not stopped yet. */
+static struct nsi_child *children;
+
+static void __attribute__((noreturn)) child_serve(int cmd, int ack)
+{
+	struct child_request rq;
+	char r;
+
+	while (read(cmd, &rq, sizeof(rq)) == sizeof(rq) && rq.fn) {
+		r = rq.fn(rq.arg) ? 'N' : 'Y';
+		if (write(ack, &r, 1) != 1)
+			break;
+	}
+	while (children)
+		nsi_child_stop(children);
+	_exit(0);
+}
+
 int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg)
 {
-	int ready[2];
-	char r = 0;
+	int cmd[2], ack[2];
+	char r = 'N';
 
-	if (pipe2(ready, O_CLOEXEC))
+	c->pid = 0;
+	if (pipe2(cmd, O_CLOEXEC))
 		return -1;
-	c->pid = fork();
-	if (c->pid < 0)
+	if (pipe2(ack, O_CLOEXEC)) {
+		close(cmd[0]);
+		close(cmd[1]);
 		return -1;
-	if (c->pid == 0) {
-		close(ready[0]);
-		r = fn(arg) ? 'N' : 'Y';
-		if (write(ready[1], &r, 1) != 1)
-			_exit(1);
-		/* Hold everything fn set up until nsi_child_stop() kills us. */
-		for (;;)
-			pause();
 	}
-	close(ready[1]);
-	if (read(ready[0], &r, 1) != 1)
+	c->pid = fork();
+	if (c->pid == 0) {
+		children = NULL;	/* our parent's, not ours */
+		close(cmd[1]);
+		close(ack[0]);
+		r = !fn || !fn(arg) ? 'Y' : 'N';
+		if (write(ack[1], &r, 1) != 1)
+			_exit(1);
+		child_serve(cmd[0], ack[1]);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	c->cmd = cmd[1];
+	c->ack = ack[0];
+	if (c->pid < 0) {
+		close(c->cmd);
+		close(c->ack);
+		c->pid = 0;
+		return -1;
+	}
+	c->next = children;
+	children = c;
+	if (read(c->ack, &r, 1) != 1)
 		r = 'N';
-	close(ready[0]);
+	return r == 'Y' ? 0 : -1;
+}
+
+int nsi_child_run(struct nsi_child *c, int (*fn)(void *), void *arg)
+{
+	struct child_request rq = { fn, arg };
+	char r = 'N';
+
+	if (write(c->cmd, &rq, sizeof(rq)) != sizeof(rq) || read(c->ack, &r, 1) != 1)
+		return -1;
 	return r == 'Y' ? 0 : -1;
 }
 
 void nsi_child_stop(struct nsi_child *c)
 {
+	struct child_request quit = { NULL, NULL };
+	struct nsi_child **p;
+
 	if (c->pid <= 0)
 		return;
-	/* A signal, not a pipe: later children inherit pipe ends. */
-	kill(c->pid, SIGKILL);
+	/* A request, not end of file: later children inherit the pipe ends. */
+	if (write(c->cmd, &quit, sizeof(quit)) != sizeof(quit))
+		kill(c->pid, SIGKILL);
 	waitpid(c->pid, NULL, 0);
+	close(c->cmd);
+	close(c->ack);
+	for (p = &children; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
 	c->pid = 0;
 }

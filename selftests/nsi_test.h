@@ -14,10 +14,15 @@
 #define NSI_DIR "/sys/kernel/debug/nsinspect"
 #define NSI_NONE LLONG_MIN
 
-/* Read a whole file into buf (NUL-terminated); returns its length or -1. */
-ssize_t nsi_read(const char *path, char *buf, size_t size);
+/*
+ * The whole of a file in a malloc'd, NUL-terminated string, read with read(2)
+ * calls of chunk bytes: name is a file of NSI_DIR, or a path from '/'. NULL
+ * with errno set if the open or a read fails; *opened (unless NULL) then says
+ * whether the open had succeeded.
+ */
+char *nsi_read_file(const char *name, size_t chunk, int *opened);
 
-/* The whole of NSI_DIR/name in a malloc'd string, or NULL. */
+/* nsi_read_file() in reads of 64 KiB, the size of a seq_file's buffer. */
 char *nsi_load(const char *name);
 
 /*
@@ -26,6 +31,12 @@ char *nsi_load(const char *name);
  */
 const char *nsi_rec(const char *text, const char *k1, const char *v1,
 		    const char *k2, const char *v2);
+
+/* The namespaces record of type with the inode number ino, or NULL. */
+const char *nsi_ns_rec(const char *text, const char *type, unsigned long ino);
+
+/* The tasks record of the task pid, or NULL. */
+const char *nsi_task_rec(const char *text, pid_t pid);
 
 /* Copy the unescaped value of key in record rec; 0, or -1 if absent. */
 int nsi_get(const char *rec, const char *key, char *out, size_t outsize);
@@ -47,8 +58,11 @@ int nsi_field(const char *text, const char *sel, const char *selval,
  */
 long nsi_check_format(const char *text);
 
-/* NSI_DIR/name read with read(2) calls of chunk bytes; NULL if one fails. */
-char *nsi_read_chunked(const char *name, size_t chunk);
+/* Seconds on CLOCK_MONOTONIC. */
+double nsi_now(void);
+
+/* The environment variable name as a number; def if unset or empty. */
+long nsi_env_long(const char *name, long def);
 
 /* finit_module() of the .ko at path (NULL: fail); 0 or -1 with errno. */
 int nsi_module_load(const char *path);
@@ -57,14 +71,26 @@ int nsi_module_load(const char *path);
 unsigned long nsi_ns_ino(pid_t pid, const char *name);
 
 /*
- * A child that runs fn(arg) and then stays alive, holding whatever fn set
- * up, until nsi_child_stop(). Start returns fn's result (0 on success).
+ * A child that runs fn(arg) (unless fn is NULL), then stays alive, holding
+ * whatever fn set up, and runs what nsi_child_run() asks of it until
+ * nsi_child_stop(). Before it exits it stops the children it started itself,
+ * so that it leaves none behind. Start returns fn's result (0 on success).
  */
 struct nsi_child {
 	pid_t pid;
+	int cmd, ack;			/* requests to the child, its answers */
+	struct nsi_child *next;		/* started by the same process */
 };
 
 int nsi_child_start(struct nsi_child *c, int (*fn)(void *), void *arg);
+
+/*
+ * Run fn(arg) in the child; fn's result, or -1 if the child did not answer.
+ * The child has its own copy of memory, taken at fork: arg must point to
+ * something that it had then.
+ */
+int nsi_child_run(struct nsi_child *c, int (*fn)(void *), void *arg);
+
 void nsi_child_stop(struct nsi_child *c);
 
 #endif /* NSI_TEST_H */

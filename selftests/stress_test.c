@@ -86,21 +86,6 @@ static void reader_error(const char *fmt, ...)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long env_long(const char *name, long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? atol(v) : def;
-}
-
 /* Reap whatever ended: workers are subreapers of their orphans. */
 static void reap(void)
 {
@@ -126,53 +111,6 @@ static long count_records(const char *text)
 }
 
 /*
- * NSI_DIR/name in read(2) calls of chunk bytes. NULL with *open_failed set
- * when it could not be opened, NULL alone when a read failed.
- */
-static char *read_file(const char *name, size_t chunk, int *open_failed)
-{
-	size_t cap = 1 << 16, len = 0;
-	char path[128], *buf, *nb;
-	ssize_t n;
-	int fd, err;
-
-	snprintf(path, sizeof(path), NSI_DIR "/%s", name);
-	*open_failed = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*open_failed = 1;
-		return NULL;
-	}
-	buf = malloc(cap);
-	for (;;) {
-		if (buf && len + chunk + 1 > cap) {
-			nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-		if (!buf) {
-			close(fd);
-			errno = ENOMEM;
-			return NULL;
-		}
-		n = read(fd, buf + len, chunk);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	err = errno;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/*
  * Read a file in chunk-byte reads and parse it. With tolerate_absent, a file
  * that cannot be opened because the module is being unloaded is counted,
  * not an error; a file that did open must read and parse completely all the
@@ -181,22 +119,22 @@ static char *read_file(const char *name, size_t chunk, int *open_failed)
 static void read_one(const char *name, size_t chunk, int tolerate_absent)
 {
 	const char *hold;
-	int open_failed;
+	int opened;
 	char *buf;
 	long bad;
 
-	buf = read_file(name, chunk, &open_failed);
+	buf = nsi_read_file(name, chunk, &opened);
 	if (!buf) {
 		/*
 		 * Gone (ENOENT), being removed (EIO: debugfs), or its module
 		 * going away (ENXIO): refusals of an unloading module.
 		 */
-		if (open_failed && tolerate_absent &&
+		if (!opened && tolerate_absent &&
 		    (errno == ENOENT || errno == EIO || errno == ENXIO)) {
 			add(&st->absent, 1);
 			return;
 		}
-		reader_error("%s %s in %zu-byte chunks: %s", name, open_failed ? "open" : "read",
+		reader_error("%s %s in %zu-byte chunks: %s", name, opened ? "read" : "open",
 			     chunk, strerror(errno));
 		return;
 	}
@@ -245,11 +183,11 @@ static pid_t start_reader(const int *stop, int tolerate_absent, unsigned int see
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	while (!__atomic_load_n(stop, __ATOMIC_RELAXED)) {
 		if (tolerate_absent) {
-			double t = now();
+			double t = nsi_now();
 
 			read_one(files[seed % NFILES], chunks[seed % 3], 1);
 			seed = seed * 1103515245 + 12345;
-			usleep(100 + (useconds_t)((now() - t) * 2e6 * (seed % 1000) / 1000));
+			usleep(100 + (useconds_t)((nsi_now() - t) * 2e6 * (seed % 1000) / 1000));
 		} else {
 			read_all_once(0, seed++);
 		}
@@ -500,7 +438,7 @@ static pid_t start_worker(int w, double until)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	while (now() < until) {
+	while (nsi_now() < until) {
 		unsigned int r = rand_r(&seed);
 		int status;
 		pid_t c;
@@ -549,7 +487,7 @@ FIXTURE_TEARDOWN(stress)
 
 TEST_F_TIMEOUT(stress, churn_while_reading, 900)
 {
-	long seconds = env_long("NSI_STRESS_SECONDS", 10);
+	long seconds = nsi_env_long("NSI_STRESS_SECONDS", 10);
 	pid_t workers[NWORKERS], readers[NREADERS];
 	int *stop;
 	long created = 0;
@@ -560,7 +498,7 @@ TEST_F_TIMEOUT(stress, churn_while_reading, 900)
 		    -1, 0);
 	ASSERT_NE(MAP_FAILED, stop);
 	*stop = 0;
-	start = now();
+	start = nsi_now();
 	for (i = 0; i < NREADERS; i++)
 		readers[i] = start_reader(stop, 0, i);
 	for (i = 0; i < NWORKERS; i++)
@@ -577,7 +515,8 @@ TEST_F_TIMEOUT(stress, churn_while_reading, 900)
 
 	for (i = 0; i < NTYPES; i++)
 		created += st->created[i];
-	printf("# stress: workers=%d readers=%d seconds=%.0f", NWORKERS, NREADERS, now() - start);
+	printf("# stress: workers=%d readers=%d seconds=%.0f", NWORKERS, NREADERS,
+	       nsi_now() - start);
 	printf(" ops=%ld op_failures=%ld namespaces=%ld", st->worker_ops, st->worker_fails,
 	       created);
 	for (i = 0; i < NTYPES; i++)
@@ -633,7 +572,7 @@ static int unload(void)
 
 TEST_F_TIMEOUT(stress, load_unload_under_readers, 900)
 {
-	long cycles = env_long("NSI_LOAD_CYCLES", 20);
+	long cycles = nsi_env_long("NSI_LOAD_CYCLES", 20);
 	pid_t readers[NREADERS];
 	int *stop;
 	char buf[256];
@@ -646,7 +585,7 @@ TEST_F_TIMEOUT(stress, load_unload_under_readers, 900)
 	*stop = 0;
 	if (!getenv("NSI_MODULE"))
 		SKIP(return, "NSI_MODULE is not set");
-	start = now();
+	start = nsi_now();
 	for (i = 0; i < NREADERS; i++)
 		readers[i] = start_reader(stop, 1, i);
 	for (i = 0; i < cycles; i++) {
@@ -678,7 +617,7 @@ TEST_F_TIMEOUT(stress, load_unload_under_readers, 900)
 	printf("# stress: load_cycles=%ld loads=%ld unloads=%ld rmmod_busy_retries=%ld",
 	       cycles, st->loads, st->unloads, st->busy);
 	printf(" readers=%d reads=%ld refused_opens=%ld reader_errors=%ld seconds=%.0f\n",
-	       NREADERS, st->reads, st->absent, st->errors, now() - start);
+	       NREADERS, st->reads, st->absent, st->errors, nsi_now() - start);
 	EXPECT_EQ(0, st->errors) TH_LOG("first reader error: %s", st->error);
 	EXPECT_EQ(cycles, st->loads);
 	/* Readers read while the module was there, not only failed opens. */

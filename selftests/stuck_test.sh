@@ -26,23 +26,13 @@ TMP=/tmp/nsi-stuck.d
 HUNG=/proc/sys/kernel/hung_task_timeout_secs
 # No udev in the guest: libdevmapper makes the /dev/mapper nodes itself.
 export DM_DISABLE_UDEV=1
-n=0
-failed=0
+# ok, n and failed
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 loaded=
 suspended=0
 hung_old=
 bg=
-
-ok() {	# ok STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
 
 skip_all() {
 	echo "1..0 # SKIP $*"
@@ -189,6 +179,31 @@ took_us() {
 	sed -n 's/^# snapshot .*took_us=\([0-9]*\).*/\1/p' "$1"
 }
 
+# stuck_read SCENARIO DURING WHAT CMD...: with the device suspended, CMD
+# (WHAT) blocks in a sync with s_umount held for write; a mounts read must
+# finish within WAIT s all the same, while DURING. Then resumes the device
+# and waits for both; the read is in $TMP/stuck-SCENARIO.
+stuck_read() {
+	sr_name=$1
+	sr_during=$2
+	sr_what=$3
+	shift 3
+	dms suspend --nolockfs "$DM" && suspended=1
+	writer "$@"
+	is_blocked "$wpid"
+	ok $? "$sr_name: $sr_what blocks in sync with s_umount held for write" \
+		"state=$st stack: $stack"
+	echo "# stuck: $sr_name writer stack: $stack"
+	timed_read "$TMP/stuck-$sr_name"
+	ok $((1 - done)) "$sr_name: mounts reads within ${WAIT}s while $sr_during" \
+		"read did not finish in $(secs "$took") s (rc=$(cat "$TMP/read.rc" 2>/dev/null)) $(cat "$TMP/stuck-$sr_name.err")"
+	dms resume "$DM" && suspended=0
+	finish_read
+	wait "$bg"
+	bg=
+	echo "# stuck: $sr_name read $(secs "$took") s while stuck (done=$done), $(secs "$took_all") s until finished; normal $(secs "$normal") s"
+}
+
 # Normal read time: the slowest of three.
 normal=0
 for _ in 1 2 3; do
@@ -200,20 +215,7 @@ echo "# stuck: normal read ${normal}0 ms (slowest of 3; module took_us=$(took_us
 
 # --- A: remount,ro blocked in sync with s_umount held for write -----------
 dd if=/dev/zero of="$MNT/dirty" bs=1M count=8 2>/dev/null
-dms suspend --nolockfs "$DM" && suspended=1
-writer mount -o remount,ro "$MNT"
-is_blocked "$wpid"
-ok $? "A: remount,ro blocks in sync with s_umount held for write" \
-	"state=$st stack: $stack"
-echo "# stuck: A writer stack: $stack"
-timed_read "$TMP/stuck-a"
-ok $((1 - done)) "A: mounts reads within ${WAIT}s while s_umount is held for write" \
-	"read did not finish in $(secs "$took") s (rc=$(cat "$TMP/read.rc" 2>/dev/null)) $(cat "$TMP/stuck-a.err")"
-dms resume "$DM" && suspended=0
-finish_read
-wait "$bg"
-bg=
-echo "# stuck: A read $(secs "$took") s while stuck (done=$done), $(secs "$took_all") s until finished; normal $(secs "$normal") s"
+stuck_read A "s_umount is held for write" remount,ro mount -o remount,ro "$MNT"
 # Fields in any order: dev=MAJ:MIN fstype=ext4 mountpoint=MNT.
 rec=$(awk -v dev="dev=$majmin" -v mnt="mountpoint=$MNT" '!/^#/ {
 	d = f = m = 0
@@ -224,29 +226,17 @@ rec=$(awk -v dev="dev=$majmin" -v mnt="mountpoint=$MNT" '!/^#/ {
 	}
 	if (d && f && m)
 		print
-}' "$TMP/stuck-a")
+}' "$TMP/stuck-A")
 [ -n "$rec" ] && [ "$done" = 1 ]
 ok $? "A: that read lists the ext4 mount (dev=$majmin fstype=ext4 mountpoint=$MNT)" \
-	"$(grep -c . "$TMP/stuck-a") lines read; record: ${rec:-none}"
+	"$(grep -c . "$TMP/stuck-A") lines read; record: ${rec:-none}"
 [ "$(cat "$TMP/writer.rc" 2>/dev/null)" = 0 ] && grep " $MNT " /proc/mounts | grep -q ' ro[ ,]'
 ok $? "A: remount,ro finishes after resume" "$(grep " $MNT " /proc/mounts)"
 
 # --- B: the last umount blocked in sync, in deactivate_super() ------------
 mount -o remount,rw "$MNT"
 dd if=/dev/zero of="$MNT/dirty2" bs=1M count=8 2>/dev/null
-dms suspend --nolockfs "$DM" && suspended=1
-writer umount "$MNT"
-is_blocked "$wpid"
-ok $? "B: umount blocks in sync with s_umount held for write" "state=$st stack: $stack"
-echo "# stuck: B writer stack: $stack"
-timed_read "$TMP/stuck-b"
-ok $((1 - done)) "B: mounts reads within ${WAIT}s while the last umount syncs" \
-	"read did not finish in $(secs "$took") s (rc=$(cat "$TMP/read.rc" 2>/dev/null)) $(cat "$TMP/stuck-b.err")"
-dms resume "$DM" && suspended=0
-finish_read
-wait "$bg"
-bg=
-echo "# stuck: B read $(secs "$took") s while stuck (done=$done), $(secs "$took_all") s until finished; normal $(secs "$normal") s"
+stuck_read B "the last umount syncs" umount umount "$MNT"
 [ "$(cat "$TMP/writer.rc" 2>/dev/null)" = 0 ] && ! grep -q " $MNT " /proc/mounts
 ok $? "B: umount finishes after resume" "$(grep " $MNT " /proc/mounts)"
 

@@ -4,19 +4,9 @@
 # nsinspect-tool against the live module and against /proc, in the VM.
 # TAP output; needs jq (the harness copies it in from the host).
 T=./nsinspect-tool
-n=0
-failed=0
-
-ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION [DIAGNOSTIC]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
+# ok, n and failed
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # Inode numbers of every namespace file of every thread in /proc.
 proc_inums() {

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# shellcheck disable=SC2034 # failed: read by the test that sources this file
+#
+# TAP for the shell tests, sourced by each: `ok STATUS DESCRIPTION
+# [DIAGNOSTIC]` prints test n+1 as ok when STATUS is 0, else as not ok with
+# DIAGNOSTIC as comment lines, and sets failed=1. The test prints its plan
+# and exits with $failed.
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
