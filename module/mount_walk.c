@@ -276,6 +276,9 @@ struct nsi_mnt_walk {
 	bool *live;			/* still listed at the last check */
 	size_t nsb, sb_cap;
 	bool sbs_full;			/* the list had more than sb_cap */
+	/* out of room: the rest of the walk only counts, to size the next */
+	bool counting;
+	size_t uncopied;		/* mounts counted, not copied */
 	char *buf;			/* PATH_MAX, for d_path() */
 	u64 rcu_start;
 };
@@ -399,7 +402,7 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 }
 
 /* Mounts read per hold of mount_lock, which every mount and umount waits for. */
-#define NSI_MNT_BATCH 64
+#define NSI_MNT_BATCH 32
 /* A superblock whose list changed this often under us is read in one hold. */
 #define NSI_MNT_RESTARTS 3
 
@@ -408,21 +411,32 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
  * list changed while the lock was dropped, what was read of it is dropped
  * and it is read again.
  */
-static int nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
+static void nsi_sb_count(struct nsi_mnt_walk *w, struct super_block *sb)
+{
+	struct nsi_mount *m;
+
+	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
+		w->uncopied++;
+}
+
+static void nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
 {
 	struct nsi_mnt_snap *s = w->s;
 	size_t n0 = s->n, used0 = s->arena_used;
 	unsigned int batch = 0, restarts = 0, seq;
 	u64 start = local_clock();
 	struct nsi_mount *m;
-	int err = 0;
 
 	read_seqlock_excl(nsi_ksyms.mount_lock);
-	m = nsi_sb_first_mount(sb);
+	m = w->counting ? NULL : nsi_sb_first_mount(sb);
 	while (m) {
-		err = nsi_mnt_read(w, m);
-		if (err)
+		if (nsi_mnt_read(w, m)) {
+			/* Out of room: drop this superblock's part, count the rest. */
+			s->n = n0;
+			s->arena_used = used0;
+			w->counting = true;
 			break;
+		}
 		if (++batch % NSI_MNT_BATCH || restarts >= NSI_MNT_RESTARTS) {
 			m = nsi_sb_next_mount(sb, m);
 			continue;
@@ -443,9 +457,10 @@ static int nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
 		restarts++;
 		m = nsi_sb_first_mount(sb);
 	}
+	if (w->counting)
+		nsi_sb_count(w, sb);
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
 	nsi_hold(s, start);
-	return err;
 }
 
 static int nsi_ptr_cmp(const void *a, const void *b)
@@ -495,7 +510,10 @@ static int nsi_sbs_list(struct nsi_mnt_walk *w)
 	return err;
 }
 
-/* One walk with the room reserved; -ENOSPC when it ran out. */
+/*
+ * One walk with the room reserved; -ENOSPC when it ran out, having counted
+ * what it could not copy.
+ */
 static int nsi_walk(struct nsi_mnt_walk *w)
 {
 	size_t i;
@@ -503,6 +521,8 @@ static int nsi_walk(struct nsi_mnt_walk *w)
 
 	w->s->n = 0;
 	w->s->arena_used = 0;
+	w->counting = false;
+	w->uncopied = 0;
 	rcu_read_lock();
 	w->rcu_start = local_clock();
 	err = nsi_sbs_list(w);
@@ -512,8 +532,8 @@ static int nsi_walk(struct nsi_mnt_walk *w)
 	}
 	for (i = 0; i < w->nsb && !err; i++) {
 		if (w->live[i])
-			err = nsi_sb_mounts(w, w->sbs[i]);
-		if (!err && local_clock() - w->rcu_start > NSI_RCU_SLICE_NS) {
+			nsi_sb_mounts(w, w->sbs[i]);
+		if (local_clock() - w->rcu_start > NSI_RCU_SLICE_NS) {
 			nsi_hold(w->s, w->rcu_start);
 			rcu_read_unlock();
 			cond_resched();
@@ -524,7 +544,7 @@ static int nsi_walk(struct nsi_mnt_walk *w)
 	}
 	nsi_hold(w->s, w->rcu_start);
 	rcu_read_unlock();
-	return err;
+	return err ?: w->counting ? -ENOSPC : 0;
 }
 
 static void nsi_walk_free(struct nsi_mnt_walk *w)
@@ -563,17 +583,24 @@ static int nsi_walk_reserve(struct nsi_mnt_walk *w)
 	return s->m && s->arena && w->sbs && w->live ? 0 : -ENOMEM;
 }
 
-/* Whatever ran out gets twice the room, and a quarter more for growth. */
+/*
+ * Room for what the walk that ran out counted, and a quarter more: records
+ * for every mount, and strings at the size of those copied so far (twice
+ * the arena when the first superblock filled it).
+ */
 static void nsi_walk_grow(struct nsi_mnt_walk *w)
 {
 	struct nsi_mnt_snap *s = w->s;
+	size_t total = s->n + w->uncopied;
 
-	if (w->sbs_full)
+	if (w->sbs_full) {
 		WRITE_ONCE(nsi_hint_sbs, 2 * w->sb_cap);
-	else if (s->n == s->cap)
-		WRITE_ONCE(nsi_hint_mounts, 2 * s->cap);
-	else
-		WRITE_ONCE(nsi_hint_arena, 2 * s->arena_cap);
+		return;
+	}
+	total += total / 4;
+	WRITE_ONCE(nsi_hint_mounts, max(s->cap, total));
+	WRITE_ONCE(nsi_hint_arena, s->n ? max(2 * s->arena_cap, s->arena_used / s->n * total) :
+				    2 * s->arena_cap);
 }
 
 static int nsi_mnt_cmp(const void *a, const void *b)
