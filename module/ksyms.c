@@ -12,8 +12,10 @@
  * Each address is then verified with sprint_symbol(): the exact name, at
  * offset 0, in a symbol no smaller than the type we read through it. Per-CPU
  * symbols, which sprint_symbol() cannot name where the area is linked at 0,
- * must lie inside the per-CPU area, and their user checks what they hold
- * (idle_threads must hold init_task on the boot CPU).
+ * must lie inside the per-CPU area, at the offset and with the size the
+ * build's BTF gives them (BTF describes per-CPU variables, not other data),
+ * and their user checks what they hold (idle_threads must hold init_task on
+ * the boot CPU).
  *
  * /proc/kallsyms shows zeros to a reader that kptr_restrict forbids: then
  * nothing resolves, and the features that need it say so in `version`.
@@ -37,7 +39,18 @@ struct nsi_ksym_spec {
 	size_t off;		/* of the member in struct nsi_ksyms */
 	size_t size;		/* of what the member points at */
 	bool percpu;
+	/* what the build's BTF says of a per-CPU variable, where it says it */
+	bool btf;
+	size_t btf_off, btf_size;
 };
+
+#ifdef NSI_BTF_PERCPU_IDLE_THREADS_OFFSET
+#define NSI_IDLE_THREADS_BTF .btf = true,				\
+	.btf_off = NSI_BTF_PERCPU_IDLE_THREADS_OFFSET,			\
+	.btf_size = NSI_BTF_PERCPU_IDLE_THREADS_SIZE
+#else
+#define NSI_IDLE_THREADS_BTF .btf = false
+#endif
 
 /* The member of struct nsi_ksyms, the type it points at, the symbol. */
 #define NSI_KSYM(member, type, sym, pcpu) {				\
@@ -49,7 +62,8 @@ static const struct nsi_ksym_spec nsi_ksym_specs[] = {
 	NSI_KSYM(nsfs_mnt, struct vfsmount *, "nsfs_mnt", false),
 	NSI_KSYM(super_blocks, struct list_head, "super_blocks", false),
 	NSI_KSYM(sb_lock, spinlock_t, "sb_lock", false),
-	NSI_KSYM(idle_threads, struct task_struct *, "idle_threads", true),
+	{ .name = "idle_threads", .off = offsetof(struct nsi_ksyms, idle_threads),
+	  .size = sizeof(struct task_struct *), .percpu = true, NSI_IDLE_THREADS_BTF },
 #ifdef NSI_HAVE_NSTREE
 	NSI_KSYM(ns_tree_lock, seqlock_t, "ns_tree_lock", false),
 	NSI_KSYM(ns_trees[NSI_MNT], struct ns_tree_root, "mnt_ns_tree", false),
@@ -219,6 +233,9 @@ static const char *nsi_ksym_check(size_t i)
 		if (!nsi_pcpu_known || f->value < nsi_pcpu_start ||
 		    f->value - nsi_pcpu_start + spec->size > nsi_pcpu_end - nsi_pcpu_start)
 			return "per-CPU symbol outside the per-CPU area";
+		if (spec->btf && (f->value - nsi_pcpu_start != spec->btf_off ||
+				  spec->btf_size != spec->size))
+			return "kallsyms and the build's BTF disagree on its place or size";
 		/*
 		 * The value is the per-CPU pointer itself: an offset from 0 where
 		 * the per-CPU area is linked at 0 (x86-64 up to 6.14), an address
