@@ -8,7 +8,8 @@
  * it never takes itself (Documentation/admin-guide/nsinspect.rst). So this
  * file reads /proc/kallsyms with exported calls only (filp_open(),
  * seq_read_iter()), once, at load time, as the loading process, and keeps
- * only data: a symbol kallsyms types as code is refused.
+ * only data: a symbol inside the kernel's text (_stext to _etext) is
+ * refused; kallsyms' type letters can't tell, as 7.x types .data 'T'.
  * Each address is then verified with sprint_symbol(): the exact name, at
  * offset 0, in a symbol no smaller than the type we read through it. Per-CPU
  * symbols, which sprint_symbol() cannot name where the area is linked at 0,
@@ -83,15 +84,27 @@ static const struct nsi_ksym_spec nsi_ksym_specs[] = {
 struct nsi_ksym_found {
 	unsigned long value;
 	unsigned int seen;
-	char type;
 	const char *why;
 };
 
 static struct nsi_ksym_found nsi_found[NSI_NKSYMS];
 
-/* The bounds of the per-CPU area, as per-CPU symbols' values are given. */
-static unsigned long nsi_pcpu_start, nsi_pcpu_end;
-static bool nsi_pcpu_known;
+/*
+ * Bounds from kallsyms itself: the per-CPU area, as per-CPU symbols' values
+ * are given, and the kernel's text. (Its type letters can't tell code from
+ * data: 7.x marks .data symbols 'T'.)
+ */
+static unsigned long nsi_pcpu_start, nsi_pcpu_end, nsi_stext, nsi_etext;
+
+static const struct {
+	const char *name;
+	unsigned long *value;
+} nsi_bounds[] = {
+	{ "__per_cpu_start", &nsi_pcpu_start },
+	{ "__per_cpu_end", &nsi_pcpu_end },
+	{ "_stext", &nsi_stext },
+	{ "_etext", &nsi_etext },
+};
 
 static void **nsi_member(size_t off)
 {
@@ -113,16 +126,13 @@ static void nsi_ksym_line(char *line)
 	if (!name || kstrtoul(line, 16, &value))
 		return;
 	name++;
-	if (!strcmp(name, "__per_cpu_start") || !strcmp(name, "__per_cpu_end")) {
-		*(name[10] == 's' ? &nsi_pcpu_start : &nsi_pcpu_end) = value;
-		nsi_pcpu_known = true;
-		return;
-	}
+	for (i = 0; i < ARRAY_SIZE(nsi_bounds); i++)
+		if (!strcmp(name, nsi_bounds[i].name))
+			*nsi_bounds[i].value = value;
 	for (i = 0; i < NSI_NKSYMS; i++) {
 		if (strcmp(name, nsi_ksym_specs[i].name))
 			continue;
 		nsi_found[i].value = value;
-		nsi_found[i].type = *type;
 		nsi_found[i].seen++;
 	}
 }
@@ -190,12 +200,6 @@ static const char *nsi_ksyms_read(void)
 	return n < 0 ? "error reading /proc/kallsyms" : NULL;
 }
 
-/* kallsyms' letters for data: initialised, zeroed, read-only. */
-static bool nsi_is_data(char type)
-{
-	return strchr("dDbBrR", type) && type;
-}
-
 /* The address must be the symbol itself, no smaller than what we read. */
 static const char *nsi_ksym_verify(const struct nsi_ksym_spec *spec, unsigned long addr)
 {
@@ -230,7 +234,7 @@ static const char *nsi_ksym_check(size_t i)
 	if (!f->value)
 		return "/proc/kallsyms hides addresses (kptr_restrict)";
 	if (spec->percpu) {
-		if (!nsi_pcpu_known || f->value < nsi_pcpu_start ||
+		if (nsi_pcpu_end <= nsi_pcpu_start || f->value < nsi_pcpu_start ||
 		    f->value - nsi_pcpu_start + spec->size > nsi_pcpu_end - nsi_pcpu_start)
 			return "per-CPU symbol outside the per-CPU area";
 		if (spec->btf && (f->value - nsi_pcpu_start != spec->btf_off ||
@@ -244,8 +248,10 @@ static const char *nsi_ksym_check(size_t i)
 		*nsi_member(spec->off) = (void *)f->value;
 		return NULL;
 	}
-	if (!nsi_is_data(f->type))
-		return "kallsyms types it as code, not data";
+	if (nsi_etext <= nsi_stext)
+		return "/proc/kallsyms has no _stext and _etext";
+	if (f->value >= nsi_stext && f->value < nsi_etext)
+		return "it is in the kernel's text, not data";
 	why = nsi_ksym_verify(spec, f->value);
 	if (!why)
 		*nsi_member(spec->off) = (void *)f->value;
