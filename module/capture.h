@@ -11,6 +11,12 @@
 /* Records one thread with every ancestor of each role can add, to start. */
 #define NSI_RESERVE (2 * (MAX_PID_NS_LEVEL + 1) + NSI_NROLES)
 
+/* Set membership for pointers the walk must visit once. */
+struct nsi_seen {
+	struct hlist_node hnode;
+	const void *key;
+};
+
 /* What a walk needs while it runs, and never after. */
 struct nsi_walk {
 	struct nsi_snap *s;		/* what the walk fills */

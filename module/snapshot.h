@@ -111,12 +111,6 @@ struct nsi_task {
 	pid_t nspid[MAX_PID_NS_LEVEL + 1];
 };
 
-/* Set membership for pointers the walk must visit once. */
-struct nsi_seen {
-	struct hlist_node hnode;
-	const void *key;
-};
-
 struct nsi_snap {
 	/* sharing among the files one process holds open (nsi_snap_get()) */
 	struct list_head shared;
