@@ -17,6 +17,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/time_namespace.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "capture.h"
 #include "mount_walk.h"
@@ -88,6 +90,40 @@ static u32 nsi_copy_map(const struct uid_gid_map *map, struct uid_gid_extent *ou
 	return n;
 }
 
+/*
+ * The struct ucounts a cred or namespace points at holds its user namespace,
+ * but for the static init_ucounts: (init_user_ns, root). NULL: none held.
+ */
+static const void *nsi_ucounts_key(const struct ucounts *uc)
+{
+	if (!uc || (uc->ns == &init_user_ns && uid_eq(uc->uid, GLOBAL_ROOT_UID)))
+		return NULL;
+	return uc;
+}
+
+/* The ucounts a namespace took in its owner at creation (mnt's is private). */
+static const struct ucounts *nsi_ns_ucounts(struct ns_common *ns, enum nsi_type type)
+{
+	switch (type) {
+	case NSI_UTS:
+		return container_of(ns, struct uts_namespace, ns)->ucounts;
+	case NSI_IPC:
+		return container_of(ns, struct ipc_namespace, ns)->ucounts;
+	case NSI_NET:
+		return container_of(ns, struct net, ns)->ucounts;
+	case NSI_PID:
+		return container_of(ns, struct pid_namespace, ns)->ucounts;
+	case NSI_CGROUP:
+		return container_of(ns, struct cgroup_namespace, ns)->ucounts;
+	case NSI_TIME:
+		return container_of(ns, struct time_namespace, ns)->ucounts;
+	case NSI_USER:
+		return container_of(ns, struct user_namespace, ns)->ucounts;
+	default:
+		return NULL;
+	}
+}
+
 /* Called with ns pinned by whatever the caller holds; must not sleep. */
 static void nsi_fill(struct nsi_ns *e, struct ns_common *ns)
 {
@@ -104,6 +140,7 @@ static void nsi_fill(struct nsi_ns *e, struct ns_common *ns)
 #endif
 	e->owner = owner ? owner->ns.inum : 0;
 	e->level = -1;
+	e->ucounts_key = nsi_ucounts_key(nsi_ns_ucounts(ns, e->type));
 
 	switch (e->type) {
 	case NSI_MNT:
@@ -176,10 +213,14 @@ static struct ns_common *nsi_parent_of(struct ns_common *ns, enum nsi_type type)
 	return NULL;	/* a user namespace's parent is its owner */
 }
 
-/* Free records for the next locked section. */
+/* Free records for the next locked section: it fails at most one fd short. */
 int nsi_reserve(struct nsi_walk *w)
 {
-	return nsi_pool_reserve(&w->s->ns, w->reserve);
+	size_t n = max_t(size_t, w->reserve, 4);
+
+	return nsi_pool_reserve(&w->s->ns, w->reserve) ?:
+	       nsi_pool_reserve(&w->seen, n) ?:
+	       nsi_pool_reserve(&w->s->holders, n);
 }
 
 /*
@@ -385,6 +426,49 @@ static int nsi_note_nsproxy(struct nsi_walk *w, struct nsi_task_refs *r, struct 
 }
 
 /*
+ * The task's creds and mm each hold their user namespace: note them for the
+ * accounting, which counts each object once. Under task_lock (mm) and RCU.
+ */
+static int nsi_note_creds(struct nsi_walk *w, struct nsi_task_refs *r, struct task_struct *t)
+{
+	const struct cred *cred[3] = { rcu_dereference(t->real_cred), rcu_dereference(t->cred) };
+	struct mm_struct *mm = t->mm;
+	struct nsi_ns *e;
+	int i;
+
+	/*
+	 * The executable and its interpreter were opened before exec
+	 * committed the new creds: their f_cred keeps the old ones. Files
+	 * are RCU-freed (or type-safe by RCU) and creds RCU-freed, so what
+	 * is read here is some live cred until rcu_read_unlock().
+	 */
+	if (mm) {
+		struct file *exe = rcu_dereference(mm->exe_file);
+
+		cred[2] = exe ? READ_ONCE(exe->f_cred) : NULL;
+	}
+	for (i = 0; i < 3; i++) {
+		if (!cred[i] || (i && cred[i] == cred[0]) || (i == 2 && cred[2] == cred[1]))
+			continue;
+		e = nsi_note(w, &cred[i]->user_ns->ns, NSI_VIA_TASK);
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+		r->cred[i] = cred[i];
+		r->ucounts[i] = nsi_ucounts_key(cred[i]->ucounts);
+		r->cred_ns[i] = e;
+	}
+	/* A kernel thread has none; exit_mm() clears it under task_lock. */
+	if (mm) {
+		e = nsi_note(w, &mm->user_ns->ns, NSI_VIA_TASK);
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+		r->mm = mm;
+		r->mm_ns = e;
+	}
+	return 0;
+}
+
+/*
  * Copy what task t uses, under its task_lock (and RCU for its cred and
  * struct pid): its record's own fields into rec, the namespaces it
  * reaches into the pool, and what the accounting needs into r.
@@ -413,6 +497,8 @@ int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task 
 	rcu_read_lock();
 	if (!err)
 		err = nsi_note_role(w, r, NSI_R_USER, &__task_cred(t)->user_ns->ns);
+	if (!err)
+		err = nsi_note_creds(w, r, t);
 	/* struct pid is RCU-freed, and it pins the pid namespaces it lists. */
 	pid = READ_ONCE(t->thread_pid);
 	if (!err && pid) {
@@ -431,40 +517,101 @@ int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task 
 
 /* ---- open nsfs files and the net namespace list ----------------------------- */
 
+static bool nsi_seen_has(struct nsi_walk *w, const void *key)
+{
+	struct nsi_seen *e;
+
+	hlist_for_each_entry(e, &w->seen_hash[hash_ptr(key, w->s->hash_bits + 1)], hnode)
+		if (e->key == key)
+			return true;
+	return false;
+}
+
+bool nsi_seen_first(struct nsi_walk *w, const void *key)
+{
+	struct nsi_seen *e;
+
+	if (nsi_seen_has(w, key))
+		return false;
+	e = nsi_pool_take(&w->seen);
+	if (e) {
+		e->key = key;
+		hlist_add_head(&e->hnode, &w->seen_hash[hash_ptr(key, w->s->hash_bits + 1)]);
+	}
+	return true;
+}
+
+static struct nsi_holder *nsi_holder_add(struct nsi_walk *w, const struct nsi_ns *e,
+					  enum nsi_holder_kind kind, unsigned int fd)
+{
+	struct nsi_holder *h = nsi_pool_take(&w->s->holders);
+
+	h->ns = e;
+	h->kind = kind;
+	h->pid = w->fd_task->tgid;
+	h->fd = fd;
+	memcpy(h->comm, w->fd_task->comm, sizeof(h->comm));
+	h->comm[sizeof(h->comm) - 1] = '\0';
+	return h;
+}
+
+/*
+ * One open file, under files->file_lock, all or nothing: on -ENOSPC the
+ * walk grows its pools and comes back to this fd. What the file pins:
+ * its credentials (and their user namespace); an nsfs inode (its
+ * namespace); a socket (its net namespace, if the socket holds it).
+ */
 static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 {
 	struct nsi_walk *w = (struct nsi_walk *)arg;
 	struct inode *inode = file_inode(f);
-	struct nsi_ns *e;
+	struct ns_common *ns = NULL;
+	const struct cred *cred = f->f_cred;
+	enum nsi_holder_kind kind = NSI_H_FD;
+	struct nsi_ns *e, *ce = NULL;
+	struct socket *sock;
 
-	if (inode->i_sb->s_magic != NSFS_MAGIC)
-		return 0;
-	/* The open file pins the nsfs inode, which holds the namespace. */
-	e = nsi_note(w, get_proc_ns(inode), NSI_VIA_FD);
-	if (IS_ERR(e)) {
-		w->resume_fd = fd;
-		return PTR_ERR(e);
+	if (nsi_pool_room(&w->seen) < 3 || nsi_pool_room(&w->s->holders) < 1)
+		goto full;
+	if (inode->i_sb->s_magic == NSFS_MAGIC) {
+		ns = get_proc_ns(inode);
+	} else {
+		sock = sock_from_file(f);
+		if (sock && sock->sk && sock->sk->sk_net_refcnt) {
+			ns = &sock_net(sock->sk)->ns;
+			kind = NSI_H_SOCKET;
+		}
 	}
-	if (e)
+	/* Most files share their opener's creds: note each cred once. */
+	if (!nsi_seen_has(w, cred)) {
+		ce = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
+		if (IS_ERR(ce))
+			goto full;
+	}
+	e = ns ? nsi_note(w, ns, kind == NSI_H_FD ? NSI_VIA_FD : NSI_VIA_SOCKET) : NULL;
+	if (IS_ERR(e))
+		goto full;
+	if (ce) {
+		const void *uc = nsi_ucounts_key(cred->ucounts);
+
+		nsi_seen_first(w, cred);
+		ce->creds++;
+		if (uc && nsi_seen_first(w, uc))
+			ce->ucounts++;
+	}
+	if (e && kind == NSI_H_FD) {
 		e->fds++;
-	return 0;
-}
-
-/* Threads and CLONE_FILES children share one fd table: walk each once. */
-static bool nsi_files_once(struct nsi_walk *w, struct files_struct *files)
-{
-	struct hlist_head *head = &w->files_hash[hash_ptr(files, w->s->hash_bits)];
-	struct nsi_seen *e;
-
-	hlist_for_each_entry(e, head, hnode)
-		if (e->key == files)
-			return false;
-	e = nsi_pool_take(&w->seen);
-	if (e) {
-		e->key = files;
-		hlist_add_head(&e->hnode, head);
+		nsi_holder_add(w, e, kind, fd);
 	}
-	return true;
+	/* A socket in several fd tables holds once; its holder is its first fd. */
+	if (e && kind == NSI_H_SOCKET && nsi_seen_first(w, f)) {
+		e->sockets++;
+		nsi_holder_add(w, e, kind, fd);
+	}
+	return 0;
+full:
+	w->resume_fd = fd;
+	return -ENOSPC;
 }
 
 static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
@@ -478,13 +625,14 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 		u64 start;
 
 		w->resume_fd = 0;
-		err = nsi_pool_reserve(&w->seen, 1);
+		w->fd_task = t;
+		err = nsi_reserve(w);
 		if (err)
 			return err;
 		start = local_clock();
 		task_lock(t);
 		files = t->files;
-		if (!files || !nsi_files_once(w, files)) {
+		if (!files || !nsi_seen_first(w, files)) {
 			task_unlock(t);
 			continue;
 		}
@@ -604,6 +752,26 @@ static int nsi_nstree_cb(void *arg, struct ns_common *ns)
 		return 0;
 	e = nsi_note(w, ns, NSI_VIA_NSTREE);
 	return IS_ERR(e) ? PTR_ERR(e) : 0;
+}
+
+int nsi_count_ns_ucounts(struct nsi_walk *w)
+{
+	size_t i;
+	int err;
+
+	err = nsi_pool_reserve(&w->seen, w->s->ns.used);
+	if (err)
+		return err;
+	for (i = 0; i < w->s->ns.used; i++) {
+		struct nsi_ns *e = nsi_pool_at(&w->s->ns, i), *owner;
+
+		if (!e->ucounts_key || !nsi_seen_first(w, e->ucounts_key))
+			continue;
+		owner = nsi_ns_find(w, NSI_USER, e->owner);
+		if (owner)
+			owner->ucounts++;
+	}
+	return 0;
 }
 
 /* Open nsfs files, nsfs bind mounts, the net list and (6.19+) the trees. */

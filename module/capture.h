@@ -23,8 +23,13 @@ struct nsi_walk {
 	/* each CPU's idle thread, on no task list; NULL: not walked */
 	struct task_struct * __percpu *idle_threads;
 	size_t reserve;			/* free ns records a section starts with */
-	struct nsi_pool seen;		/* fd tables walked already */
-	struct hlist_head *files_hash;	/* ... hashed by address */
+	/*
+	 * Objects counted already, by address, never followed: fd tables
+	 * walked, and the creds, mms and socket files that hold a namespace.
+	 */
+	struct nsi_pool seen;
+	struct hlist_head *seen_hash;
+	struct task_struct *fd_task;	/* whose fd table is being walked */
 	unsigned int resume_fd;		/* where an fd table walk goes on */
 	/* worklist for owner and parent chains, so that no walk recurses */
 	struct {
@@ -39,7 +44,16 @@ struct nsi_task_refs {
 	struct nsproxy *nsp;
 	struct nsi_nsproxy *rec;	/* nsp's record, if already made */
 	long nsp_count;
+	/*
+	 * The task's real and effective creds, the one its executable was
+	 * opened with, their ucounts, and its mm: counted once each.
+	 */
+	const void *cred[3], *ucounts[3], *mm;
+	struct nsi_ns *cred_ns[3], *mm_ns;
 };
+
+/* Add key to the walk's seen set: true if it was not there (or no room). */
+bool nsi_seen_first(struct nsi_walk *w, const void *key);
 
 /* A reference on every thread and idle thread, in *out; free with put_task_struct(). */
 int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout);
@@ -48,5 +62,7 @@ int nsi_reserve(struct nsi_walk *w);
 int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task *rec,
 		     struct nsi_task_refs *r);
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts);
+/* Count each namespace's own ucounts in its owner, once; may sleep. */
+int nsi_count_ns_ucounts(struct nsi_walk *w);
 
 #endif /* NSI_CAPTURE_H */

@@ -12,6 +12,7 @@
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
 #include <linux/percpu.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_ns.h>
 #include <linux/refcount.h>
 
@@ -54,14 +55,16 @@ static inline long nsi_ns_active(struct ns_common *ns)
 /*
  * From 6.19 the kernel does not count references to the initial namespaces
  * at all (__ns_ref_get() and __ns_ref_put() return early for them): their
- * counts stay 1 whatever holds them.
+ * counts stay 1 whatever holds them. Before, only the initial pid namespace
+ * was not counted.
  */
 static inline bool nsi_ns_counted(struct ns_common *ns)
 {
 #ifdef NSI_HAVE_NS_ACTIVE
 	return !is_ns_init_id(ns);
 #else
-	return true;
+	/* get_pid_ns() and put_pid_ns() skip the initial pid namespace. */
+	return ns != &init_pid_ns.ns;
 #endif
 }
 

@@ -164,6 +164,11 @@ add NSI_OFF_MNT_NAMESPACE_NS mnt_namespace ns
 add NSI_OFF_MNT_NAMESPACE_ROOT mnt_namespace root
 # 6.19 marks anonymous namespaces, which 6.18 gave MNT_NS_ANON_INO.
 add NSI_OFF_MNT_NAMESPACE_IS_ANON mnt_namespace is_anon optional
+# Up to 6.2 a mount holds its user namespace when it is not the initial one
+# (vfsmount.mnt_userns); from 6.3 an mnt_idmap, which holds none.
+add NSI_OFF_VFSMOUNT_MNT_USERNS vfsmount mnt_userns optional
+# A sysfs superblock's net namespace tag (kernfs_super_ns() is not exported).
+add NSI_OFF_KERNFS_SUPER_INFO_NS kernfs_super_info ns optional
 # The mount count is "mounts" up to 6.7; 6.8 renamed it nr_mounts and reused
 # "mounts" for the rbtree, so only an unsigned int "mounts" is the count.
 if members mnt_namespace | grep -qx nr_mounts; then

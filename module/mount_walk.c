@@ -30,13 +30,18 @@
 #include <linux/fs_struct.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
+#include <linux/ipc_namespace.h>
 #include <linux/percpu.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/user_namespace.h>
+#include <net/net_namespace.h>
 
 #include "compat.h"
 #include "ksyms.h"
@@ -281,6 +286,10 @@ struct nsi_mnt_walk {
 	size_t uncopied;		/* mounts counted, not copied */
 	char *buf;			/* PATH_MAX, for d_path() */
 	u64 rcu_start;
+	/* what the superblock being read holds, read at its first mount */
+	struct super_block *sb;
+	unsigned int userns, sbns;
+	const char *sbns_type;
 };
 
 static void nsi_hold(struct nsi_mnt_snap *s, u64 start)
@@ -336,6 +345,56 @@ static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
 }
 
 /*
+ * A sysfs superblock's net namespace, by its tag compared against the net
+ * list (never followed unless listed); 0 for a net no longer listed.
+ */
+static unsigned int nsi_sysfs_net(struct super_block *sb)
+{
+#ifdef NSI_HAS_KERNFS_SUPER_INFO_NS
+	const void *tag = NSI_FIELD(sb->s_fs_info, NSI_OFF_KERNFS_SUPER_INFO_NS, const void *);
+	struct net *net;
+
+	for_each_net_rcu(net)
+		if (net == tag)
+			return net->ns.inum;
+#endif
+	return 0;
+}
+
+/*
+ * What a superblock holds: its user namespace, and the namespace it belongs
+ * to. Called under mount_lock with one of its mounts listed: that mount's
+ * s_active reference is dropped only after it leaves the list, so kill_sb()
+ * has not run and s_fs_info is alive; and under RCU, which mqueue needs (its
+ * ipc namespace clears s_fs_info, then kern_unmount() waits for RCU, then
+ * it is freed).
+ */
+static void nsi_sb_holds(struct nsi_mnt_walk *w, struct super_block *sb)
+{
+	w->sb = sb;
+	w->userns = sb->s_user_ns->ns.inum;
+	w->sbns_type = NULL;
+	w->sbns = 0;
+	switch (sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+		w->sbns_type = "pid";
+		w->sbns = proc_sb_info(sb)->pid_ns->ns.inum;
+		break;
+	case SYSFS_MAGIC:
+		w->sbns_type = "net";
+		w->sbns = nsi_sysfs_net(sb);
+		break;
+	}
+	/* ipc/mqueue.c keeps its magic number to itself. */
+	if (!strcmp(sb->s_type->name, "mqueue")) {
+		struct ipc_namespace *ipc = READ_ONCE(sb->s_fs_info);
+
+		w->sbns_type = "ipc";
+		w->sbns = ipc ? ipc->ns.inum : 0;
+	}
+}
+
+/*
  * Copy one mount, with its names and paths. Called under mount_lock, which
  * keeps m on its superblock's list, its dentries and its links stable, and
  * RCU, which keeps its master from being freed.
@@ -374,6 +433,15 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	r->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
 #endif
 	r->dev = sb->s_dev;
+	if (sb != w->sb)
+		nsi_sb_holds(w, sb);
+	r->userns = w->userns;
+#ifdef NSI_HAS_VFSMOUNT_MNT_USERNS
+	if (v->mnt_userns != &init_user_ns)
+		r->mnt_userns = v->mnt_userns->ns.inum;
+#endif
+	r->sbns_type = w->sbns_type;
+	r->sbns = w->sbns;
 	r->shared = nsi_mnt_shared(m, r->flags);
 	r->unbindable = nsi_mnt_unbindable(m, r->flags);
 	r->count = nsi_mnt_count(nsi_mnt_pcp(m));
@@ -427,6 +495,7 @@ static void nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
 	u64 start = local_clock();
 	struct nsi_mount *m;
 
+	w->sb = NULL;
 	read_seqlock_excl(nsi_ksyms.mount_lock);
 	m = w->counting ? NULL : nsi_sb_first_mount(sb);
 	while (m) {

@@ -29,6 +29,15 @@ struct nsi_mnt {
 	int flags;			/* MNT_* of vfsmount.mnt_flags */
 	bool shared, unbindable;	/* propagation, wherever the kernel keeps it */
 	dev_t dev;
+	unsigned int userns;		/* the superblock's s_user_ns, which it holds */
+	unsigned int mnt_userns;	/* up to 6.2: a user namespace the mount holds; 0: none */
+	/*
+	 * The namespace the superblock belongs to: proc's pid namespace and
+	 * sysfs' net namespace (held: the net's passive count), mqueue's ipc
+	 * namespace (not held: the ipc namespace holds the mount). 0: none.
+	 */
+	const char *sbns_type;
+	unsigned int sbns;
 	long count, writers;		/* instantaneous per-CPU sums */
 	/* formatted under mount_lock, into the snapshot's arena */
 	const char *fstype, *source, *root, *mountpoint;

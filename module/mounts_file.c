@@ -133,6 +133,13 @@ static void mounts_show(struct seq_file *m, const void *snap, size_t i)
 	nsi_put_str(m, "source", r->source);
 	nsi_put_str(m, "root", r->root);
 	nsi_put_str(m, "mountpoint", r->mountpoint);
+	seq_put_decimal_ull(m, " userns=", r->userns);
+	if (r->mnt_userns)
+		seq_put_decimal_ull(m, " mnt_userns=", r->mnt_userns);
+	if (r->sbns)
+		seq_printf(m, " sbns=%s:%u", r->sbns_type, r->sbns);
+	else if (r->sbns_type)
+		seq_printf(m, " sbns=%s:-", r->sbns_type);
 	mounts_put_flags(m, r->flags);
 	mounts_put_propagation(m, r);
 	nsi_put_num(m, "count", r->count);

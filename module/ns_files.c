@@ -133,7 +133,8 @@ static size_t namespaces_count(const void *snap)
 static void nsi_put_via(struct seq_file *m, unsigned int via)
 {
 	static const char *const names[] = {
-		"task", "fd", "mount", "netlist", "parent", "owner", "nstree",
+		"task", "fd", "mount", "netlist", "parent", "owner", "nstree", "cred",
+		"socket",
 	};
 	struct nsi_list l = nsi_list_start(m, "via");
 	size_t b;
@@ -214,6 +215,7 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 		break;
 	case NSI_NET:
 		seq_printf(m, " passive=%ld", e->u.net.passive);
+		nsi_put_num(m, "sockets", e->sockets);
 		break;
 	case NSI_PID:
 		seq_printf(m, " pid_allocated=%u", e->u.pid.allocated);
@@ -228,6 +230,9 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 		break;
 	case NSI_USER:
 		seq_printf(m, " uid=%u gid=%u", e->u.user.uid, e->u.user.gid);
+		nsi_put_num(m, "creds", e->creds);
+		nsi_put_num(m, "mms", e->mms);
+		nsi_put_num(m, "ucounts", e->ucounts);
 		nsi_put_map(m, "uid_map", e->u.user.nuid, e->u.user.uid_map);
 		nsi_put_map(m, "gid_map", e->u.user.ngid, e->u.user.gid_map);
 		break;
@@ -246,9 +251,43 @@ static const struct nsi_view namespaces_view = {
 	.show = namespaces_show,
 };
 
+/* ---- holders ------------------------------------------------------------------ */
+
+static size_t holders_count(const void *snap)
+{
+	const struct nsi_snap *s = snap;
+
+	return s->holders.used;
+}
+
+static void holders_show(struct seq_file *m, const void *snap, size_t i)
+{
+	const struct nsi_snap *s = snap;
+	const struct nsi_holder *h = nsi_pool_at(&s->holders, i);
+
+	seq_puts(m, "type=");
+	seq_puts(m, nsi_type_name[h->ns->type]);
+	nsi_put_num(m, "inum", h->ns->inum);
+	seq_puts(m, h->kind == NSI_H_FD ? " kind=fd" : " kind=socket");
+	nsi_put_num(m, "pid", h->pid);
+	nsi_put_num(m, "fd", h->fd);
+	nsi_put_str(m, "comm", h->comm);
+	seq_putc(m, '\n');
+}
+
+static const struct nsi_view holders_view = {
+	.header = "# holders: one record per open file holding a namespace\n",
+	.take = ns_take,
+	.free = ns_free,
+	.count = holders_count,
+	.stats = ns_stats,
+	.show = holders_show,
+};
+
 void nsi_ns_files_create(struct dentry *dir)
 {
 	nsi_view_create(dir, "tasks", &tasks_view);
 	nsi_view_create(dir, "nsproxies", &nsproxies_view);
 	nsi_view_create(dir, "namespaces", &namespaces_view);
+	nsi_view_create(dir, "holders", &holders_view);
 }

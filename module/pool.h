@@ -20,6 +20,11 @@ struct nsi_pool {
 int nsi_pool_reserve(struct nsi_pool *p, size_t n);
 /* The next free record, or NULL when the reserve is used up; never sleeps. */
 void *nsi_pool_take(struct nsi_pool *p);
+/* How many records nsi_pool_take() can still give; never sleeps. */
+static inline size_t nsi_pool_room(const struct nsi_pool *p)
+{
+	return p->nchunks * p->chunk - p->used;
+}
 void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 void nsi_pool_free(struct nsi_pool *p);
 size_t nsi_pool_bytes(const struct nsi_pool *p);

@@ -59,9 +59,23 @@ static u64 nsi_max_hold;	/* longest section of any snapshot so far */
  * Count what task t uses, exactly once per task, after its capture: its
  * nsproxy (recorded once), and each namespace once whatever its roles.
  */
-static int nsi_account_task(struct nsi_snap *s, struct nsi_task_refs *r, struct nsi_task *rec)
+static int nsi_account_task(struct nsi_walk *w, struct nsi_task_refs *r, struct nsi_task *rec)
 {
-	int i;
+	struct nsi_snap *s = w->s;
+	int i, err;
+
+	err = nsi_pool_reserve(&w->seen, 7);
+	if (err)
+		return err;
+	for (i = 0; i < 3; i++) {
+		if (!r->cred[i] || !nsi_seen_first(w, r->cred[i]))
+			continue;
+		r->cred_ns[i]->creds++;
+		if (r->ucounts[i] && nsi_seen_first(w, r->ucounts[i]))
+			r->cred_ns[i]->ucounts++;
+	}
+	if (r->mm && nsi_seen_first(w, r->mm))
+		r->mm_ns->mms++;
 
 	if (r->nsp) {
 		struct nsi_nsproxy *p = r->rec;
@@ -140,9 +154,9 @@ static int nsi_collect(struct nsi_walk *w)
 		return err;
 	s->hash_bits = clamp_t(unsigned int, ilog2(s->ntasks + 1) + 1, 8, 16);
 	s->ns_hash = kvcalloc(2UL << s->hash_bits, sizeof(*s->ns_hash), GFP_KERNEL_ACCOUNT);
-	w->files_hash = kvcalloc(1UL << s->hash_bits, sizeof(*w->files_hash), GFP_KERNEL_ACCOUNT);
+	w->seen_hash = kvcalloc(2UL << s->hash_bits, sizeof(*w->seen_hash), GFP_KERNEL_ACCOUNT);
 	s->tasks = kvcalloc(s->ntasks ?: 1, sizeof(*s->tasks), GFP_KERNEL_ACCOUNT);
-	if (!s->ns_hash || !w->files_hash || !s->tasks) {
+	if (!s->ns_hash || !w->seen_hash || !s->tasks) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -159,12 +173,12 @@ static int nsi_collect(struct nsi_walk *w)
 			err = nsi_capture_task(w, ts[i], &s->tasks[i], &r);
 		} while (err == -ENOSPC);
 		if (!err)
-			err = nsi_account_task(s, &r, &s->tasks[i]);
+			err = nsi_account_task(w, &r, &s->tasks[i]);
 		if (err)
 			goto out;
 		cond_resched();
 	}
-	err = nsi_capture_rest(w, ts) ?: nsi_sort(s);
+	err = nsi_capture_rest(w, ts) ?: nsi_count_ns_ucounts(w) ?: nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
 		put_task_struct(ts[i]);
@@ -178,6 +192,7 @@ static void nsi_snap_free(struct nsi_snap *s)
 		return;
 	nsi_pool_free(&s->ns);
 	nsi_pool_free(&s->nsp);
+	nsi_pool_free(&s->holders);
 	kvfree(s->ns_hash);
 	kvfree(s->tasks);
 	kvfree(s->ns_sorted);
@@ -200,6 +215,8 @@ static struct nsi_snap *nsi_snap_take(void)
 	}
 	s->ns.size = sizeof(struct nsi_ns);
 	s->nsp.size = sizeof(struct nsi_nsproxy);
+	s->holders.size = sizeof(struct nsi_holder);
+	s->holders.chunk = debug_tiny_pool ? 1 : NSI_CHUNK;
 	s->ns.chunk = debug_tiny_pool ? 1 : NSI_CHUNK;
 	s->nsp.chunk = NSI_CHUNK;
 	w->s = s;
@@ -209,7 +226,7 @@ static struct nsi_snap *nsi_snap_take(void)
 	w->reserve = debug_tiny_pool ? 1 : NSI_RESERVE;
 	err = nsi_collect(w);
 	nsi_pool_free(&w->seen);
-	kvfree(w->files_hash);
+	kvfree(w->seen_hash);
 	kfree(w);
 	if (err) {
 		nsi_snap_free(s);
@@ -217,6 +234,7 @@ static struct nsi_snap *nsi_snap_take(void)
 	}
 	s->took_ns = local_clock() - start;
 	s->bytes = sizeof(*s) + nsi_pool_bytes(&s->ns) + nsi_pool_bytes(&s->nsp) +
+		   nsi_pool_bytes(&s->holders) +
 		   (2UL << s->hash_bits) * sizeof(*s->ns_hash) +
 		   s->ntasks * sizeof(*s->tasks) + s->ns.used * sizeof(*s->ns_sorted);
 	if (s->max_hold_ns > READ_ONCE(nsi_max_hold))

@@ -37,6 +37,8 @@ enum nsi_via {
 	NSI_VIA_PARENT	= BIT(4),
 	NSI_VIA_OWNER	= BIT(5),
 	NSI_VIA_NSTREE	= BIT(6),
+	NSI_VIA_CRED	= BIT(7),	/* an open file's credentials */
+	NSI_VIA_SOCKET	= BIT(8),
 };
 
 #define NSI_MAP_EXTENTS UID_GID_MAP_MAX_BASE_EXTENTS
@@ -61,6 +63,12 @@ struct nsi_ns {
 	unsigned int nsproxies;		/* nsproxies pointing at it */
 	unsigned int fds;		/* open nsfs files */
 	unsigned int bindmounts;	/* nsfs bind mounts */
+	/* references from distinct kernel objects, each holding one */
+	unsigned int creds;		/* user: struct creds of tasks and open files */
+	unsigned int mms;		/* user: address spaces (mm->user_ns) */
+	unsigned int sockets;		/* net: sockets open in some fd table */
+	unsigned int ucounts;		/* user: struct ucounts of creds and namespaces */
+	const void *ucounts_key;	/* its own ucounts (in its owner); never followed */
 	union {
 		struct {
 			char nodename[__NEW_UTS_LEN + 1];
@@ -111,6 +119,17 @@ struct nsi_task {
 	pid_t nspid[MAX_PID_NS_LEVEL + 1];
 };
 
+/* A holder the walk can name: an open file of some process. */
+enum nsi_holder_kind { NSI_H_FD, NSI_H_SOCKET };
+
+struct nsi_holder {
+	const struct nsi_ns *ns;
+	enum nsi_holder_kind kind;
+	pid_t pid;			/* a process whose fd table holds it */
+	unsigned int fd;
+	char comm[TASK_COMM_LEN];
+};
+
 struct nsi_snap {
 	/* sharing among the files one process holds open (nsi_snap_get()) */
 	struct list_head shared;
@@ -120,7 +139,7 @@ struct nsi_snap {
 
 	struct nsi_task *tasks;
 	size_t ntasks;
-	struct nsi_pool ns, nsp;
+	struct nsi_pool ns, nsp, holders;
 	struct hlist_head *ns_hash, *nsp_hash;
 	unsigned int hash_bits;
 	struct nsi_ns **ns_sorted;

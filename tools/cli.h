@@ -80,7 +80,7 @@ struct nsi_cmd {
 };
 
 /* The subcommands, each defined in its own file. */
-extern const struct nsi_cmd nsi_cmd_tree, nsi_cmd_list, nsi_cmd_pids,
+extern const struct nsi_cmd nsi_cmd_tree, nsi_cmd_list, nsi_cmd_holders, nsi_cmd_pids,
 	nsi_cmd_nsproxies, nsi_cmd_mounts, nsi_cmd_check, nsi_cmd_snapshot,
 	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version;
 

@@ -47,7 +47,12 @@ static const char *const kinds[] = {
 	[NSI_F_NAMESPACES] = "namespace", [NSI_F_MOUNTS] = "mount",
 };
 
-static_assert(ARRAY_SIZE(kinds) == NSI_NR_FILES, "a kind for every file");
+/*
+ * Every file but holders, whose open files are no objects with an identity;
+ * their counts are in the namespaces file, which is compared.
+ */
+#define NSI_DIFF_FILES NSI_F_HOLDERS
+static_assert(ARRAY_SIZE(kinds) == NSI_DIFF_FILES, "a kind for every file");
 
 /* Keys of each file whose values are numbers (or "-"), besides the namespace roles. */
 static const char *const *const number_keys[] = {
@@ -56,11 +61,13 @@ static const char *const *const number_keys[] = {
 	[NSI_F_NAMESPACES] = (const char *const[]){
 		"inum", "id", "refs", "active", "owner", "parent", "level", "tasks", "nsproxies",
 		"fds", "bindmounts", "mounts", "sem", "msg", "shm", "passive", "pid_allocated",
-		"reaper", "uid", "gid", "uid_map_extents", "gid_map_extents", NULL },
-	[NSI_F_MOUNTS] = (const char *const[]){ "id", "uid", "parent", "count", "writers", NULL },
+		"reaper", "uid", "gid", "uid_map_extents", "gid_map_extents", "creds", "mms",
+		"ucounts", "sockets", NULL },
+	[NSI_F_MOUNTS] = (const char *const[]){ "id", "uid", "parent", "count", "writers",
+						"userns", NULL },
 };
 
-static_assert(ARRAY_SIZE(number_keys) == NSI_NR_FILES, "keys for every file");
+static_assert(ARRAY_SIZE(number_keys) == NSI_DIFF_FILES, "keys for every file");
 
 /* Whether @value of @key in file @f is a number for JSON. */
 static bool is_number(enum nsi_file_id f, const char *key, const char *value)
@@ -86,7 +93,7 @@ static const char *const id_keys[] = {
 	[NSI_F_MOUNTS] = "id",
 };
 
-static_assert(ARRAY_SIZE(id_keys) == NSI_NR_FILES, "an identity for every file");
+static_assert(ARRAY_SIZE(id_keys) == NSI_DIFF_FILES, "an identity for every file");
 
 struct obj {
 	char key[64];		/* sorts like the object's identity */
@@ -256,7 +263,7 @@ static enum nsi_exit run_diff(const struct nsi_ctx *ctx, struct nsi_model *unuse
 	st = load_dir(ctx->args[0], &a, err);
 	if (st == NSI_EXIT_OK)
 		st = load_dir(ctx->args[1], &b, err);
-	for (f = 0; f < NSI_NR_FILES && st == NSI_EXIT_OK; f++)
+	for (f = 0; f < NSI_DIFF_FILES && st == NSI_EXIT_OK; f++)
 		n += diff_file(&out, &a, nsi_snapshot_taker(ctx->args[0]), &b,
 			       nsi_snapshot_taker(ctx->args[1]), f);
 	if (st == NSI_EXIT_OK && (n || ctx->json))

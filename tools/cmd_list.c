@@ -21,8 +21,9 @@ static unsigned int list_files(const struct nsi_ctx *ctx)
 	bool unexplained = nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0],
 					 COL_UNEXPLAINED);
 
+	/* superblocks hold user and pid namespaces: the mounts file tells which */
 	if (unexplained)
-		files |= NSI_FILE(NSI_F_NSPROXIES);
+		files |= NSI_FILE(NSI_F_NSPROXIES) | NSI_FILE(NSI_F_MOUNTS);
 	if (unexplained || nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0],
 					 COL_PID) ||
 	    nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0], COL_COMMAND))
@@ -62,11 +63,15 @@ const struct nsi_cmd nsi_cmd_list = {
 	"  - one if it has open nsfs files or nsfs bind mounts: they share one inode,\n"
 	"    which holds one reference;\n"
 	"  - one per namespace whose parent or owner it is (once if both);\n"
-	"  - pid: one per task whose own pid is in it (its struct pid);\n"
-	"  - user: one per task whose credentials are in it (an upper bound, as\n"
-	"    threads may share credentials);\n"
-	"and never below 0. Sockets and other kernel objects also hold net\n"
-	"namespaces, so a net namespace normally shows some. In /proc mode, and\n"
+	"  - pid: one per struct pid at its level (pid_allocated less its child\n"
+	"    namespaces'), and one per proc superblock mounted for it;\n"
+	"  - user: one per struct cred (of tasks and open files) and per address\n"
+	"    space in it, and one per superblock whose s_user_ns it is;\n"
+	"  - net: one per socket open in some process.\n"
+	"What is left is held by something else: a leak, or a holder nsinspect\n"
+	"does not see (an orphaned TCP socket, an open /proc/PID/net file, a struct\n"
+	"pid kept by a pidfd after its task was reaped). Below 0, more holders were\n"
+	"seen than references: the system changed during the snapshot. In /proc mode, and\n"
 	"wherever the kernel did not give REFS, it is unknown ('?'). Where REFS is\n"
 	"'-', the kernel does not count the namespace's references (the initial\n"
 	"namespaces on 7.x): UNEXPLAINED is '-' too, and null in JSON.\n",

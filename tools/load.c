@@ -59,6 +59,19 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 	return NSI_EXIT_OK;
 }
 
+/* The holders file is optional: modules and snapshots before it have none. */
+static enum nsi_exit load_holders_file(struct nsi_model *m, const struct nsi_source *src,
+				       struct nsi_error *err)
+{
+	char path[sizeof(src->dir) + 16];
+
+	snprintf(path, sizeof(path), "%s/holders", src->dir);
+	if (access(path, F_OK))
+		return NSI_EXIT_OK;
+	m->holders_ok = true;
+	return nsi_source_read(src, "holders", &m->files[NSI_F_HOLDERS], err);
+}
+
 enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 			     unsigned int files, struct nsi_error *err)
 {
@@ -81,6 +94,8 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 	for (f = 0; f < NSI_F_MOUNTS && st == NSI_EXIT_OK; f++)
 		if (files & NSI_FILE(f))
 			st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
+	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_HOLDERS)))
+		st = load_holders_file(m, src, err);
 	if (anchor >= 0)
 		close(anchor);
 	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_MOUNTS)))

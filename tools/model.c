@@ -50,14 +50,14 @@ static_assert(ARRAY_SIZE(nsi_mnt_where_names) == NSI_NR_MNT_WHERE, "a name for e
 const char *const nsi_via_names[] = {
 	[NSI_VIA_TASK] = "task", [NSI_VIA_FD] = "fd", [NSI_VIA_MOUNT] = "mount",
 	[NSI_VIA_NETLIST] = "netlist", [NSI_VIA_PARENT] = "parent", [NSI_VIA_OWNER] = "owner",
-	[NSI_VIA_NSTREE] = "nstree",
+	[NSI_VIA_NSTREE] = "nstree", [NSI_VIA_CRED] = "cred", [NSI_VIA_SOCKET] = "socket",
 };
 
 static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");
 
 const char *const nsi_file_names[] = {
 	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
-	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts",
+	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts", [NSI_F_HOLDERS] = "holders",
 };
 
 static_assert(ARRAY_SIZE(nsi_file_names) == NSI_NR_FILES, "a name for every file");
@@ -343,6 +343,11 @@ static void load_namespaces(struct loader *ld)
 		ns->fds = num(ld, rec, "fds");
 		ns->bindmounts = num(ld, rec, "bindmounts");
 		ns->level = num(ld, rec, "level");
+		ns->creds = num(ld, rec, "creds");
+		ns->mms = num(ld, rec, "mms");
+		ns->ucounts = num(ld, rec, "ucounts");
+		ns->sockets = num(ld, rec, "sockets");
+		ns->pid_allocated = num(ld, rec, "pid_allocated");
 		ns->via = parse_via(nsi_record_get(rec, "via"));
 		if (nsi_record_get(rec, "active"))
 			ld->m->has_active = true;
@@ -350,6 +355,30 @@ static void load_namespaces(struct loader *ld)
 			bad(ld, rec, "inum is none");
 	}
 	ld->m->nr_ns = f->nr_records;
+}
+
+/* sbns=TYPE:INUM, or TYPE:- when the kernel could not tell which. */
+static void load_sbns(struct loader *ld, const struct nsi_record *rec, struct nsi_mount *mnt)
+{
+	const char *v = nsi_record_get(rec, "sbns");
+	const char *colon = v ? strchr(v, ':') : NULL;
+	char type[16];
+	unsigned long long n = 0;
+
+	mnt->sbns_type = -1;
+	if (!v)
+		return;
+	if (!colon || (size_t)(colon - v) >= sizeof(type)) {
+		bad(ld, rec, "sbns is not TYPE:INUM");
+		return;
+	}
+	memcpy(type, v, (size_t)(colon - v));
+	type[colon - v] = '\0';
+	mnt->sbns_type = nsi_ns_type_parse(type);
+	if (mnt->sbns_type < 0 ||
+	    (!nsi_is_none(colon + 1) && (!nsi_parse_ull(colon + 1, &n) || !n || n > UINT_MAX)))
+		bad(ld, rec, "sbns is not TYPE:INUM");
+	mnt->sbns = n;
 }
 
 static void load_mounts(struct loader *ld)
@@ -379,10 +408,41 @@ static void load_mounts(struct loader *ld)
 		mnt->count = num(ld, rec, "count");
 		mnt->writers = num(ld, rec, "writers");
 		mnt->doomed = nsi_list_has(nsi_val(rec, "flags"), "doomed");
+		mnt->dev = nsi_val(rec, "dev");
+		mnt->userns = inum(ld, rec, "userns");
+		mnt->mnt_userns = inum(ld, rec, "mnt_userns");
+		load_sbns(ld, rec, mnt);
 		if (mnt->id == NSI_NA)
 			bad(ld, rec, "id is none");
 	}
 	ld->m->nr_mounts = f->nr_records;
+}
+
+static void load_holders(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_HOLDERS];
+	size_t i;
+
+	ld->m->holders = xcalloc(f->nr_records, sizeof(*ld->m->holders));
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		struct nsi_holder *h = &ld->m->holders[i];
+		const char *kind = need(ld, rec, "kind");
+
+		h->rec = rec;
+		if (!strcmp(kind, "fd"))
+			h->kind = NSI_H_FD;
+		else if (!strcmp(kind, "socket"))
+			h->kind = NSI_H_SOCKET;
+		else if (!ld->failed)
+			bad(ld, rec, "unknown holder kind");
+		need(ld, rec, "inum");
+		h->ns = inum(ld, rec, "inum");
+		h->pid = num(ld, rec, "pid");
+		h->fd = num(ld, rec, "fd");
+		h->comm = nsi_val(rec, "comm");
+	}
+	ld->m->nr_holders = f->nr_records;
 }
 
 /*
@@ -454,6 +514,94 @@ static bool is_init_ns(const struct nsi_model *m, const struct nsi_ns *ns)
 	return false;
 }
 
+/*
+ * References the initial namespaces got at boot that no object holds: their
+ * static initializers count more than init_nsproxy uses (uts and cgroup 2,
+ * time 3: init/version-timestamp.c, kernel/cgroup/cgroup.c,
+ * kernel/time/namespace.c), and init_mount_tree() takes one more than it
+ * gives init_nsproxy. The same in 6.1 and 6.12; from 6.19 these namespaces
+ * are not counted at all. init_user_ns' static 3 stand for the owner links
+ * of the static namespaces, which are counted as owned namespaces.
+ */
+static void link_boot_refs(struct nsi_model *m)
+{
+	static const long long boot[NSI_NR_NS_TYPES] = {
+		[NSI_NS_UTS] = 1, [NSI_NS_CGROUP] = 1, [NSI_NS_TIME] = 1, [NSI_NS_MNT] = 1,
+	};
+	size_t i;
+
+	for (i = 0; i < m->nr_ns; i++)
+		m->ns[i].boot_refs = m->ns[i].is_init && !m->ns[i].uncounted &&
+				     !m->proc ? boot[m->ns[i].type] : 0;
+}
+
+/* A pid namespace's struct pids are those numbered in it, less its children's. */
+static void link_pids(struct nsi_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_ns; i++)
+		m->ns[i].pid_refs = m->ns[i].type == NSI_NS_PID ? m->ns[i].pid_allocated : NSI_NA;
+	for (i = 0; i < m->nr_ns; i++) {
+		struct nsi_ns *ns = &m->ns[i], *p = ns->parent_ns;
+
+		if (ns->type == NSI_NS_PID && p && p->type == NSI_NS_PID &&
+		    p->pid_refs != NSI_NA && ns->pid_allocated != NSI_NA)
+			p->pid_refs -= ns->pid_allocated;
+	}
+}
+
+static int cmp_mount_dev(const void *a, const void *b)
+{
+	const struct nsi_mount *x = *(const struct nsi_mount *const *)a;
+	const struct nsi_mount *y = *(const struct nsi_mount *const *)b;
+
+	return strcmp(x->dev, y->dev);
+}
+
+/*
+ * What superblocks hold, once each whatever their mounts: their user
+ * namespace; proc its pid namespace; sysfs its net namespace's passive
+ * count. And up to 6.2, each mount its user namespace (mnt_userns). Unknown
+ * (NSI_NA) without the mounts file.
+ */
+static void link_superblocks(struct nsi_model *m)
+{
+	const struct nsi_mount **by_dev;
+	size_t i;
+
+	for (i = 0; i < m->nr_ns; i++) {
+		bool held = m->ns[i].type == NSI_NS_USER || m->ns[i].type == NSI_NS_PID;
+
+		m->ns[i].sb_refs = m->mounts_ok && held ? 0 : NSI_NA;
+		m->ns[i].sb_passive = m->mounts_ok && m->ns[i].type == NSI_NS_NET ? 0 : NSI_NA;
+	}
+	if (!m->mounts_ok || !m->nr_mounts)
+		return;
+	by_dev = xcalloc(m->nr_mounts, sizeof(*by_dev));
+	for (i = 0; i < m->nr_mounts; i++)
+		by_dev[i] = &m->mounts[i];
+	qsort(by_dev, m->nr_mounts, sizeof(*by_dev), cmp_mount_dev);
+	for (i = 0; i < m->nr_mounts; i++) {
+		const struct nsi_mount *mnt = by_dev[i];
+		struct nsi_ns *ns = nsi_model_ns(m, mnt->mnt_userns);
+
+		if (ns && ns->type == NSI_NS_USER)
+			ns->sb_refs++;
+		if (i && !strcmp(mnt->dev, by_dev[i - 1]->dev))
+			continue;
+		ns = nsi_model_ns(m, mnt->userns);
+		if (ns && ns->type == NSI_NS_USER)
+			ns->sb_refs++;
+		ns = nsi_model_ns(m, mnt->sbns);
+		if (ns && ns->type == NSI_NS_PID && mnt->sbns_type == NSI_NS_PID)
+			ns->sb_refs++;
+		if (ns && ns->type == NSI_NS_NET && mnt->sbns_type == NSI_NS_NET)
+			ns->sb_passive++;
+	}
+	free(by_dev);
+}
+
 /* Cross-links and the counts the commands derive from them. */
 static void link_model(struct nsi_model *m)
 {
@@ -503,6 +651,9 @@ static void link_model(struct nsi_model *m)
 			ns->owner_ns->held_by_ns++;
 		ns->is_init = is_init_ns(m, ns);
 	}
+	link_pids(m);
+	link_superblocks(m);
+	link_boot_refs(m);
 }
 
 enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
@@ -516,6 +667,8 @@ enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
 	load_namespaces(&ld);
 	ld.file = NSI_F_MOUNTS;
 	load_mounts(&ld);
+	ld.file = NSI_F_HOLDERS;
+	load_holders(&ld);
 	if (ld.failed)
 		return NSI_EXIT_BADINPUT;
 
@@ -549,6 +702,7 @@ void nsi_model_free(struct nsi_model *m)
 	free(m->ns);
 	free(m->ns_slots);
 	free(m->mounts);
+	free(m->holders);
 	for (i = 0; i < NSI_NR_FILES; i++)
 		nsi_file_free(&m->files[i]);
 	nsi_version_free(&m->ver);
@@ -561,11 +715,30 @@ long long nsi_ns_unexplained(const struct nsi_ns *ns)
 
 	if (n == NSI_NA || ns->uncounted)
 		return NSI_NA;
-	n -= ns->nsproxy_refs + ns->held_by_ns;
+	n -= ns->nsproxy_refs + ns->held_by_ns + ns->boot_refs;
 	if ((ns->fds != NSI_NA && ns->fds > 0) ||
 	    (ns->bindmounts != NSI_NA && ns->bindmounts > 0))
 		n--;
-	if (ns->type == NSI_NS_PID || ns->type == NSI_NS_USER)
-		n -= ns->task_refs;
-	return n < 0 ? 0 : n;
+	if (ns->sb_refs != NSI_NA)
+		n -= ns->sb_refs;
+	switch (ns->type) {
+	case NSI_NS_PID:
+		n -= ns->pid_refs != NSI_NA ? ns->pid_refs : ns->task_refs;
+		break;
+	case NSI_NS_USER:
+		/* Without the module's counts of creds and mms, one per task. */
+		if (ns->creds == NSI_NA)
+			n -= ns->task_refs;
+		else
+			n -= ns->creds + (ns->mms != NSI_NA ? ns->mms : 0) +
+			     (ns->ucounts != NSI_NA ? ns->ucounts : 0);
+		break;
+	case NSI_NS_NET:
+		if (ns->sockets != NSI_NA)
+			n -= ns->sockets;
+		break;
+	default:
+		break;
+	}
+	return n;
 }

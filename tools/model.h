@@ -53,7 +53,7 @@ extern const struct nsi_role_info nsi_roles[];
 /* How the module reached a namespace: the words of its "via" list. */
 enum nsi_via {
 	NSI_VIA_TASK, NSI_VIA_FD, NSI_VIA_MOUNT, NSI_VIA_NETLIST, NSI_VIA_PARENT,
-	NSI_VIA_OWNER, NSI_VIA_NSTREE,
+	NSI_VIA_OWNER, NSI_VIA_NSTREE, NSI_VIA_CRED, NSI_VIA_SOCKET,
 	NSI_NR_VIA
 };
 
@@ -87,8 +87,16 @@ struct nsi_ns {
 	enum nsi_ns_type type;
 	unsigned long long inum, owner, parent;	/* 0: none or unknown */
 	long long refs, active, tasks, nsproxies, fds, bindmounts, level;
+	/* objects each holding one reference; NSI_NA where not published */
+	long long creds, mms, ucounts;	/* user: struct creds, mm_structs, struct ucounts */
+	long long sockets;		/* net */
+	long long pid_allocated;	/* pid: struct pids with a number in it */
 	unsigned int via;		/* NSI_VIA() bits */
 	/* Derived. */
+	long long sb_refs;		/* superblocks and mounts holding it (user, pid), if mounts read */
+	long long boot_refs;		/* an initial namespace's references from boot */
+	long long sb_passive;		/* net: sysfs superblocks holding its passive count */
+	long long pid_refs;		/* pid: struct pids at its own level */
 	struct nsi_ns *owner_ns, *parent_ns;	/* NULL if not in the model */
 	long long held_by_ns;		/* namespaces whose parent or owner it is */
 	long long nsproxy_refs;		/* nsproxy fields pointing at it */
@@ -112,9 +120,27 @@ struct nsi_mount {
 	unsigned long long mntns;	/* NSI_MNT_IN_NS only */
 	long long id, uid, parent, count, writers;
 	bool doomed;			/* flags has "doomed" */
+	const char *dev;		/* its superblock's */
+	unsigned long long userns;	/* the superblock's user namespace; 0: unknown */
+	unsigned long long mnt_userns;	/* a user namespace the mount holds (to 6.2); 0: none */
+	/* the namespace the superblock belongs to (sbns=TYPE:INUM); 0: none */
+	int sbns_type;			/* enum nsi_ns_type, or -1 */
+	unsigned long long sbns;
 };
 
-enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_NR_FILES };
+enum nsi_holder_kind { NSI_H_FD, NSI_H_SOCKET };
+
+/* An open file holding a namespace (the holders file). */
+struct nsi_holder {
+	const struct nsi_record *rec;
+	enum nsi_holder_kind kind;
+	unsigned long long ns;		/* inum */
+	long long pid, fd;
+	const char *comm;
+};
+
+enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_F_HOLDERS,
+		   NSI_NR_FILES };
 extern const char *const nsi_file_names[];
 
 /* Sets of files to read, as 1 << nsi_file_id. */
@@ -130,12 +156,14 @@ struct nsi_model {
 	struct nsi_file files[NSI_NR_FILES];
 	bool has_active;		/* namespaces have the "active" key */
 	bool mounts_ok;			/* the mounts file was read */
+	bool holders_ok;		/* the holders file was read */
 	char mounts_reason[256];	/* why not */
-	size_t nr_tasks, nr_nsproxies, nr_ns, nr_mounts;
+	size_t nr_tasks, nr_nsproxies, nr_ns, nr_mounts, nr_holders;
 	struct nsi_task *tasks;		/* by pid */
 	struct nsi_nsproxy *nsproxies;	/* by id */
 	struct nsi_ns *ns;		/* by inum */
 	struct nsi_mount *mounts;	/* by id */
+	struct nsi_holder *holders;	/* as the module wrote them */
 	/* nsi_model_ns()'s hash of m->ns: index + 1, or 0 for a free slot */
 	size_t *ns_slots, ns_mask;
 };

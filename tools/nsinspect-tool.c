@@ -30,7 +30,7 @@
 
 /* The first one is the default command. */
 static const struct nsi_cmd *const commands[] = {
-	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_pids, &nsi_cmd_nsproxies,
+	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_holders, &nsi_cmd_pids, &nsi_cmd_nsproxies,
 	&nsi_cmd_mounts, &nsi_cmd_check, &nsi_cmd_snapshot, &nsi_cmd_diff,
 	&nsi_cmd_graph, &nsi_cmd_version,
 };

@@ -13,7 +13,8 @@
 #include "xalloc.h"
 
 static const struct nsi_cmd *const walkers[] = {
-	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_pids, &nsi_cmd_nsproxies, &nsi_cmd_mounts,
+	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_holders, &nsi_cmd_pids, &nsi_cmd_nsproxies,
+	&nsi_cmd_mounts,
 	&nsi_cmd_check, &nsi_cmd_graph,
 };
 
