@@ -123,9 +123,30 @@ static bool zero(long long v)
 	return v == NSI_NA || v == 0;
 }
 
+/* "; held by socket of pid 12 (comm) fd 3, ...": the open files holding @ns. */
+static void held_by(const struct nsi_model *m, const struct nsi_ns *ns, char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->nr_holders && len < size; i++) {
+		const struct nsi_holder *h = &m->holders[i];
+		int n;
+
+		if (h->ns != ns->inum)
+			continue;
+		n = snprintf(buf + len, size - len, "%s%s of pid %lld (%s) fd %lld",
+			     len ? ", " : "; held by ", h->kind == NSI_H_SOCKET ? "a socket" : "an fd",
+			     h->pid, h->comm, h->fd);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}
+
 static void check_namespaces(struct checker *c, const struct nsi_model *m)
 {
-	char obj[64];
+	char obj[64], who[512];
 	size_t i;
 
 	for (i = 0; i < m->nr_ns; i++) {
@@ -143,8 +164,9 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 		    !zero(ns->bindmounts) || ns->held_by_ns)
 			continue;
 		snprintf(obj, sizeof(obj), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
-		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s",
-			nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"));
+		held_by(m, ns, who, sizeof(who));
+		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s%s",
+			nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"), who);
 	}
 }
 
