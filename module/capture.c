@@ -541,8 +541,9 @@ bool nsi_seen_first(struct nsi_walk *w, const void *key)
 	return true;
 }
 
-static struct nsi_holder *nsi_holder_add(struct nsi_walk *w, const struct nsi_ns *e,
-					  enum nsi_holder_kind kind, unsigned int fd)
+/* The caller made room: nsi_fd_cb() checks it first. */
+static void nsi_holder_add(struct nsi_walk *w, const struct nsi_ns *e, enum nsi_holder_kind kind,
+			   unsigned int fd)
 {
 	struct nsi_holder *h = nsi_pool_take(&w->s->holders);
 
@@ -552,7 +553,6 @@ static struct nsi_holder *nsi_holder_add(struct nsi_walk *w, const struct nsi_ns
 	h->fd = fd;
 	memcpy(h->comm, w->fd_task->comm, sizeof(h->comm));
 	h->comm[sizeof(h->comm) - 1] = '\0';
-	return h;
 }
 
 /*

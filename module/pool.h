@@ -25,6 +25,7 @@ static inline size_t nsi_pool_room(const struct nsi_pool *p)
 {
 	return p->nchunks * p->chunk - p->used;
 }
+
 void *nsi_pool_at(const struct nsi_pool *p, size_t i);
 void nsi_pool_free(struct nsi_pool *p);
 size_t nsi_pool_bytes(const struct nsi_pool *p);

@@ -54,7 +54,10 @@ ok $? "every counted namespace has UNEXPLAINED 0" "$bad"
 [ -z "$bad" ] || $T holders | sed 's/^/# /'
 
 # 2. The socket holding the otherwise empty net namespace: its pid and fd.
-sockfd=$(ls -l /proc/$holder/fd | awk '/socket:/ { print $(NF - 2) }' | head -n 1)
+sockfd=
+for f in /proc/"$holder"/fd/*; do
+	case $(readlink "$f") in socket:*) sockfd=${f##*/} ;; esac
+done
 grep -q "^type=net inum=$leaked kind=socket pid=$holder fd=$sockfd " $D/holders
 ok $? "holders names the socket of pid $holder fd $sockfd" "$(grep "inum=$leaked" $D/holders)"
 

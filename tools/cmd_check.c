@@ -136,7 +136,8 @@ static void held_by(const struct nsi_model *m, const struct nsi_ns *ns, char *bu
 		if (h->ns != ns->inum)
 			continue;
 		n = snprintf(buf + len, size - len, "%s%s of pid %lld (%s) fd %lld",
-			     len ? ", " : "; held by ", h->kind == NSI_H_SOCKET ? "a socket" : "an fd",
+			     len ? ", " : "; held by ",
+			     h->kind == NSI_H_SOCKET ? "a socket" : "an fd",
 			     h->pid, h->comm, h->fd);
 		if (n < 0)
 			break;

@@ -186,7 +186,7 @@ static void counted_rows(struct nsi_out *out, struct libscols_line *parent,
 			 const struct nsi_ns *ns)
 {
 	if (ns->boot_refs)
-		row(out, parent, "boot", ns->boot_refs, "the initial namespace's static references");
+		row(out, parent, "boot", ns->boot_refs, "an initial namespace's from boot");
 	if (ns->type == NSI_NS_PID && ns->pid_refs != NSI_NA && ns->pid_refs)
 		row(out, parent, "struct pids", ns->pid_refs, "pids numbered at its level");
 	if (ns->type == NSI_NS_USER && ns->creds != NSI_NA && ns->creds)
@@ -194,7 +194,7 @@ static void counted_rows(struct nsi_out *out, struct libscols_line *parent,
 	if (ns->type == NSI_NS_USER && ns->mms != NSI_NA && ns->mms)
 		row(out, parent, "address spaces", ns->mms, "mm_struct.user_ns");
 	if (ns->type == NSI_NS_USER && ns->ucounts != NSI_NA && ns->ucounts)
-		row(out, parent, "ucounts", ns->ucounts, "per-uid counters of creds and namespaces");
+		row(out, parent, "ucounts", ns->ucounts, "per-uid counters of creds, namespaces");
 }
 
 static void ns_rows(struct nsi_out *out, const struct nsi_model *m, const struct nsi_ns *ns)

@@ -71,6 +71,16 @@ static const char *const defaults[2][2] = {
 	  "NAME,REFS,ACTIVE,TASKS,FDS,BINDMOUNTS,NSPID,COMMAND" },
 };
 
+/* UNEXPLAINED counts superblocks, which the mounts file tells. */
+static unsigned int tree_files(const struct nsi_ctx *ctx)
+{
+	unsigned int files = NSI_FILES_NO_MOUNTS;
+
+	if (nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0][0], COL_UNEXPLAINED))
+		files |= NSI_FILE(NSI_F_MOUNTS);
+	return files;
+}
+
 static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
 			      struct nsi_error *err)
 {
@@ -121,7 +131,7 @@ const struct nsi_cmd nsi_cmd_tree = {
 	.name = "tree",
 	.opts = NSI_OPTS_TREE | NSI_OPT_TYPE | NSI_OPT_PROCESSES,
 	.load = NSI_LOAD_MODEL_PROC,
-	.files = nsi_files_no_mounts,
+	.files = tree_files,
 	.run = run_tree,
 	.summary = "the namespace hierarchy with reference counts, like lsns --tree",
 	.details =

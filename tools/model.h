@@ -93,7 +93,7 @@ struct nsi_ns {
 	long long pid_allocated;	/* pid: struct pids with a number in it */
 	unsigned int via;		/* NSI_VIA() bits */
 	/* Derived. */
-	long long sb_refs;		/* superblocks and mounts holding it (user, pid), if mounts read */
+	long long sb_refs;		/* superblocks, mounts holding it (user, pid) */
 	long long boot_refs;		/* an initial namespace's references from boot */
 	long long sb_passive;		/* net: sysfs superblocks holding its passive count */
 	long long pid_refs;		/* pid: struct pids at its own level */
