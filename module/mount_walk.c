@@ -433,6 +433,7 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	r->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
 #endif
 	r->dev = sb->s_dev;
+	r->root_ino = d_inode(v->mnt_root)->i_ino;
 	if (sb != w->sb)
 		nsi_sb_holds(w, sb);
 	r->userns = w->userns;

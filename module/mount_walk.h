@@ -29,6 +29,7 @@ struct nsi_mnt {
 	int flags;			/* MNT_* of vfsmount.mnt_flags */
 	bool shared, unbindable;	/* propagation, wherever the kernel keeps it */
 	dev_t dev;
+	unsigned long root_ino;		/* of its root dentry: overlayfs layers are matched by it */
 	unsigned int userns;		/* the superblock's s_user_ns, which it holds */
 	unsigned int mnt_userns;	/* up to 6.2: a user namespace the mount holds; 0: none */
 	/*

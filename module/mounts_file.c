@@ -132,6 +132,7 @@ static void mounts_show(struct seq_file *m, const void *snap, size_t i)
 	nsi_put_str(m, "fstype", r->fstype);
 	nsi_put_str(m, "source", r->source);
 	nsi_put_str(m, "root", r->root);
+	seq_put_decimal_ull(m, " root_ino=", r->root_ino);
 	nsi_put_str(m, "mountpoint", r->mountpoint);
 	seq_put_decimal_ull(m, " userns=", r->userns);
 	if (r->mnt_userns)

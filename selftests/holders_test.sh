@@ -13,7 +13,7 @@ T=./nsinspect-tool
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 
 # wait_for FILE: until a background helper has written it.
 wait_for() {
@@ -105,6 +105,20 @@ sum=$(jq '[.. | objects | select(.holder? != null and .holder != "user:['"$user"
 refs=$(grep "^type=user inum=$user " $D/namespaces | grep -o ' refs=[0-9]*' | cut -d= -f2)
 [ -n "$refs" ] && [ "$sum" = "$refs" ]
 ok $? "user:[$user] holders add up to refs=$refs" "$(cat /tmp/holders.json)"
+
+# 10. overlayfs' layer clones are linked to their overlay mount.
+mkdir -p /tmp/ovl
+mount -t tmpfs ovl /tmp/ovl
+mkdir -p /tmp/ovl/l1 /tmp/ovl/l2 /tmp/ovl/u /tmp/ovl/w /tmp/ovl/m
+mount -t overlay nsi-ovl -o lowerdir=/tmp/ovl/l1:/tmp/ovl/l2,upperdir=/tmp/ovl/u,workdir=/tmp/ovl/w \
+	/tmp/ovl/m
+ovl=$(awk '$5 == "/tmp/ovl/m" { print $1 }' /proc/self/mountinfo)
+$T mounts --all -J >/tmp/mounts.json
+layers=$(jq -r '.. | objects | select(.layer? != null) | .layer' /tmp/mounts.json | sort | uniq -c |
+	awk '{ $1 = $1; print }' | tr '\n' ';')
+[ "$layers" = "2 lower of $ovl;1 upper of $ovl;" ]
+ok $? "the overlay's 2 lower and 1 upper clones read 'lower/upper of $ovl'" "$layers"
+umount /tmp/ovl/m /tmp/ovl
 
 umount /tmp/ipcpin
 # The container's init takes its pid namespace down with it; the tests

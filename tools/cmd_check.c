@@ -207,7 +207,7 @@ static unsigned int negative_in(const struct nsi_mount *mnt, const struct nsi_fi
 static void check_negative(struct checker *c, const struct nsi_mount *mnt, const char *obj,
 			   const struct nsi_file *samples, unsigned int nr, double seconds)
 {
-	const char *where = nsi_val(mnt->rec, "mountpoint");
+	char where[PATH_MAX + 64];
 	unsigned int seen = negative_in(mnt, samples, nr);
 	struct libscols_line *ln;
 
@@ -215,6 +215,12 @@ static void check_negative(struct checker *c, const struct nsi_mount *mnt, const
 		c->transient++;
 		return;
 	}
+	/* An overlay's layer clone: which overlay, as the 6.6.72 warning needs. */
+	if (mnt->layer_of != NSI_NA)
+		snprintf(where, sizeof(where), "%s (the %s layer of overlay mount %lld)",
+			 nsi_val(mnt->rec, "mountpoint"), mnt->layer, mnt->layer_of);
+	else
+		snprintf(where, sizeof(where), "%s", nsi_val(mnt->rec, "mountpoint"));
 	if (nr == 1) {
 		finding(c, &negative_writers, obj,
 			"writers=%lld on %s in a single sample, which may be transient",

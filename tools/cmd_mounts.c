@@ -13,7 +13,7 @@
 
 enum {
 	COL_TARGET, COL_ID, COL_UID, COL_PARENT, COL_SOURCE, COL_FSTYPE, COL_ROOT,
-	COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV,
+	COL_FLAGS, COL_PROPAGATION, COL_COUNT, COL_WRITERS, COL_MNTNS, COL_DEV, COL_LAYER,
 	NR_COLS
 };
 
@@ -32,6 +32,7 @@ static const struct nsi_colinfo columns[] = {
 			  "write access count (negative: a bug)" },
 	[COL_MNTNS] = { "MNTNS", 10, 0, "mount namespace, or internal, detached, anon, none" },
 	[COL_DEV] = { "DEV", 5, 0, "major:minor of the filesystem" },
+	[COL_LAYER] = { "LAYER", 8, 0, "an overlayfs layer clone: upper or lower of overlay mount ID" },
 };
 
 static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
@@ -98,6 +99,8 @@ static void fill(struct nsi_out *out, struct libscols_line *ln, size_t i, void *
 	nsi_out_num(out, ln, COL_WRITERS, mnt->writers, nsi_val(rec, "writers"));
 	nsi_out_cell(out, ln, COL_MNTNS, nsi_val(rec, "mntns"));
 	nsi_out_cell(out, ln, COL_DEV, nsi_val(rec, "dev"));
+	if (mnt->layer_of != NSI_NA)
+		nsi_out_cellf(out, ln, COL_LAYER, "%s of %lld", mnt->layer, mnt->layer_of);
 }
 
 static int cmp_section(const void *a, const void *b)
@@ -135,10 +138,15 @@ static enum nsi_exit wanted_ns(const struct nsi_ctx *ctx, const struct nsi_model
 	return nsi_fail(err, NSI_EXIT_USAGE, "mounts: no mounts in mount namespace %llu", *ns);
 }
 
-/* A tree, or a flat list that says which namespace each mount is in. */
-static const char *const defaults[] = {
-	"TARGET,ID,UID,PARENT,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
-	"MNTNS,ID,UID,PARENT,TARGET,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
+/*
+ * [--all][a flat list]: a tree, or a flat list that says which namespace
+ * each mount is in; with --all, which overlay each layer clone belongs to.
+ */
+static const char *const defaults[2][2] = {
+	{ "TARGET,ID,UID,PARENT,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS",
+	  "MNTNS,ID,UID,PARENT,TARGET,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS" },
+	{ "TARGET,ID,UID,PARENT,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS,LAYER",
+	  "MNTNS,ID,UID,PARENT,TARGET,SOURCE,FSTYPE,ROOT,FLAGS,PROPAGATION,COUNT,WRITERS,LAYER" },
 };
 
 static enum nsi_exit run_mounts(const struct nsi_ctx *ctx, struct nsi_model *m,
@@ -162,7 +170,7 @@ static enum nsi_exit run_mounts(const struct nsi_ctx *ctx, struct nsi_model *m,
 	st = wanted_ns(ctx, m, &ns, err);
 	if (st == NSI_EXIT_OK)
 		st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns),
-				  defaults[ctx->list || ctx->raw], "mounts", err);
+				  defaults[ctx->all][ctx->list || ctx->raw], "mounts", err);
 	if (st != NSI_EXIT_OK)
 		goto out;
 
@@ -220,7 +228,9 @@ const struct nsi_cmd nsi_cmd_mounts = {
 	"Without options, the mounts of every mount namespace, each as a tree by\n"
 	"parent mount id; --all adds internal mounts (kern_mount), detached ones\n"
 	"(unmounted but still held), anonymous ones (open_tree, fsmount) and those\n"
-	"in no namespace. Exit status 3 if the module cannot walk mounts on this\n"
+	"in no namespace, and LAYER: for overlayfs' layer clones, \"upper of ID\" or\n"
+	"\"lower of ID\", ID being the overlay mount (matched live, through its\n"
+	"upperdir= and lowerdir=). Exit status 3 if the module cannot walk mounts on this\n"
 	"kernel (the version command says why). In /proc mode the mounts come from\n"
 	"/proc/PID/mountinfo of one task per mount namespace; COUNT and WRITERS\n"
 	"are unknown there.\n",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "overlay.h"
 
 /* The reason in a "# unavailable: reason=WHY" comment of @f, or NULL. */
 static const char *unavailable_comment(const struct nsi_file *f)
@@ -104,5 +105,7 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 		snprintf(m->mounts_reason, sizeof(m->mounts_reason), "mounts not read");
 	if (st == NSI_EXIT_OK)
 		st = nsi_model_build(m, err);
+	if (st == NSI_EXIT_OK)
+		nsi_link_overlays(m);
 	return st;
 }

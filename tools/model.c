@@ -409,6 +409,8 @@ static void load_mounts(struct loader *ld)
 		mnt->writers = num(ld, rec, "writers");
 		mnt->doomed = nsi_list_has(nsi_val(rec, "flags"), "doomed");
 		mnt->dev = nsi_val(rec, "dev");
+		mnt->root_ino = num(ld, rec, "root_ino");
+		mnt->layer_of = NSI_NA;
 		mnt->userns = inum(ld, rec, "userns");
 		mnt->mnt_userns = inum(ld, rec, "mnt_userns");
 		load_sbns(ld, rec, mnt);

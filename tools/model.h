@@ -121,6 +121,10 @@ struct nsi_mount {
 	long long id, uid, parent, count, writers;
 	bool doomed;			/* flags has "doomed" */
 	const char *dev;		/* its superblock's */
+	long long root_ino;		/* of its root */
+	/* an overlayfs layer clone: the overlay's id, NSI_NA if none known (overlay.c) */
+	long long layer_of;
+	const char *layer;		/* "upper" or "lower" */
 	unsigned long long userns;	/* the superblock's user namespace; 0: unknown */
 	unsigned long long mnt_userns;	/* a user namespace the mount holds (to 6.2); 0: none */
 	/* the namespace the superblock belongs to (sbns=TYPE:INUM); 0: none */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which overlay mount each of overlayfs' private layer clones belongs to.
+ *
+ * overlayfs clones its upper and lower layers into mounts of no namespace
+ * (clone_private_mount()); the kernel keeps the link in struct ovl_fs, which
+ * is private to the overlay module. The overlay's mountinfo line names its
+ * layers (upperdir=, lowerdir=), and each clone's root is that directory:
+ * stat each one through /proc/PID/root of a task in the overlay's mount
+ * namespace and match device and inode against the clones' dev and
+ * root_ino. So this needs a live system: a saved snapshot has no links.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "overlay.h"
+
+/* mountinfo's octal escapes (\040 for a space), in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Link the clone whose root is @dir (seen from @pid's root) to @ovl. */
+static void link_layer(struct nsi_model *m, long long pid, char *dir, const char *layer,
+		       const struct nsi_mount *ovl)
+{
+	char path[PATH_MAX + 32], dev[32];
+	struct stat st;
+	size_t i;
+
+	unescape(dir);
+	snprintf(path, sizeof(path), "/proc/%lld/root%s", pid, dir);
+	if (stat(path, &st))
+		return;
+	snprintf(dev, sizeof(dev), "%u:%u", major(st.st_dev), minor(st.st_dev));
+	for (i = 0; i < m->nr_mounts; i++) {
+		struct nsi_mount *mnt = &m->mounts[i];
+
+		if (mnt->where == NSI_MNT_INTERNAL && mnt->root_ino == (long long)st.st_ino &&
+		    !strcmp(mnt->dev, dev) && mnt->layer_of == NSI_NA) {
+			mnt->layer_of = ovl->id;
+			mnt->layer = layer;
+		}
+	}
+}
+
+/* The super options of mount @id in @pid's mountinfo, or NULL. */
+static char *super_options(long long pid, long long id, char **line)
+{
+	char path[64], *opts, *sep;
+	size_t cap = 0;
+	long long got;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%lld/mountinfo", pid);
+	fp = fopen(path, "re");
+	if (!fp)
+		return NULL;
+	while (getline(line, &cap, fp) > 0) {
+		if (sscanf(*line, "%lld", &got) != 1 || got != id)
+			continue;
+		fclose(fp);
+		/* "... - fstype source superopts" */
+		sep = strstr(*line, " - ");
+		if (!sep)
+			return NULL;
+		opts = strchr(sep + 3, ' ');
+		opts = opts ? strchr(opts + 1, ' ') : NULL;
+		if (!opts)
+			return NULL;
+		opts[strcspn(opts, "\n")] = '\0';
+		return opts + 1;
+	}
+	fclose(fp);
+	return NULL;
+}
+
+static void link_overlay(struct nsi_model *m, const struct nsi_mount *ovl, long long pid)
+{
+	char *line = NULL, *opts = super_options(pid, ovl->id, &line), *opt, *save, *dir, *s2;
+
+	for (opt = opts ? strtok_r(opts, ",", &save) : NULL; opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(opt, "upperdir=", 9)) {
+			link_layer(m, pid, opt + 9, "upper", ovl);
+		} else if (!strncmp(opt, "lowerdir=", 9)) {
+			for (dir = strtok_r(opt + 9, ":", &s2); dir; dir = strtok_r(NULL, ":", &s2))
+				link_layer(m, pid, dir, "lower", ovl);
+		}
+	}
+	free(line);
+}
+
+void nsi_link_overlays(struct nsi_model *m)
+{
+	size_t i, t;
+
+	for (i = 0; i < m->nr_mounts; i++)
+		m->mounts[i].layer_of = NSI_NA;
+	if (!m->live || !m->mounts_ok)
+		return;
+	for (i = 0; i < m->nr_mounts; i++) {
+		const struct nsi_mount *ovl = &m->mounts[i];
+
+		if (ovl->where != NSI_MNT_IN_NS || strcmp(nsi_val(ovl->rec, "fstype"), "overlay"))
+			continue;
+		for (t = 0; t < m->nr_tasks; t++)
+			if (m->tasks[t].ns[NSI_R_MNT] == ovl->mntns && m->tasks[t].pid > 0)
+				break;
+		if (t < m->nr_tasks)
+			link_overlay(m, ovl, m->tasks[t].pid);
+	}
+}
