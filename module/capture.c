@@ -101,10 +101,12 @@ static const void *nsi_ucounts_key(const struct ucounts *uc)
 	return uc;
 }
 
-/* The ucounts a namespace took in its owner at creation (mnt's is private). */
+/* The ucounts a namespace took in its owner at creation. */
 static const struct ucounts *nsi_ns_ucounts(struct ns_common *ns, enum nsi_type type)
 {
 	switch (type) {
+	case NSI_MNT:
+		return nsi_mntns_ucounts(ns);
 	case NSI_UTS:
 		return container_of(ns, struct uts_namespace, ns)->ucounts;
 	case NSI_IPC:
@@ -426,29 +428,40 @@ static int nsi_note_nsproxy(struct nsi_walk *w, struct nsi_task_refs *r, struct 
 }
 
 /*
- * The task's creds and mm each hold their user namespace: note them for the
- * accounting, which counts each object once. Under task_lock (mm) and RCU.
+ * The task's creds and its image (mm, or 7.x's exec_state) each hold their
+ * user namespace: note them for the accounting, which counts each object
+ * once. Under task_lock (mm) and RCU.
  */
 static int nsi_note_creds(struct nsi_walk *w, struct nsi_task_refs *r, struct task_struct *t)
 {
-	const struct cred *cred[3] = { rcu_dereference(t->real_cred), rcu_dereference(t->cred) };
+	/*
+	 * Only real_cred: another task's ->cred may be an access() override
+	 * marked non_rcu, which revert_creds() frees at once. An overriding
+	 * cred is transient, and uncounted.
+	 */
+	const struct cred *cred[2] = { rcu_dereference(t->real_cred) };
 	struct mm_struct *mm = t->mm;
+	struct user_namespace *image_ns;
 	struct nsi_ns *e;
 	int i;
 
 	/*
 	 * The executable and its interpreter were opened before exec
-	 * committed the new creds: their f_cred keeps the old ones. Files
-	 * are RCU-freed (or type-safe by RCU) and creds RCU-freed, so what
-	 * is read here is some live cred until rcu_read_unlock().
+	 * committed the new creds: their f_cred keeps the old ones. Up to
+	 * 6.6 a file's cred is put in its RCU callback; later files are
+	 * SLAB_TYPESAFE_BY_RCU, so a file read here may have been reused:
+	 * its cred is taken only if it is still the mm's live exe_file.
 	 */
 	if (mm) {
 		struct file *exe = rcu_dereference(mm->exe_file);
 
-		cred[2] = exe ? READ_ONCE(exe->f_cred) : NULL;
+		cred[1] = exe ? READ_ONCE(exe->f_cred) : NULL;
+		smp_rmb();
+		if (!exe || rcu_access_pointer(mm->exe_file) != exe || !file_count(exe))
+			cred[1] = NULL;
 	}
-	for (i = 0; i < 3; i++) {
-		if (!cred[i] || (i && cred[i] == cred[0]) || (i == 2 && cred[2] == cred[1]))
+	for (i = 0; i < 2; i++) {
+		if (!cred[i] || (i && cred[i] == cred[0]))
 			continue;
 		e = nsi_note(w, &cred[i]->user_ns->ns, NSI_VIA_TASK);
 		if (IS_ERR(e))
@@ -457,12 +470,11 @@ static int nsi_note_creds(struct nsi_walk *w, struct nsi_task_refs *r, struct ta
 		r->ucounts[i] = nsi_ucounts_key(cred[i]->ucounts);
 		r->cred_ns[i] = e;
 	}
-	/* A kernel thread has none; exit_mm() clears it under task_lock. */
-	if (mm) {
-		e = nsi_note(w, &mm->user_ns->ns, NSI_VIA_TASK);
+	r->mm = nsi_image_user_ns(t, &image_ns);
+	if (r->mm) {
+		e = nsi_note(w, &image_ns->ns, NSI_VIA_TASK);
 		if (IS_ERR(e))
 			return PTR_ERR(e);
-		r->mm = mm;
 		r->mm_ns = e;
 	}
 	return 0;
@@ -586,11 +598,13 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 	if (!nsi_seen_has(w, cred)) {
 		ce = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
 		if (IS_ERR(ce))
-			goto full;
+			goto err;
 	}
 	e = ns ? nsi_note(w, ns, kind == NSI_H_FD ? NSI_VIA_FD : NSI_VIA_SOCKET) : NULL;
-	if (IS_ERR(e))
-		goto full;
+	if (IS_ERR(e)) {
+		ce = e;
+		goto err;
+	}
 	if (ce) {
 		const void *uc = nsi_ucounts_key(cred->ucounts);
 
@@ -609,6 +623,9 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 		nsi_holder_add(w, e, kind, fd);
 	}
 	return 0;
+err:
+	if (PTR_ERR(ce) != -ENOSPC)
+		return PTR_ERR(ce);
 full:
 	w->resume_fd = fd;
 	return -ENOSPC;

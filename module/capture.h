@@ -45,11 +45,12 @@ struct nsi_task_refs {
 	struct nsi_nsproxy *rec;	/* nsp's record, if already made */
 	long nsp_count;
 	/*
-	 * The task's real and effective creds, the one its executable was
-	 * opened with, their ucounts, and its mm: counted once each.
+	 * The task's real cred, the one its executable was opened with,
+	 * their ucounts, and what holds its image's user namespace (the mm,
+	 * 7.x's exec_state): counted once each.
 	 */
-	const void *cred[3], *ucounts[3], *mm;
-	struct nsi_ns *cred_ns[3], *mm_ns;
+	const void *cred[2], *ucounts[2], *mm;
+	struct nsi_ns *cred_ns[2], *mm_ns;
 };
 
 /* Add key to the walk's seen set: true if it was not there (or no room). */

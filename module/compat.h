@@ -127,4 +127,32 @@ static inline struct ns_common *nsi_mnt_ns_common(struct mnt_namespace *mnt)
 #define NSI_IPC_MSG_IDS 1
 #define NSI_IPC_SHM_IDS 2
 
+/*
+ * The user namespace a task's executable image belongs to, which it holds:
+ * mm_struct.user_ns up to 6.x; 7.x moved it to task->exec_state, shared by
+ * CLONE_VM siblings and RCU-freed. Returns the holding object (a key, never
+ * followed by the caller) and its namespace in *ns, or NULL. Called under
+ * task_lock (exit_mm() clears ->mm under it) and RCU.
+ */
+#if __has_include(<linux/sched/exec_state.h>)
+#include <linux/sched/exec_state.h>
+static inline const void *nsi_image_user_ns(struct task_struct *t, struct user_namespace **ns)
+{
+	struct task_exec_state *es = rcu_dereference(t->exec_state);
+
+	if (!es)
+		return NULL;
+	*ns = es->user_ns;
+	return es;
+}
+#else
+static inline const void *nsi_image_user_ns(struct task_struct *t, struct user_namespace **ns)
+{
+	if (!t->mm)
+		return NULL;
+	*ns = t->mm->user_ns;
+	return t->mm;
+}
+#endif
+
 #endif /* NSI_COMPAT_H */

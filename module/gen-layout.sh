@@ -164,8 +164,10 @@ add NSI_OFF_MNT_NAMESPACE_NS mnt_namespace ns
 add NSI_OFF_MNT_NAMESPACE_ROOT mnt_namespace root
 # 6.19 marks anonymous namespaces, which 6.18 gave MNT_NS_ANON_INO.
 add NSI_OFF_MNT_NAMESPACE_IS_ANON mnt_namespace is_anon optional
+# The ucounts a mount namespace took in its owner, which holds the owner.
+add NSI_OFF_MNT_NAMESPACE_UCOUNTS mnt_namespace ucounts optional
 # Up to 6.2 a mount holds its user namespace when it is not the initial one
-# (vfsmount.mnt_userns); from 6.3 an mnt_idmap, which holds none.
+# (vfsmount.mnt_userns); later an mnt_idmap, which on 6.12 and 7.2 holds none.
 add NSI_OFF_VFSMOUNT_MNT_USERNS vfsmount mnt_userns optional
 # A sysfs superblock's net namespace tag (kernfs_super_ns() is not exported).
 add NSI_OFF_KERNFS_SUPER_INFO_NS kernfs_super_info ns optional

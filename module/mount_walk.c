@@ -80,6 +80,11 @@ int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, 
 	return -EOPNOTSUPP;
 }
 
+const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
+{
+	return NULL;
+}
+
 struct nsi_mnt_snap *nsi_mounts_take(void)
 {
 	return kzalloc(sizeof(struct nsi_mnt_snap), GFP_KERNEL_ACCOUNT) ?: ERR_PTR(-ENOMEM);
@@ -210,6 +215,16 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 					   unsigned int));
 #endif
 	return -1;
+}
+
+const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
+{
+#ifdef NSI_HAS_MNT_NAMESPACE_UCOUNTS
+	if (!nsi_mounts_unavailable)
+		return NSI_FIELD(nsi_to_mnt_ns(ns), NSI_OFF_MNT_NAMESPACE_UCOUNTS,
+				 const struct ucounts *);
+#endif
+	return NULL;
 }
 
 /*
@@ -346,7 +361,9 @@ static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
 
 /*
  * A sysfs superblock's net namespace, by its tag compared against the net
- * list (never followed unless listed); 0 for a net no longer listed.
+ * list (never followed unless listed); 0 for a net no longer listed. The
+ * tag is the struct net up to 6.x, its ns_common on 7.x. One pass over the
+ * net list per sysfs superblock, under mount_lock.
  */
 static unsigned int nsi_sysfs_net(struct super_block *sb)
 {
@@ -355,7 +372,7 @@ static unsigned int nsi_sysfs_net(struct super_block *sb)
 	struct net *net;
 
 	for_each_net_rcu(net)
-		if (net == tag)
+		if ((const void *)net == tag || (const void *)&net->ns == tag)
 			return net->ns.inum;
 #endif
 	return 0;

@@ -67,6 +67,9 @@ const char *nsi_nsfs_mounts_why(void);
 /* The longest lock or RCU section of any mounts walk since load. */
 u64 nsi_mounts_max_hold_ns(void);
 
+/* The ucounts a mount namespace holds, or NULL when unknown. */
+const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns);
+
 /* How many mounts a mount namespace has, or -1 when unknown. */
 long nsi_mntns_nr_mounts(struct ns_common *ns);
 

@@ -64,10 +64,10 @@ static int nsi_account_task(struct nsi_walk *w, struct nsi_task_refs *r, struct 
 	struct nsi_snap *s = w->s;
 	int i, err;
 
-	err = nsi_pool_reserve(&w->seen, 7);
+	err = nsi_pool_reserve(&w->seen, 5);
 	if (err)
 		return err;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 2; i++) {
 		if (!r->cred[i] || !nsi_seen_first(w, r->cred[i]))
 			continue;
 		r->cred_ns[i]->creds++;
