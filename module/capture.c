@@ -791,10 +791,51 @@ int nsi_count_ns_ucounts(struct nsi_walk *w)
 	return 0;
 }
 
-/* Open nsfs files, nsfs bind mounts, the net list and (6.19+) the trees. */
+/*
+ * A procfs superblock's mounter cred (7.x), under mount_lock: counted once,
+ * like a task's or a file's, so a call redone after -ENOSPC counts nothing
+ * twice.
+ */
+static int nsi_proc_cred_cb(void *arg, const struct cred *cred)
+{
+	struct nsi_walk *w = arg;
+	const void *uc;
+	struct nsi_ns *e;
+
+	if (nsi_pool_room(&w->seen) < 2)
+		return -ENOSPC;
+	if (nsi_seen_has(w, cred))
+		return 0;
+	e = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
+	if (IS_ERR_OR_NULL(e))
+		return PTR_ERR_OR_ZERO(e);
+	nsi_seen_first(w, cred);
+	e->creds++;
+	uc = nsi_ucounts_key(cred->ucounts);
+	if (uc && nsi_seen_first(w, uc))
+		e->ucounts++;
+	return 0;
+}
+
+static int nsi_walk_proc_creds(struct nsi_walk *w)
+{
+	u64 held;
+	int err;
+
+	do {
+		err = nsi_reserve(w) ?: nsi_visit_proc_creds(nsi_proc_cred_cb, w, &held);
+		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
+	} while (err == -ENOSPC);
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/*
+ * Open files, nsfs bind mounts, procfs' mounter creds, the net list and
+ * (6.19+) the trees.
+ */
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
 {
-	return nsi_walk_fds(w, ts) ?:
+	return nsi_walk_fds(w, ts) ?: nsi_walk_proc_creds(w) ?:
 	       nsi_walk_visitor(w, nsi_visit_nsfs_mounts, nsi_mount_cb, nsi_mount_restart) ?:
 	       nsi_walk_netlist(w) ?:
 	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb, NULL);

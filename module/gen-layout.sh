@@ -169,6 +169,8 @@ add NSI_OFF_MNT_NAMESPACE_UCOUNTS mnt_namespace ucounts optional
 # Up to 6.2 a mount holds its user namespace when it is not the initial one
 # (vfsmount.mnt_userns); later an mnt_idmap, which on 6.12 and 7.2 holds none.
 add NSI_OFF_VFSMOUNT_MNT_USERNS vfsmount mnt_userns optional
+# 7.x: procfs keeps its mounter's cred (proc_fs_info is public; this probes it).
+add NSI_OFF_PROC_FS_INFO_MOUNTER_CRED proc_fs_info mounter_cred optional
 # A sysfs superblock's net namespace tag (kernfs_super_ns() is not exported).
 add NSI_OFF_KERNFS_SUPER_INFO_NS kernfs_super_info ns optional
 # The mount count is "mounts" up to 6.7; 6.8 renamed it nr_mounts and reused

@@ -85,6 +85,12 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
 	return NULL;
 }
 
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+{
+	*held_ns = 0;
+	return -EOPNOTSUPP;
+}
+
 struct nsi_mnt_snap *nsi_mounts_take(void)
 {
 	return kzalloc(sizeof(struct nsi_mnt_snap), GFP_KERNEL_ACCOUNT) ?: ERR_PTR(-ENOMEM);
@@ -284,6 +290,69 @@ out:
 	*held_ns = local_clock() - start;
 	return err;
 }
+
+#ifdef NSI_HAS_PROC_FS_INFO_MOUNTER_CRED
+/* The procfs superblocks, under sb_lock; -ENOSPC when more than cap. */
+static size_t nsi_proc_sbs(struct super_block **sbs, size_t cap)
+{
+	struct super_block *sb;
+	size_t n = 0;
+
+	spin_lock(nsi_ksyms.sb_lock);
+	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list)
+		if (sb->s_magic == PROC_SUPER_MAGIC && n++ < cap)
+			sbs[n - 1] = sb;
+	spin_unlock(nsi_ksyms.sb_lock);
+	return n;
+}
+
+/*
+ * Listed under sb_lock and visited under RCU, which keeps a superblock's
+ * memory (__put_super() frees it through call_rcu()); its proc_fs_info and
+ * mounter_cred are alive while one of its mounts is listed (see
+ * nsi_sb_holds()), which mount_lock keeps so.
+ */
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+{
+	struct super_block **sbs = NULL;
+	size_t n, cap = 16, i;
+	u64 start = 0;
+	int err = 0;
+
+	*held_ns = 0;
+	if (nsi_mounts_unavailable)
+		return -EOPNOTSUPP;
+	for (;;) {
+		kfree(sbs);
+		sbs = kmalloc_array(cap, sizeof(*sbs), GFP_KERNEL);
+		if (!sbs)
+			return -ENOMEM;
+		rcu_read_lock();
+		start = local_clock();
+		n = nsi_proc_sbs(sbs, cap);
+		if (n <= cap)
+			break;
+		rcu_read_unlock();
+		cap = n + n / 4;
+	}
+	for (i = 0; i < n && !err; i++) {
+		read_seqlock_excl(nsi_ksyms.mount_lock);
+		if (nsi_sb_first_mount(sbs[i]) && proc_sb_info(sbs[i])->mounter_cred)
+			err = fn(arg, proc_sb_info(sbs[i])->mounter_cred);
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+	}
+	*held_ns = local_clock() - start;
+	rcu_read_unlock();
+	kfree(sbs);
+	return err;
+}
+#else
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+{
+	*held_ns = 0;
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* ---- every mount of every superblock ------------------------------------------ */
 

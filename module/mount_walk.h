@@ -101,4 +101,15 @@ typedef int (*nsi_visit_fn_t)(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *p
 /* The namespace behind each nsfs bind mount, attached or detached. */
 int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns);
 
+/*
+ * Call fn for the cred each procfs superblock keeps of its mounter (7.x),
+ * under mount_lock, which keeps it alive; must not sleep. Returns 0, fn's
+ * error (the caller grows its pools and calls again: fn must count each
+ * cred once whatever the calls), -ENOMEM, or -EOPNOTSUPP where procfs keeps
+ * none or the mount walker is unavailable.
+ */
+struct cred;
+typedef int (*nsi_cred_fn_t)(void *arg, const struct cred *cred);
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns);
+
 #endif /* NSI_MOUNT_WALK_H */
