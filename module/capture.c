@@ -456,6 +456,7 @@ static int nsi_note_creds(struct nsi_walk *w, struct nsi_task_refs *r, struct ta
 		struct file *exe = rcu_dereference(mm->exe_file);
 
 		cred[1] = exe ? READ_ONCE(exe->f_cred) : NULL;
+		/* f_cred before the recheck: a file reused since fails it. */
 		smp_rmb();
 		if (!exe || rcu_access_pointer(mm->exe_file) != exe || !file_count(exe))
 			cred[1] = NULL;

@@ -18,6 +18,10 @@
 
 #include "layout.h"
 
+#ifdef NSI_HAS_TASK_STRUCT_EXEC_STATE
+#include <linux/sched/exec_state.h>
+#endif
+
 /*
  * 6.18 renamed ns_common.count to __ns_ref behind ns_ref_read(). 6.19 added
  * active references, and its ns_ref_read() and ns_ref_active_read() take
@@ -134,8 +138,7 @@ static inline struct ns_common *nsi_mnt_ns_common(struct mnt_namespace *mnt)
  * followed by the caller) and its namespace in *ns, or NULL. Called under
  * task_lock (exit_mm() clears ->mm under it) and RCU.
  */
-#if __has_include(<linux/sched/exec_state.h>)
-#include <linux/sched/exec_state.h>
+#ifdef NSI_HAS_TASK_STRUCT_EXEC_STATE
 static inline const void *nsi_image_user_ns(struct task_struct *t, struct user_namespace **ns)
 {
 	struct task_exec_state *es = rcu_dereference(t->exec_state);

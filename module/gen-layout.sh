@@ -169,6 +169,8 @@ add NSI_OFF_MNT_NAMESPACE_UCOUNTS mnt_namespace ucounts optional
 # Up to 6.2 a mount holds its user namespace when it is not the initial one
 # (vfsmount.mnt_userns); later an mnt_idmap, which on 6.12 and 7.2 holds none.
 add NSI_OFF_VFSMOUNT_MNT_USERNS vfsmount mnt_userns optional
+# 7.x moved mm_struct.user_ns to task_struct.exec_state.
+add NSI_OFF_TASK_STRUCT_EXEC_STATE task_struct exec_state optional
 # 7.x: procfs keeps its mounter's cred (proc_fs_info is public; this probes it).
 add NSI_OFF_PROC_FS_INFO_MOUNTER_CRED proc_fs_info mounter_cred optional
 # A sysfs superblock's net namespace tag (kernfs_super_ns() is not exported).

@@ -32,7 +32,7 @@ static const struct nsi_colinfo columns[] = {
 			  "write access count (negative: a bug)" },
 	[COL_MNTNS] = { "MNTNS", 10, 0, "mount namespace, or internal, detached, anon, none" },
 	[COL_DEV] = { "DEV", 5, 0, "major:minor of the filesystem" },
-	[COL_LAYER] = { "LAYER", 8, 0, "an overlayfs layer clone: upper or lower of overlay mount ID" },
+	[COL_LAYER] = { "LAYER", 8, 0, "a layer clone: upper or lower of overlay mount ID" },
 };
 
 static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");

@@ -120,7 +120,8 @@ static char *super_options(long long pid, long long id, char **line)
 	if (!fp)
 		return NULL;
 	while (getline(line, &cap, fp) > 0) {
-		if (sscanf(*line, "%lld", &got) != 1 || got != id)
+		got = strtoll(*line, NULL, 10);
+		if (got != id)
 			continue;
 		fclose(fp);
 		/* "... - fstype source superopts" */
