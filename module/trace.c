@@ -552,10 +552,11 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 		kvfree(stacks);
 		return -ENOMEM;
 	}
-	/* Pairs with the handler's smp_store_release(): skip hits half-written. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* Pairs with the handler's smp_store_release(): skip hits half-written. */
 		if (smp_load_acquire(&o->ring[i].ready))
 			hits[nh++] = &o->ring[i];
+	}
 	sort(hits, nh, sizeof(*hits), nsi_trace_cmp_hits, NULL);
 	for (i = 0; i < nh; i++) {
 		const struct nsi_trace_hit *h = hits[i];
