@@ -394,12 +394,40 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 	return 0;
 }
 
+/*
+ * "stop" and "clear" act on every object, or with TYPE INUM on the objects
+ * of that namespace: stop disarms and keeps the ledger, clear frees it too.
+ */
+static int nsi_trace_each(const char *verb, const char *tname, unsigned int inum)
+{
+	int type = tname ? nsi_trace_type(tname) : -1;
+	bool clear = !strcmp(verb, "clear");
+	unsigned int i, n = 0;
+
+	if (tname && type < 0)
+		return nsi_trace_fail(-EINVAL, "unknown namespace type %s", tname);
+	for (i = 0; i < NSI_TRACE_OBJS; i++) {
+		struct nsi_trace_obj *o = &nsi_trace_objs[i];
+
+		if (!o->used || (tname && (o->type != type || o->inum != inum)))
+			continue;
+		n++;
+		if (clear)
+			nsi_trace_release(o);
+		else
+			nsi_trace_disarm(o);
+	}
+	if (tname && !n)
+		return nsi_trace_fail(-ESRCH, "%s:%u is not traced", tname, inum);
+	return 0;
+}
+
 static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubuf,
 				       size_t len, loff_t *ppos)
 {
 	char buf[64], verb[16], tname[16];
-	unsigned int inum, i;
-	int err = 0, n;
+	unsigned int inum;
+	int err, n;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -409,19 +437,15 @@ static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubu
 	n = sscanf(strim(buf), "%15s %15s %u", verb, tname, &inum);
 
 	mutex_lock(&nsi_trace_lock);
-	if (n == 3 && !strcmp(verb, "watch")) {
+	if (n == 3 && !strcmp(verb, "watch"))
 		err = nsi_trace_watch(tname, inum);
-	} else if (n == 1 && !strcmp(verb, "stop")) {
-		for (i = 0; i < NSI_TRACE_OBJS; i++)
-			if (nsi_trace_objs[i].used)
-				nsi_trace_disarm(&nsi_trace_objs[i]);
-	} else if (n == 1 && !strcmp(verb, "clear")) {
-		for (i = 0; i < NSI_TRACE_OBJS; i++)
-			if (nsi_trace_objs[i].used)
-				nsi_trace_release(&nsi_trace_objs[i]);
-	} else {
-		err = nsi_trace_fail(-EINVAL, "usage: watch TYPE INUM | stop | clear");
-	}
+	else if ((n == 1 || n == 3) && (!strcmp(verb, "stop") || !strcmp(verb, "clear")))
+		err = nsi_trace_each(verb, n == 3 ? tname : NULL, inum);
+	else
+		err = nsi_trace_fail(-EINVAL,
+				     "usage: watch TYPE INUM | stop [TYPE INUM] | clear [TYPE INUM]");
+	if (!err)
+		nsi_trace_err[0] = '\0';
 	mutex_unlock(&nsi_trace_lock);
 	return err ? err : len;
 }
@@ -429,8 +453,8 @@ static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubu
 static int nsi_trace_control_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&nsi_trace_lock);
-	seq_puts(m, "# nsinspect trace control: watch TYPE INUM | stop | clear\n");
-	nsi_put_num(m, "armed", nsi_trace_armed());
+	seq_puts(m, "# nsinspect trace control: watch TYPE INUM | stop [TYPE INUM] | clear [TYPE INUM]\n");
+	seq_printf(m, "armed=%u", nsi_trace_armed());
 	nsi_put_num(m, "max_armed", NSI_TRACE_ARMED);
 	nsi_put_num(m, "max_objects", NSI_TRACE_OBJS);
 	nsi_put_num(m, "ring", NSI_TRACE_RING);
@@ -506,7 +530,7 @@ static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_obj 
 	const struct nsi_trace_hit *h = s->hit;
 	unsigned int i, first = nsi_trace_first_frame(h, sym);
 
-	nsi_put_num(m, "stack", nr);
+	seq_printf(m, "stack=%u", nr);
 	nsi_put_num(m, "object", o->id);
 	nsi_put_num(m, "gets", s->gets);
 	nsi_put_num(m, "puts", s->puts);
@@ -519,7 +543,7 @@ static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_obj 
 	nsi_put_num(m, "frames", h->nr - first);
 	seq_putc(m, '\n');
 	for (i = first; i < h->nr; i++) {
-		nsi_put_num(m, "frame", i - first);
+		seq_printf(m, "frame=%u", i - first);
 		nsi_put_num(m, "stack", nr);
 		nsi_put_num(m, "object", o->id);
 		snprintf(sym, KSYM_SYMBOL_LEN, "%pS", (void *)h->entries[i]);
@@ -576,7 +600,7 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	}
 	sort(stacks, ns, sizeof(*stacks), nsi_trace_cmp_stacks, NULL);
 
-	nsi_put_num(m, "object", o->id);
+	seq_printf(m, "object=%u", o->id);
 	nsi_put_str(m, "type", nsi_type_name[o->type]);
 	nsi_put_num(m, "inum", o->inum);
 	nsi_put_str(m, "state", nsi_trace_state(o));
