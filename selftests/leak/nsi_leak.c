@@ -6,7 +6,9 @@
  *
  * /sys/kernel/debug/nsi_leak/control (0200) takes one verb per write:
  *   get_net	 get_net() on the writer's net namespace, no put
- *   get_user_ns get_user_ns() on the writer's user namespace, no put
+ *   get_user_ns [PID] get_user_ns() on the writer's user namespace, or on
+ *		 that of task PID (so that the writer adds no other traffic on
+ *		 it: its creds and mm would take references too), no put
  *   release	 give back everything taken, in put functions of its own
  * Unloading releases too, so a test always ends with the counts it began with.
  */
@@ -15,6 +17,9 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
@@ -36,11 +41,26 @@ static noinline int nsi_leak_get_net(void)
 	return 0;
 }
 
-static noinline int nsi_leak_get_user_ns(void)
+static noinline int nsi_leak_get_user_ns(pid_t nr)
 {
+	struct user_namespace *ns = NULL;
+	struct task_struct *t;
+
 	if (nsi_leak_nr_users == NSI_LEAK_MAX)
 		return -ENOSPC;
-	nsi_leak_users[nsi_leak_nr_users++] = get_user_ns(current_user_ns());
+	if (!nr) {
+		ns = get_user_ns(current_user_ns());
+	} else {
+		/* The task's cred pins its user namespace while RCU is held. */
+		rcu_read_lock();
+		t = pid_task(find_vpid(nr), PIDTYPE_PID);
+		if (t)
+			ns = get_user_ns(__task_cred(t)->user_ns);
+		rcu_read_unlock();
+		if (!ns)
+			return -ESRCH;
+	}
+	nsi_leak_users[nsi_leak_nr_users++] = ns;
 	return 0;
 }
 
@@ -60,7 +80,7 @@ static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t
 			      loff_t *ppos)
 {
 	char buf[32];
-	int err = 0;
+	int err = 0, pid;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -73,7 +93,9 @@ static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t
 	if (!strcmp(buf, "get_net")) {
 		err = nsi_leak_get_net();
 	} else if (!strcmp(buf, "get_user_ns")) {
-		err = nsi_leak_get_user_ns();
+		err = nsi_leak_get_user_ns(0);
+	} else if (sscanf(buf, "get_user_ns %d", &pid) == 1 && pid > 0) {
+		err = nsi_leak_get_user_ns(pid);
 	} else if (!strcmp(buf, "release")) {
 		nsi_leak_put_net();
 		nsi_leak_put_user_ns();
