@@ -461,8 +461,8 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	for (i = 0; st == NSI_EXIT_OK && i < n; i++) {
 		objs[i] = find_object(&f, &t[i]);
 		if (!objs[i])
-			st = nsi_fail(err, NSI_EXIT_BADINPUT,
-				      "trace: %s:%llu missing from the ledger", t[i].type, t[i].inum);
+			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu not in the ledger",
+				      t[i].type, t[i].inum);
 	}
 	for (i = 0; i < armed; i++)
 		control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
