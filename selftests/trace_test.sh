@@ -70,6 +70,7 @@ ok $? "setns into a traced netns and out: balance 0, netns_install named" "$(cat
 
 # 3. The planted get_net() leak: one stack of balance +1 naming
 # nsi_leak_get_net, and exit status 1.
+echo "# \$ nsinspect-tool trace net:$net -- nsenter -t $netpid -n sh -c 'echo get_net >$L'"
 $T trace net:"$net" -- $NSENTER -t "$netpid" -n sh -c "echo get_net >$L" >/tmp/leak.out 2>&1
 rc=$?
 grep -q "still alive: 1 reference taken in the window and not given back;.* stack [0-9]* (+1, nsi_leak_get_net+" \
