@@ -21,7 +21,7 @@ NSENTER=nsenter
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 
 # A process that holds new namespaces (unshare ARGS) until killed; sets
 # holder to its pid: the sleep that unshare execs, or with -f forks first.
@@ -165,6 +165,15 @@ r2=$?
 r3=$?
 [ $r1 -eq 2 ] && [ $r2 -eq 2 ] && [ $r3 -ne 0 ]
 ok $? "bad input: trace net:abc exit $r1, no duration exit $r2, bogus verb refused"
+
+# Random bytes on the control file: every write refused, nothing armed.
+echo clear >$D/trace_control
+refused=0
+for k in $(seq 50); do
+	(head -c $((k % 70 + 1)) /dev/urandom >$D/trace_control) 2>/dev/null || refused=$((refused + 1))
+done
+grep -q '^armed=0 ' $D/trace_control && [ $refused -eq 50 ]
+ok $? "50 writes of random bytes to trace_control: $refused refused, armed=0" "$(cat $D/trace_control)"
 
 # 10. --for: a window of time, then the ledger.
 $T trace net:"$net" --for 300ms >/tmp/for.out 2>&1

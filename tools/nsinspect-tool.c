@@ -83,7 +83,7 @@ static const struct optdesc optdescs[] = {
 static double parse_duration(const char *s)
 {
 	static const struct { const char *unit; double mult; } units[] = {
-		{ "", 1 }, { "s", 1 }, { "ms", 1e-3 }, { "m", 60 }, { "h", 3600 },
+		{ "", 1 }, { "s", 1 }, { "ms", 0.001 }, { "m", 60 }, { "h", 3600 },
 	};
 	unsigned long long n;
 	char digits[24];
