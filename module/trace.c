@@ -262,7 +262,8 @@ static struct ns_common *nsi_trace_in_task(struct task_struct *t, enum nsi_type 
  * Takes no reference, so the address is good only while that lock is held:
  * afterwards it is only ever compared, or read with copy_from_kernel_nofault().
  */
-static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *count)
+static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *count,
+				    bool *counted)
 {
 	struct task_struct *g, *t;
 	struct ns_common *ns = NULL;
@@ -276,6 +277,7 @@ static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *
 			if (net->ns.inum == inum) {
 				word = nsi_ns_ref_word(&net->ns);
 				*count = refcount_read(word);
+				*counted = nsi_ns_counted(&net->ns);
 				break;
 			}
 		}
@@ -290,6 +292,7 @@ static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *
 		if (ns) {
 			word = nsi_ns_ref_word(ns);
 			*count = refcount_read(word);
+			*counted = nsi_ns_counted(ns);
 		}
 		task_unlock(t);
 		if (word)
@@ -327,6 +330,7 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 	struct nsi_trace_obj *o = NULL;
 	int type = nsi_trace_type(tname);
 	refcount_t *word, *again;
+	bool counted = true;
 	int count, i;
 
 	if (type < 0)
@@ -346,10 +350,15 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 		return nsi_trace_fail(-EBUSY,
 				      "%d objects watched, one per debug register: write stop first",
 				      NSI_TRACE_ARMED);
-	word = nsi_trace_lookup(type, inum, &count);
+	word = nsi_trace_lookup(type, inum, &count, &counted);
 	if (!word)
 		return nsi_trace_fail(-ESRCH,
 				      "no %s namespace %u reached by a task or the net list",
+				      tname, inum);
+	/* 6.19+: the initial namespaces' counts never move. */
+	if (!counted)
+		return nsi_trace_fail(-EINVAL,
+				      "the kernel counts no references to %s namespace %u (an initial one)",
 				      tname, inum);
 
 	o->ring = vzalloc(array_size(NSI_TRACE_RING, sizeof(*o->ring)));
@@ -384,7 +393,7 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 	o->bp = bp;
 
 	/* Armed on what was that namespace: is it still? */
-	again = nsi_trace_lookup(type, inum, &count);
+	again = nsi_trace_lookup(type, inum, &count, &counted);
 	if (again != word) {
 		nsi_trace_release(o);
 		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
