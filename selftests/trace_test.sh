@@ -21,7 +21,7 @@ NSENTER=nsenter
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 # A process that holds new namespaces (unshare ARGS) until killed; sets
 # holder to its pid: the sleep that unshare execs, or with -f forks first.
@@ -147,10 +147,15 @@ done
 mnt=$(stat -L -c %i /proc/"$holder"/ns/mnt)
 err=$( (echo "watch mnt $mnt" >$D/trace_control) 2>&1)
 rc=$?
-kill "$holder"
 grep -q '^armed=4 max_armed=4 .* error=4\\040objects\\040watched' $D/trace_control &&
 	[ $armed -eq 4 ] && [ $rc -ne 0 ]
 ok $? "4 watches arm, the fifth fails: $err" "$(cat $D/trace_control)"
+# Their namespaces die with the holder: each ledger must then read freed.
+kill "$holder"
+sleep 1
+[ "$(grep -c '^object=.* state=freed ' $D/trace)" -eq 4 ]
+ok $? "the 4 watched namespaces freed with their holder: 4 ledgers read freed" \
+	"$(grep '^object=' $D/trace)"
 echo clear >$D/trace_control
 
 # The initial namespaces: counted up to 6.18, so watched; from 6.19 their
