@@ -30,10 +30,24 @@ hold() {
 	holder=$!
 	i=0
 	while [ "$(cat /proc/"$holder"/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
-		c=$(cat /proc/"$holder"/task/"$holder"/children 2>/dev/null)
-		[ -n "$c" ] && holder=${c%% *}
+		c=$(child_of "$holder")
+		[ -n "$c" ] && holder=$c
 		sleep 0.1
 		i=$((i + 1))
+	done
+}
+
+# The pid of a child of $1, from /proc/*/stat (the debug kernel has no
+# /proc/PID/task/TID/children).
+child_of() {
+	for st in /proc/[0-9]*/stat; do
+		# After "(comm) ": state, then the parent's pid.
+		pp=$(sed 's/.*) [^ ]* \([0-9]*\) .*/\1/' "$st" 2>/dev/null)
+		if [ "$pp" = "$1" ]; then
+			st=${st#/proc/}
+			echo "${st%/stat}"
+			return
+		fi
 	done
 }
 
