@@ -21,7 +21,7 @@ NSENTER=nsenter
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 
 # A process that holds new namespaces (unshare ARGS) until killed; sets
 # holder to its pid: the sleep that unshare execs, or with -f forks first.
@@ -220,6 +220,39 @@ rc=$?
 grep -q "^net:$net still alive: every reference taken in the window was given back" /tmp/for.out &&
 	[ $rc -eq 0 ]
 ok $? "trace --for 300ms on an idle netns: nothing left, exit $rc" "$(cat /tmp/for.out)"
+
+# Sockets churn on both CPUs while the watch is armed, read, stopped and
+# cleared 30 times: handlers run while their ledger is disarmed and freed.
+# Then one window of churn: its ledger's sums must add up
+# (initial + balance = last), with thousands of hits and drops counted.
+hold -n
+sp=$holder
+si=$(stat -L -c %i /proc/"$sp"/ns/net)
+$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+c1=$!
+$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+c2=$!
+errs=0
+for k in $(seq 30); do
+	echo "watch net $si" >$D/trace_control || errs=$((errs + 1))
+	cat $D/trace >/dev/null || errs=$((errs + 1))
+	[ $((k % 2)) -eq 0 ] && echo "stop net $si" >$D/trace_control
+	echo clear >$D/trace_control || errs=$((errs + 1))
+done
+echo "watch net $si" >$D/trace_control
+sleep 2
+echo "stop net $si" >$D/trace_control
+rec=$(grep '^object=' $D/trace)
+kill "$c1" "$c2"
+wait "$c1" "$c2" 2>/dev/null
+echo clear >$D/trace_control
+kill "$sp"
+sum=$(echo "$rec" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+	END { print (f["initial"] + f["balance"] == f["last"] && f["gets"] >= 100 &&
+		f["records"] + f["drops"] >= 200) ? "ok" : "bad" }')
+[ $errs -eq 0 ] && [ "$sum" = ok ]
+ok $? "30 watch/read/stop/clear cycles under socket churn on 2 CPUs; then sums add up" \
+	"errors=$errs $rec"
 
 # 11. rmmod while armed disarms: a reference taken afterwards must not run
 # the unloaded handler (it would oops). Then the module comes back.
