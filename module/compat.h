@@ -43,6 +43,20 @@ static inline long nsi_ns_refs(struct ns_common *ns)
 #endif
 }
 
+/*
+ * The word a namespace counts its references in, for the tracer's data
+ * watchpoint: ns_common.count up to 6.17, __ns_ref (still a refcount_t) from
+ * 6.18, which is also when ns_ref_read() appeared.
+ */
+static inline refcount_t *nsi_ns_ref_word(struct ns_common *ns)
+{
+#if defined(ns_ref_read)
+	return &ns->__ns_ref;
+#else
+	return &ns->count;
+#endif
+}
+
 /* 6.19 added active references (tasks, fds, bind mounts) beside __ns_ref. */
 #ifdef ns_ref_active_read
 #define NSI_HAVE_NS_ACTIVE 1

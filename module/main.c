@@ -3,7 +3,9 @@
  * nsinspect: publish namespace internals under /sys/kernel/debug/nsinspect/.
  *
  * Every file is read-only and root-only (0400), so the files stay readable
- * under lockdown=integrity and give nothing away to unprivileged users.
+ * under lockdown=integrity and give nothing away to unprivileged users; the
+ * one exception is the tracer's trace_control (0600, trace.c), which
+ * lockdown closes.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -15,6 +17,7 @@
 #include "nsinspect.h"
 #include "nstree.h"
 #include "snapshot.h"
+#include "trace.h"
 
 static struct dentry *nsi_root;
 
@@ -53,6 +56,7 @@ static const struct {
 	{ "mounts", nsi_mounts_why },
 	{ "nsfs_mounts", nsi_nsfs_mounts_why },
 	{ "nstree", nsi_nstree_why },
+	{ "trace", nsi_trace_why },
 };
 
 static int version_show(struct seq_file *m, void *v)
@@ -106,12 +110,15 @@ static int __init nsi_init(void)
 				    nsi_files[i].fops);
 	nsi_ns_files_create(nsi_root);
 	nsi_mounts_file_create(nsi_root);
+	nsi_trace_create(nsi_root);
 	return 0;
 }
 
 static void __exit nsi_exit(void)
 {
 	debugfs_remove(nsi_root);
+	/* No file is open any more: nothing can arm a watch again. */
+	nsi_trace_exit();
 }
 
 module_init(nsi_init);

@@ -13,6 +13,12 @@ function ms(us) { return sprintf("%.1f", us / 1000) }
 	}
 	k = f["kind"]; n = f["n"]; w = f["what"]
 	if (k == "module") { hold_stat = f["value"]; next }
+	if (k == "trace") {
+		trace_n = n
+		if (w ~ /^ratio-|^per-hit/) { tmed[w] = f["median"]; tlo[w] = f["min"]; thi[w] = f["max"] }
+		else { tmed[w] = f["median_us"]; tlo[w] = f["min_us"]; thi[w] = f["max_us"] }
+		next
+	}
 	if (w ~ /^snap-/) {
 		key = k SUBSEP n SUBSEP w
 		objects[k, n] += f["records"]
@@ -73,6 +79,17 @@ function scaling(k, w,   ns, nn, i, r, max) {
 }
 
 END {
+	if (trace_n != "") {
+		printf "## reference tracer: %d AF_UNIX sockets opened and closed in a net namespace,\n", trace_n
+		print "## traced (its count watched) and untraced, by turns (median (min..max))"
+		printf "traced    %8.0f us (%.0f..%.0f)\n", tmed["traced"], tlo["traced"], thi["traced"]
+		printf "untraced  %8.0f us (%.0f..%.0f)\n", tmed["untraced"], tlo["untraced"], thi["untraced"]
+		printf "ratio traced/untraced, round by round: %.2f (%.2f..%.2f)\n",
+			tmed["ratio-traced"], tlo["ratio-traced"], thi["ratio-traced"]
+		printf "one traced get or put: %.2f us (%.2f..%.2f)\n",
+			tmed["per-hit-us"], tlo["per-hit-us"], thi["per-hit-us"]
+		print ""
+	}
 	table("tasks", "## N tasks in N/10 namespace sets: time to list (ms)")
 	table("mounts", "## M mounts over M/100 mount namespaces: time to list (ms)")
 
@@ -110,5 +127,8 @@ END {
 	print ""
 	printf "longest lock or RCU hold in any snapshot: %.2f ms (module's own maximum since load: %.2f ms)\n", hold_max / 1000, hold_stat / 1e6
 	print ""
-	printf "ratio_lsns_4000=%.1f ratio_findmnt_8000=%.1f scaling_max=%.2f lock_hold_max_ms=%.2f\n", rl, rf, smax, hold_max / 1000
+	printf "ratio_lsns_4000=%.1f ratio_findmnt_8000=%.1f scaling_max=%.2f lock_hold_max_ms=%.2f", rl, rf, smax, hold_max / 1000
+	if (trace_n != "")
+		printf " trace_ratio=%.2f trace_hit_us=%.2f", tmed["ratio-traced"], tmed["per-hit-us"]
+	print ""
 }

@@ -16,6 +16,7 @@ release=$(scripts/kernel.sh release "$kdir")
 rm -rf "$out" && mkdir -p "$out/payload"
 cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out/payload/timeit" selftests/bench/timeit.c
 cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out/payload/workload" selftests/bench/workload.c
+cc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$out/payload/trace_sockets" selftests/trace_sockets.c
 cp nsinspect.ko tools/nsinspect-tool "$out/payload/"
 cp selftests/bench/guest.sh "$out/payload/run"
 

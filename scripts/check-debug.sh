@@ -86,10 +86,15 @@ debug_suite() {
 		echo "not ok - skewed layout build against the debug kernel"
 	fi
 
+	# trace_test.sh's leak module, for the debug kernel: the tracer's
+	# handler and a namespace freed while watched, under KASAN and lockdep.
+	step leak-module-build leak_build "$kdir" "$top/build/debug/leak" || return
+
 	payload="$top/build/payload-debug"
 	# Overlayfs is built into the debug kernel: no EXTRA_MODULES.
 	make -s -C selftests payload PAYLOAD="$payload" NSI_VERSION="$version" \
 		NSI_KO="$tree/nsinspect.ko" SKEWED_KO="$skewed" NSI_TEST_TIMEOUT=1500 \
+		LEAK_KO="$top/build/debug/leak/nsi_leak.ko" \
 		NSI_TEST_ENV="NSI_STRESS_SECONDS=$stress_seconds NSI_LOAD_CYCLES=$load_cycles" \
 		>"$log/selftests-build.log" 2>&1 || {
 		echo "not ok - selftests build"

@@ -93,6 +93,18 @@ skewed_build() {
 		make -C "$sk_kdir" M="$sk_tree" modules >/dev/null
 }
 
+# leak_build KDIR TREE [ARGS...]: the test-only leak module of selftests/leak/
+# in TREE (a copy, so that builds for several kernels never share objects),
+# built against KDIR, warning-free as the module is; TREE/nsi_leak.ko.
+leak_build() {
+	lb_kdir=$1
+	lb_tree=$2
+	shift 2
+	rm -rf "$lb_tree" && mkdir -p "$lb_tree" &&
+		cp "$top/selftests/leak/Kbuild" "$top/selftests/leak/nsi_leak.c" "$lb_tree/" &&
+		kbuild_warning_free "$lb_kdir" "$lb_tree" "$@" modules
+}
+
 # vm_suite RELEASE KO SKEWED_KO NAME: the selftests payload with module KO
 # (and the image's own overlay module), booted in RELEASE's Debian image;
 # prints TAP. Payload, VM artifacts and logs are named after NAME.
@@ -119,8 +131,16 @@ vm_suite() {
 		vs_p=$(scripts/kernel.sh module "$vs_rel" "$(echo "${vs_p#./}" | sed 's/\.ko.*$//')")
 		vs_kmods="$vs_kmods $vs_p"
 	done
+	# The leak module of trace_test.sh, for the same kernel.
+	vs_leak="$top/build/leak-$vs_name"
+	if ! leak_build "$(scripts/kernel.sh kdir "$vs_rel")" "$vs_leak" >"$log/leak-build.log" 2>&1; then
+		echo "not ok - leak module build for $vs_rel"
+		sed 's/^/# /' "$log/leak-build.log" | tail -n 30
+		return
+	fi
 	make -s -C selftests payload PAYLOAD="$vs_payload" NSI_VERSION="$version" \
 		NSI_KO="$vs_ko" EXTRA_MODULES="$overlay" SKEWED_KO="$vs_skewed" \
+		LEAK_KO="$vs_leak/nsi_leak.ko" \
 		TEST_MODULES="${vs_kmods# }" \
 		>"$log/selftests-build.log" 2>&1 || {
 		echo "not ok - selftests build"

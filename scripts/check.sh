@@ -22,6 +22,7 @@ export NSI_BTF
 	echo "TAP version 13"
 	step module-build-W1 kbuild_warning_free "$kdir" "$top" W=1 modules
 	step module-sparse-C2 kbuild_warning_free "$kdir" "$top" C=2 modules
+	step leak-module-build-W1-C2 leak_build "$kdir" "$top/build/leak-static" W=1 C=2
 	step checkpatch-strict checkpatch "$top" "$ksrc"
 	step ibt-checker-self-test scripts/check-indirect-calls.py --self-test
 	step ibt-no-call-through-looked-up-address scripts/check-indirect-calls.py nsinspect.ko

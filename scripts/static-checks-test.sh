@@ -6,7 +6,8 @@
 # repo: a modpost warning (a section mismatch) must fail the warning-free
 # build; a C file and a shell script not yet added to git must be checked
 # (and fail), a generated file must not be; a second reader of the version
-# must fail one_version, and `make version` must follow dkms.conf. Prints
+# must fail one_version, and `make version` must follow dkms.conf; a kprobe
+# registered outside the tracer must fail the IBT checker. Prints
 # TAP; fails when any check lets its plant through.
 set -u
 
@@ -84,6 +85,33 @@ EOC
 echo 'nsinspect-y += module/plant.o' >>"$tmp/kb/Kbuild"
 expect_fail "warning-free build fails on a modpost warning" 'modpost: .*[Ss]ection mismatch' \
 	kbuild_warning_free "$kdir" "$tmp/kb" modules
+
+# 1b. The IBT checker: kprobes are the tracer's alone. A function outside
+# nsi_trace_* that registers one must fail it.
+copy_tree "$tmp/kp"
+cat >"$tmp/kp/module/plant.c" <<'EOC'
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/kprobes.h>
+
+int nsi_plant(void);
+
+int nsi_plant(void)
+{
+	static struct kprobe kp = { .symbol_name = "mntget" };
+
+	return register_kprobe(&kp);
+}
+EOC
+echo 'nsinspect-y += module/plant.o' >>"$tmp/kp/Kbuild"
+if make -C "$kdir" M="$tmp/kp" modules >"$tmp/kp.log" 2>&1; then
+	expect_fail "IBT checker fails on a kprobe outside the tracer" \
+		'nsi_plant: refers to register_kprobe outside the tracer' \
+		"$top/scripts/check-indirect-calls.py" "$tmp/kp/nsinspect.ko"
+else
+	echo "not ok - IBT checker plant: the planted module did not build"
+	tail -n 20 "$tmp/kp.log" | sed 's/^/# /'
+	failed=1
+fi
 
 # 2. checkpatch: a C file not yet added to git is checked; an ignored,
 # generated one is not.

@@ -46,6 +46,14 @@ read_all() {
 	else
 		nok "mount walker under lockdown=$1: $(grep '^feature=mounts' /tmp/version)"
 	fi
+	# debugfs refuses to open writable files under lockdown: the tracer's
+	# control file is closed, and version says why.
+	if grep -q '^feature=trace state=unavailable reason=kernel\\040lockdown' /tmp/version &&
+		! (echo clear >/sys/kernel/debug/nsinspect/trace_control) 2>/dev/null; then
+		ok "trace unavailable under lockdown=$1, trace_control refuses writes"
+	else
+		nok "trace under lockdown=$1: $(grep '^feature=trace' /tmp/version)"
+	fi
 }
 
 if [ "$NSI_LOCKDOWN" = runtime ]; then

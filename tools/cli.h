@@ -35,6 +35,8 @@ enum {
 	NSI_OPT_INTERVAL	= 1 << 11,	/* --interval MS (check) */
 	NSI_OPT_QUIET		= 1 << 12,	/* -q: the exit status alone (check) */
 	NSI_OPT_PROCESSES	= 1 << 13,	/* -P: task rows (tree) */
+	NSI_OPT_FOR		= 1 << 14,	/* --for DURATION (trace) */
+	NSI_OPT_EXEC		= 1 << 15,	/* -- COMMAND [ARG]... (trace) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -61,6 +63,8 @@ struct nsi_ctx {
 	unsigned int interval_ms;	/* --interval MS */
 	int nr_args;			/* positional arguments */
 	char **args;
+	double for_seconds;		/* --for DURATION, 0 if not given */
+	char **exec;			/* -- COMMAND [ARG]..., NULL-terminated, or NULL */
 };
 
 struct nsi_cmd {
@@ -82,7 +86,7 @@ struct nsi_cmd {
 /* The subcommands, each defined in its own file. */
 extern const struct nsi_cmd nsi_cmd_tree, nsi_cmd_list, nsi_cmd_holders, nsi_cmd_pids,
 	nsi_cmd_nsproxies, nsi_cmd_mounts, nsi_cmd_check, nsi_cmd_snapshot,
-	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version;
+	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version, nsi_cmd_trace;
 
 /* "nsinspect-tool: MSG" on stderr. */
 __printf(1, 2) void nsi_warn(const char *fmt, ...);

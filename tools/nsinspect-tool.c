@@ -32,7 +32,7 @@
 static const struct nsi_cmd *const commands[] = {
 	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_holders, &nsi_cmd_pids, &nsi_cmd_nsproxies,
 	&nsi_cmd_mounts, &nsi_cmd_check, &nsi_cmd_snapshot, &nsi_cmd_diff,
-	&nsi_cmd_graph, &nsi_cmd_version,
+	&nsi_cmd_graph, &nsi_cmd_version, &nsi_cmd_trace,
 };
 
 struct optdesc {
@@ -45,7 +45,7 @@ struct optdesc {
 
 /* Long-only options get values above any character. */
 #define OPT_LONG_ONLY	256
-enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL };
+enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL };
 
 /* Bounds of check's sampling options. */
 #define MAX_SAMPLES	1000
@@ -72,7 +72,34 @@ static const struct optdesc optdescs[] = {
 	  "samples of the live mounts file for a negative writers count (default 5)" },
 	{ NSI_OPT_INTERVAL, OPT_INTERVAL_VAL, "interval", "MS",
 	  "milliseconds between samples (default 100)" },
+	{ NSI_OPT_FOR, OPT_FOR_VAL, "for", "DURATION",
+	  "trace for DURATION: N[ms|s|m|h] (seconds without a unit), at most 24h" },
 };
+
+/* Longest --for: a day. */
+#define MAX_FOR_SECONDS	86400.0
+
+/* "30s", "500ms", "2m", "1h" or "30": seconds, or -1 if malformed. */
+static double parse_duration(const char *s)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "", 1 }, { "s", 1 }, { "ms", 0.001 }, { "m", 60 }, { "h", 3600 },
+	};
+	unsigned long long n;
+	char digits[24];
+	size_t len = strspn(s, "0123456789"), i;
+
+	if (!len || len >= sizeof(digits))
+		return -1;
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	if (!nsi_parse_ull(digits, &n))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(s + len, units[i].unit))
+			return (double)n * units[i].mult;
+	return -1;
+}
 
 static void print_help(void)
 {
@@ -190,6 +217,12 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 					       ctx->cmd->name, MAX_INTERVAL_MS, arg);
 		ctx->interval_ms = (unsigned int)n;
 		break;
+	case NSI_OPT_FOR:
+		ctx->for_seconds = parse_duration(arg);
+		if (ctx->for_seconds <= 0 || ctx->for_seconds > MAX_FOR_SECONDS)
+			return nsi_usage_error("%s: --for: not a duration from 1ms to 24h: '%s'",
+					       ctx->cmd->name, arg);
+		break;
 	}
 	return NSI_EXIT_OK;
 }
@@ -220,6 +253,21 @@ static int parse_cmd_options(struct nsi_ctx *ctx, int argc, char **argv)
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[s] = '\0';
 
+	/*
+	 * "-- COMMAND [ARG]...": what follows "--" is the command to run, never
+	 * options or arguments of ours (getopt would move them about).
+	 */
+	if (cmd->opts & NSI_OPT_EXEC) {
+		for (i = 1; i < (size_t)argc; i++) {
+			if (strcmp(argv[i], "--"))
+				continue;
+			if (i + 1 == (size_t)argc)
+				return nsi_usage_error("%s: no COMMAND after '--'", cmd->name);
+			ctx->exec = argv + i + 1;
+			argc = (int)i;
+			break;
+		}
+	}
 	optind = 0;	/* a fresh scan of the command's own argv */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		enum nsi_exit st;

@@ -54,6 +54,53 @@ tasks_now() {
 	header tasks /tmp/snap
 }
 
+# --- the reference tracer ------------------------------------------------------
+# Sockets opened and closed in a traced net namespace against the same in an
+# untraced one, by turns, each loop timed by itself (no fork or exec in the
+# figure): every socket is one get and one put on the traced count. The
+# ledger is cleared and re-armed each round, so no hit finds the ring full.
+# Reported: each side's times, their ratio, and the cost of one traced get or
+# put, (traced - untraced) / (2 * sockets).
+stats() {	# what: lines of us=N on stdin
+	sort -n | awk -v w="$1" -v k="$2" -v n="$3" '{ v[NR] = $1 }
+		END { printf "bench kind=%s n=%s what=%s median_us=%d min_us=%d max_us=%d\n",
+			k, n, w, v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+if [ -x trace_sockets ]; then
+	socks=${BENCH_TRACE_SOCKETS:-1000}
+	unshare -n sleep 1000 &
+	ta=$!
+	unshare -n sleep 1000 &
+	tb=$!
+	sleep 1
+	ia=$(stat -L -c %i /proc/$ta/ns/net)
+	: >/tmp/traced
+	: >/tmp/untraced
+	: >/tmp/ratio
+	: >/tmp/hit
+	for r in $(seq "$REPS"); do
+		echo "watch net $ia" >$D/trace_control || break
+		t=$(nsenter -t $ta -n trace_sockets -t "$socks" | sed 's/us=//')
+		u=$(nsenter -t $tb -n trace_sockets -t "$socks" | sed 's/us=//')
+		grep '^object=' $D/trace | sed 's/^/# round '"$r"': /'
+		echo clear >$D/trace_control
+		echo "$t" >>/tmp/traced
+		echo "$u" >>/tmp/untraced
+		awk -v t="$t" -v u="$u" 'BEGIN { printf "%.6f\n", t / u }' >>/tmp/ratio
+		awk -v t="$t" -v u="$u" -v n="$socks" 'BEGIN { printf "%.6f\n", (t - u) / (2 * n) }' >>/tmp/hit
+	done
+	stats traced trace "$socks" </tmp/traced
+	stats untraced trace "$socks" </tmp/untraced
+	sort -n /tmp/ratio | awk -v n="$socks" '{ v[NR] = $1 } END {
+		printf "bench kind=trace n=%s what=ratio-traced median=%.2f min=%.2f max=%.2f\n",
+			n, v[int((NR + 1) / 2)], v[1], v[NR] }'
+	sort -n /tmp/hit | awk -v n="$socks" '{ v[NR] = $1 } END {
+		printf "bench kind=trace n=%s what=per-hit-us median=%.2f min=%.2f max=%.2f\n",
+			n, v[int((NR + 1) / 2)], v[1], v[NR] }'
+	kill $ta $tb
+	wait $ta $tb 2>/dev/null
+fi
+
 # --- N tasks in N/10 namespace sets ------------------------------------------
 for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 	have=$(tasks_now)

@@ -372,6 +372,24 @@ static const struct tap_test tests[] = {
 	    "60001"),
 	CLI("cli: check --samples of a snapshot", "vm", NSI_EXIT_USAGE, NULL,
 	    "--samples needs the live module: --from DIR is one sample", "check", "-s", "2"),
+	/* trace: every bad command line is refused before anything is armed. */
+	CLI("cli: trace without a window", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: say how long: --for DURATION or -- COMMAND", "trace", "net:1"),
+	CLI("cli: trace --for not a duration", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: --for: not a duration from 1ms to 24h: '3x'", "trace", "--for=3x", "net:1"),
+	CLI("cli: trace --for too long", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: --for: not a duration from 1ms to 24h: '25h'", "trace", "--for=25h", "net:1"),
+	CLI("cli: trace of an unknown type", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: unknown namespace type 'foo'", "trace", "--for=1s", "foo:1"),
+	CLI("cli: trace of a bad inode number", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: invalid inode number 'abc'", "trace", "--for=1s", "net:abc"),
+	CLI("cli: trace of a mount", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: mounts cannot be traced yet", "trace", "--for=1s", "mount:5"),
+	CLI("cli: trace without a command after --", NULL, NSI_EXIT_USAGE, NULL,
+	    "trace: no COMMAND after '--'", "trace", "net:1", "--"),
+	CLI("cli: trace of a snapshot", "good", NSI_EXIT_USAGE, NULL,
+	    "trace: traces the live kernel; --from does not apply", "trace", "--for=1s",
+	    "net:1"),
 };
 
 const struct tap_suite cli_suite = { tests, ARRAY_SIZE(tests) };

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reference tracer: data watchpoints on namespace reference counts,
+ * armed on request through debugfs (trace_control) and read back as a
+ * ledger of call stacks (trace).
+ */
+#ifndef NSI_TRACE_H
+#define NSI_TRACE_H
+
+struct dentry;
+
+/* Create trace_control and trace under dir, unless tracing is unavailable. */
+void nsi_trace_create(struct dentry *dir);
+
+/* Disarm everything and free every ledger; called at unload, after the files are gone. */
+void nsi_trace_exit(void);
+
+/* Why tracing is unavailable (for the version file), or NULL. */
+const char *nsi_trace_why(void);
+
+#endif /* NSI_TRACE_H */

@@ -1,0 +1,278 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The reference tracer (trace_control, trace and `nsinspect-tool trace`)
+# against traffic whose references are known: sockets opened and closed in
+# a traced net namespace and processes entering and leaving namespaces of
+# every type must net to 0; references leaked by nsi_leak.ko (get_net() and
+# get_user_ns() with no put) must show as a stack of balance +1 that names
+# the leaking function; a namespace freed while watched must read freed;
+# rmmod while armed must disarm. Run with nsinspect.ko loaded, nsi_leak.ko
+# in the working directory. TAP output; needs jq, unshare and nsenter.
+D=/sys/kernel/debug/nsinspect
+L=/sys/kernel/debug/nsi_leak/control
+T=./nsinspect-tool
+# util-linux's, which the harness copies in: busybox's lack -C and -T.
+UNSHARE=unshare
+NSENTER=nsenter
+[ -x /usr/bin/unshare ] && UNSHARE=/usr/bin/unshare
+[ -x /usr/bin/nsenter ] && NSENTER=/usr/bin/nsenter
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
+
+echo "TAP version 13"
+echo "1..19"
+
+# A process that holds new namespaces (unshare ARGS) until killed; sets
+# holder to its pid: the sleep that unshare execs, or with -f forks first.
+hold() {
+	$UNSHARE "$@" sleep 1000 &
+	holder=$!
+	i=0
+	while [ "$(cat /proc/"$holder"/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+		c=$(child_of "$holder")
+		[ -n "$c" ] && holder=$c
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# The pid of a child of $1, from /proc/*/stat (the debug kernel has no
+# /proc/PID/task/TID/children).
+child_of() {
+	for st in /proc/[0-9]*/stat; do
+		# After "(comm) ": state, then the parent's pid.
+		pp=$(sed 's/.*) [^ ]* \([0-9]*\) .*/\1/' "$st" 2>/dev/null)
+		if [ "$pp" = "$1" ]; then
+			st=${st#/proc/}
+			echo "${st%/stat}"
+			return
+		fi
+	done
+}
+
+# field JSON KEY: KEY of the traced object, from trace -J output.
+obj() { jq -r ".trace[0].$2" "$1"; }
+
+grep -q '^feature=trace state=available' $D/version
+ok $? "version: feature=trace state=available" "$(grep '^feature=trace' $D/version)"
+
+insmod ./nsi_leak.ko
+ok $? "insmod nsi_leak.ko"
+
+hold -n
+netpid="$holder"
+net=$(stat -L -c %i /proc/"$netpid"/ns/net)
+
+# 1. Sockets opened and closed in the traced namespace net to 0, and the
+# stack that took their references is sk_alloc's.
+$T trace -J net:"$net" -- $NSENTER -t "$netpid" -n ./trace_sockets 20 >/tmp/sock.json 2>/tmp/sock.err
+rc=$?
+bal=$(obj /tmp/sock.json balance)
+gets=$(jq '[.trace[0].children[] | select([.children[]?.what] | any(test("^sk_alloc"))) | .gets] | add // 0' /tmp/sock.json)
+[ $rc -eq 0 ] && [ "$bal" = 0 ] && [ "$gets" -ge 20 ]
+ok $? "20 sockets in a traced netns: balance 0, sk_alloc took $gets references, exit $rc" \
+	"$(cat /tmp/sock.err; head -c 3000 /tmp/sock.json)"
+
+# 2. Entering and leaving with setns(): netns_install() takes the
+# reference, and it is given back on exit.
+$T trace net:"$net" -- $NSENTER -t "$netpid" -n true >/tmp/setns.out 2>&1
+rc=$?
+grep -q 'every reference taken in the window was given back' /tmp/setns.out &&
+	grep -q 'netns_install' /tmp/setns.out && [ $rc -eq 0 ]
+ok $? "setns into a traced netns and out: balance 0, netns_install named" "$(cat /tmp/setns.out)"
+
+# 3. The planted get_net() leak: one stack of balance +1 naming
+# nsi_leak_get_net, and exit status 1.
+echo "# \$ nsinspect-tool trace net:$net -- nsenter -t $netpid -n sh -c 'echo get_net >$L'"
+$T trace net:"$net" -- $NSENTER -t "$netpid" -n sh -c "echo get_net >$L" >/tmp/leak.out 2>&1
+rc=$?
+grep -q "still alive: 1 reference taken in the window and not given back;.* stack [0-9]* (+1, nsi_leak_get_net+" \
+	/tmp/leak.out && [ $rc -eq 1 ]
+ok $? "planted get_net leak: balance +1 by nsi_leak_get_net, exit $rc" "$(cat /tmp/leak.out)"
+sed 's/^/# /' /tmp/leak.out
+
+# The same leak in JSON: a stack of balance 1 whose first frame is the
+# leaking function, among the stacks that come before every balanced one.
+$T trace -J net:"$net" -- $NSENTER -t "$netpid" -n sh -c "echo get_net >$L" >/tmp/leak.json 2>&1
+leak=$(jq -r '[.trace[0].children[] | select(.balance != 0)] | map(.balance == 1 and (.children[0].what | startswith("nsi_leak_get_net+"))) | any' /tmp/leak.json)
+order=$(jq -r '[.trace[0].children[] | .balance != 0] | . == (sort | reverse)' /tmp/leak.json)
+[ "$leak" = true ] && [ "$order" = true ]
+ok $? "trace -J: a +1 stack starting at nsi_leak_get_net, unbalanced stacks first ($leak, $order)" \
+	"$(head -c 3000 /tmp/leak.json)"
+echo release >$L
+
+# 4. The planted get_user_ns() leak, on a user namespace of its own, written
+# from outside it: a writer inside would add its creds' and mm's references,
+# and an exited task's mm can stay the lazy mm of an idle CPU for a while.
+hold -U --map-root-user
+userpid=$holder
+user=$(stat -L -c %i /proc/"$userpid"/ns/user)
+$T trace user:"$user" -- sh -c "echo get_user_ns $userpid >$L" >/tmp/uleak.out 2>&1
+rc=$?
+grep -q "^user:$user still alive: 1 reference taken in the window and not given back; took more than they gave back: stack [0-9]* (+1, nsi_leak_get_user_ns+[^,]*)\$" \
+	/tmp/uleak.out && [ $rc -eq 1 ]
+ok $? "planted get_user_ns leak: balance +1, only nsi_leak_get_user_ns, exit $rc" "$(cat /tmp/uleak.out)"
+echo release >$L
+
+# 5. Every namespace type: entering and leaving nets to 0, with gets and
+# puts seen. The pid namespace's reference from a forked child is given back
+# only after an RCU grace period (delayed_put_pid), hence the sleep.
+hold -m -u -i -p -C -T -f
+bad=
+for t in mnt uts ipc pid cgroup time; do
+	flag=
+	case $t in
+	mnt) flag=-m ;; uts) flag=-u ;; ipc) flag=-i ;; pid) flag=-p ;;
+	cgroup) flag=-C ;; time) flag=-T ;;
+	esac
+	i=$(stat -L -c %i /proc/"$holder"/ns/$t)
+	$T trace -J "$t:$i" -- sh -c "$NSENTER -t $holder $flag true; sleep 1" >/tmp/t.json 2>/tmp/t.err
+	rc=$?
+	b=$(obj /tmp/t.json balance)
+	g=$(obj /tmp/t.json gets)
+	p=$(obj /tmp/t.json puts)
+	echo "# $t:$i balance=$b gets=$g puts=$p exit=$rc"
+	[ $rc -eq 0 ] && [ "$b" = 0 ] && [ "$g" -ge 1 ] && [ "$p" -ge 1 ] || bad="$bad $t"
+done
+ok "$([ -z "$bad" ]; echo $?)" "setns in and out, every type: balance 0 with gets and puts" \
+	"failed:$bad"
+# The init of a pid namespace takes from its ancestors only SIGKILL.
+kill -9 "$holder"
+
+# 6. A namespace freed while watched: the ledger says freed, and every
+# reference is accounted for. The holder's exit drops the last reference.
+hold -n
+i=$(stat -L -c %i /proc/"$holder"/ns/net)
+$T trace net:"$i" -- sh -c "kill $holder; sleep 1" >/tmp/freed.out 2>&1
+rc=$?
+grep -q "^net:$i freed, every reference accounted for" /tmp/freed.out && [ $rc -eq 0 ]
+ok $? "netns freed while watched: 'freed, every reference accounted for'" "$(cat /tmp/freed.out)"
+
+# 7. Four watches at once, one per debug register; the fifth fails with
+# EBUSY and says why. (Not on the initial namespaces: from 6.19 the kernel
+# does not count their references, and the tracer refuses them.)
+echo clear >$D/trace_control
+hold -m -u -i -C -n
+armed=0
+for t in uts ipc cgroup net; do
+	echo "watch $t $(stat -L -c %i /proc/"$holder"/ns/$t)" >$D/trace_control && armed=$((armed + 1))
+done
+mnt=$(stat -L -c %i /proc/"$holder"/ns/mnt)
+err=$( (echo "watch mnt $mnt" >$D/trace_control) 2>&1)
+rc=$?
+grep -q '^armed=4 max_armed=4 .* error=4\\040objects\\040watched' $D/trace_control &&
+	[ $armed -eq 4 ] && [ $rc -ne 0 ]
+ok $? "4 watches arm, the fifth fails: $err" "$(cat $D/trace_control)"
+# Their namespaces die with the holder: each ledger must then read freed.
+kill "$holder"
+sleep 1
+[ "$(grep -c '^object=.* state=freed ' $D/trace)" -eq 4 ]
+ok $? "the 4 watched namespaces freed with their holder: 4 ledgers read freed" \
+	"$(grep '^object=' $D/trace)"
+echo clear >$D/trace_control
+
+# The initial namespaces: counted up to 6.18, so watched; from 6.19 their
+# counts never move, and the tracer says so rather than watch nothing.
+uts1=$(stat -L -c %i /proc/1/ns/uts)
+(echo "watch uts $uts1" >$D/trace_control) 2>/dev/null
+rc=$?
+if grep -q '^feature=active_refs state=available' $D/version; then
+	grep -q 'error=the\\040kernel\\040counts\\040no\\040references' $D/trace_control &&
+		[ $rc -ne 0 ]
+	ok $? "initial uts namespace refused: the kernel does not count it" "$(cat $D/trace_control)"
+else
+	grep -q '^armed=1 ' $D/trace_control && [ $rc -eq 0 ]
+	ok $? "initial uts namespace watched: this kernel counts it" "$(cat $D/trace_control)"
+fi
+echo clear >$D/trace_control
+
+# 8. No such namespace: the tool says so, exit 3.
+$T trace net:1 --for 1ms >/tmp/esrch.out 2>&1
+rc=$?
+grep -q 'no net namespace 1 reached' /tmp/esrch.out && [ $rc -eq 3 ]
+ok $? "trace of a namespace that does not exist: exit $rc" "$(cat /tmp/esrch.out)"
+
+# 9. Bad input: exit 2.
+$T trace net:abc --for 1s >/dev/null 2>&1
+r1=$?
+$T trace net:"$net" >/dev/null 2>&1
+r2=$?
+(echo "bogus verb" >$D/trace_control) 2>/dev/null
+r3=$?
+[ $r1 -eq 2 ] && [ $r2 -eq 2 ] && [ $r3 -ne 0 ]
+ok $? "bad input: trace net:abc exit $r1, no duration exit $r2, bogus verb refused"
+
+# Random bytes on the control file: every write refused, nothing armed.
+echo clear >$D/trace_control
+refused=0
+for k in $(seq 50); do
+	# busybox head ignores write errors; cat reports them.
+	head -c $((k % 70 + 1)) /dev/urandom >/tmp/junk
+	(cat /tmp/junk >$D/trace_control) 2>/dev/null || refused=$((refused + 1))
+done
+grep -q '^armed=0 ' $D/trace_control && [ $refused -eq 50 ]
+ok $? "50 writes of random bytes to trace_control: $refused refused, armed=0" "$(cat $D/trace_control)"
+
+# 10. --for: a window of time, then the ledger.
+$T trace net:"$net" --for 300ms >/tmp/for.out 2>&1
+rc=$?
+grep -q "^net:$net still alive: every reference taken in the window was given back" /tmp/for.out &&
+	[ $rc -eq 0 ]
+ok $? "trace --for 300ms on an idle netns: nothing left, exit $rc" "$(cat /tmp/for.out)"
+
+# Sockets churn on both CPUs while the watch is armed, read, stopped and
+# cleared 30 times: handlers run while their ledger is disarmed and freed.
+# Then one window of churn: its ledger's sums must add up
+# (initial + balance = last), with thousands of hits and drops counted.
+hold -n
+sp=$holder
+si=$(stat -L -c %i /proc/"$sp"/ns/net)
+$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+c1=$!
+$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+c2=$!
+errs=0
+for k in $(seq 30); do
+	echo "watch net $si" >$D/trace_control || errs=$((errs + 1))
+	cat $D/trace >/dev/null || errs=$((errs + 1))
+	[ $((k % 2)) -eq 0 ] && echo "stop net $si" >$D/trace_control
+	echo clear >$D/trace_control || errs=$((errs + 1))
+done
+echo "watch net $si" >$D/trace_control
+sleep 2
+echo "stop net $si" >$D/trace_control
+rec=$(grep '^object=' $D/trace)
+kill "$c1" "$c2"
+wait "$c1" "$c2" 2>/dev/null
+echo clear >$D/trace_control
+kill "$sp"
+sum=$(echo "$rec" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+	END { print (f["initial"] + f["balance"] == f["last"] && f["gets"] >= 100 &&
+		f["records"] + f["drops"] >= 200) ? "ok" : "bad" }')
+[ $errs -eq 0 ] && [ "$sum" = ok ]
+ok $? "30 watch/read/stop/clear cycles under socket churn on 2 CPUs; then sums add up" \
+	"errors=$errs $rec"
+
+# 11. rmmod while armed disarms: a reference taken afterwards must not run
+# the unloaded handler (it would oops). Then the module comes back.
+echo "watch net $net" >$D/trace_control
+grep -q '^armed=1 ' $D/trace_control
+r1=$?
+rmmod nsinspect
+r2=$?
+$NSENTER -t "$netpid" -n ./trace_sockets 5
+r3=$?
+insmod "$NSI_MODULE"
+r4=$?
+grep -q '^armed=0 ' $D/trace_control
+r5=$?
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ] && [ $r5 -eq 0 ]
+ok $? "rmmod while armed, then gets and puts on the namespace, then insmod: armed=0" \
+	"watch:$r1 rmmod:$r2 sockets:$r3 insmod:$r4 armed0:$r5"
+
+kill "$netpid" "$userpid" 2>/dev/null
+wait 2>/dev/null
+rmmod nsi_leak
+ok $? "rmmod nsi_leak (every planted reference given back)"
+exit $failed

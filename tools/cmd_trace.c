@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace: arm the module's reference tracer on namespaces, run a command or
+ * wait, disarm, and print the ledger: per object, one row per distinct call
+ * stack (unbalanced first) with its frames, then a verdict per object.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libsmartcols.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "model.h"
+#include "record.h"
+#include "source.h"
+#include "xalloc.h"
+
+/* One debug register per object; x86 has four. */
+#define MAX_TARGETS	4
+/* After the window's end, before disarming (see settle()). */
+#define SETTLE_MS	200
+
+struct target {
+	const char *type;
+	unsigned long long inum;
+};
+
+/* Only there to interrupt clock_nanosleep(): ^C ends a --for window. */
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* "TYPE:INUM" for any namespace type; mounts are not traced yet. */
+static enum nsi_exit parse_target(const char *arg, struct target *t)
+{
+	const char *colon = strchr(arg, ':');
+	char type[16];
+	int i;
+
+	if (!colon || (size_t)(colon - arg) >= sizeof(type))
+		return nsi_usage_error("trace: '%s' is not TYPE:INUM", arg);
+	memcpy(type, arg, colon - arg);
+	type[colon - arg] = '\0';
+	if (!strcmp(type, "mount"))
+		return nsi_usage_error("trace: mounts cannot be traced yet, only namespaces");
+	i = nsi_ns_type_parse(type);
+	if (i < 0)
+		return nsi_usage_error("trace: unknown namespace type '%s'", type);
+	t->type = nsi_ns_type_names[i];
+	if (!nsi_parse_ull(colon + 1, &t->inum) || !t->inum || t->inum > 0xffffffffULL)
+		return nsi_usage_error("trace: invalid inode number '%s'", colon + 1);
+	return NSI_EXIT_OK;
+}
+
+/* The control file's last error, for a message; "" if there is none. */
+static void control_error(const struct nsi_source *src, char *out, size_t size)
+{
+	struct nsi_error ignored;
+	struct nsi_file f;
+	const char *e;
+
+	out[0] = '\0';
+	if (nsi_source_read(src, "trace_control", &f, &ignored) == NSI_EXIT_OK && f.nr_records) {
+		e = nsi_record_get(&f.records[0], "error");
+		if (e && !nsi_is_none(e))
+			snprintf(out, size, "%s", e);
+	}
+	nsi_file_free(&f);
+}
+
+/* Write one verb to trace_control; on failure, say why in @err. */
+static enum nsi_exit control(const struct nsi_source *src, const char *verb,
+			     const struct target *t, struct nsi_error *err)
+{
+	char path[sizeof(src->dir) + 32], line[64], why[200];
+	ssize_t n;
+	int fd, e;
+
+	snprintf(path, sizeof(path), "%s/trace_control", src->dir);
+	snprintf(line, sizeof(line), "%s %s %llu\n", verb, t->type, t->inum);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		if (e == ENOENT)
+			return nsi_fail(err, NSI_EXIT_UNAVAILABLE,
+					"%s: missing: this module has no tracer (see the version command)",
+					path);
+		if (e == EPERM)
+			return nsi_fail(err, NSI_EXIT_PERMISSION,
+					"%s: %s (kernel lockdown refuses writable debugfs files)",
+					path, strerror(e));
+		if (e == EACCES)
+			return nsi_fail(err, NSI_EXIT_PERMISSION, "%s: %s (run as root)", path,
+					strerror(e));
+		return nsi_fail(err, NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
+	}
+	n = write(fd, line, strlen(line));
+	e = errno;
+	close(fd);
+	if (n == (ssize_t)strlen(line))
+		return NSI_EXIT_OK;
+	control_error(src, why, sizeof(why));
+	return nsi_fail(err, e == EINVAL ? NSI_EXIT_USAGE : NSI_EXIT_UNAVAILABLE,
+			"%s %s:%llu: %s%s%s", verb, t->type, t->inum, strerror(e),
+			why[0] ? ": " : "", why);
+}
+
+/* Run argv to its end; its exit status, or 128+signal. */
+static int run_command(char **argv, struct nsi_error *err)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oldint, oldquit;
+	int status;
+	pid_t pid;
+
+	/* As time(1) does: ^C goes to the command, and we print what it did. */
+	sigaction(SIGINT, &ign, &oldint);
+	sigaction(SIGQUIT, &ign, &oldquit);
+	pid = fork();
+	if (pid < 0) {
+		nsi_fail(err, NSI_EXIT_UNAVAILABLE, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		sigaction(SIGINT, &oldint, NULL);
+		sigaction(SIGQUIT, &oldquit, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s: %s\n", PROG, argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGQUIT, &oldquit, NULL);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Let the kernel finish giving back what the window's work released: creds,
+ * struct pids and some sockets drop their references in RCU callbacks, after
+ * a grace period. MEMBARRIER_CMD_GLOBAL waits for one (synchronize_rcu());
+ * the callbacks then run soon after, hence the short sleep.
+ */
+static void settle(void)
+{
+	struct timespec ts = { 0, SETTLE_MS * 1000000L };
+
+	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	nanosleep(&ts, NULL);
+}
+
+/* Wait @seconds, or until SIGINT or SIGTERM. */
+static void wait_for(double seconds)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct timespec end;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)seconds;
+	end.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	/* Returns EINTR when a signal came, 0 at the end. */
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
+}
+
+static const char *first_key(const struct nsi_record *r)
+{
+	return r->nr_fields ? r->fields[0].key : "";
+}
+
+static long long num(const struct nsi_record *r, const char *key)
+{
+	const char *v = nsi_record_get(r, key);
+	long long n;
+
+	return v && nsi_parse_ll(v, &n) ? n : 0;
+}
+
+static bool is(const struct nsi_record *r, const char *key, long long v)
+{
+	const char *s = nsi_record_get(r, key);
+	long long n;
+
+	return s && nsi_parse_ll(s, &n) && n == v;
+}
+
+/* The newest ledger object of target @t, or NULL. */
+static const struct nsi_record *find_object(const struct nsi_file *f, const struct target *t)
+{
+	const struct nsi_record *best = NULL;
+	size_t i;
+
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *r = &f->records[i];
+		const char *type = nsi_record_get(r, "type");
+
+		if (strcmp(first_key(r), "object") || !type || strcmp(type, t->type) ||
+		    !is(r, "inum", (long long)t->inum))
+			continue;
+		if (!best || num(r, "object") > num(best, "object"))
+			best = r;
+	}
+	return best;
+}
+
+enum { COL_WHAT, COL_BALANCE, COL_GETS, COL_PUTS, COL_HITS, COL_FIRST, COL_LAST,
+	COL_PID, COL_COMM, COL_VERDICT, NR_COLS };
+
+static void cell(struct libscols_line *ln, int col, const char *text)
+{
+	if (text && scols_line_set_data(ln, col, text))
+		nsi_oom();
+}
+
+__printf(3, 4) static void cellf(struct libscols_line *ln, int col, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cell(ln, col, buf);
+}
+
+static void seconds(struct libscols_line *ln, int col, const struct nsi_record *r,
+		    const char *key)
+{
+	cellf(ln, col, "%.6f", (double)num(r, key) / 1e9);
+}
+
+/*
+ * The verdict on one object; also whether it is a finding (references taken
+ * in the window and not given back by an object still alive).
+ */
+static bool verdict(const struct nsi_file *f, const struct nsi_record *o, char *out,
+		    size_t size)
+{
+	long long id = num(o, "object"), balance = num(o, "balance");
+	long long drops = num(o, "drops");
+	const char *state = nsi_record_get(o, "state");
+	size_t len, i;
+
+	if (state && !strcmp(state, "freed")) {
+		if (drops)
+			snprintf(out, size,
+				 "freed; %lld hits dropped: not every reference is shown", drops);
+		else
+			snprintf(out, size, "freed, every reference accounted for");
+		return false;
+	}
+	if (balance <= 0) {
+		if (!balance)
+			snprintf(out, size,
+				 "still alive: every reference taken in the window was given back");
+		else
+			snprintf(out, size,
+				 "still alive: %lld more references given back than taken in the window",
+				 -balance);
+		return false;
+	}
+	/*
+	 * A counter does not say which reference a put gives back, so every
+	 * stack that took more than it gave back is a candidate.
+	 */
+	len = (size_t)snprintf(out, size, "still alive: %lld reference%s %s:", balance,
+			       balance == 1 ? "" : "s",
+			       "taken in the window and not given back; took more than they gave back");
+	for (i = 0; i < f->nr_records && len < size; i++) {
+		const struct nsi_record *r = &f->records[i];
+		long long b = num(r, "balance");
+		const char *at = NULL;
+		size_t j;
+
+		if (strcmp(first_key(r), "stack") || !is(r, "object", id) || b <= 0)
+			continue;
+		for (j = i + 1; j < f->nr_records && !at; j++)
+			if (!strcmp(first_key(&f->records[j]), "frame") &&
+			    is(&f->records[j], "stack", num(r, "stack")))
+				at = nsi_record_get(&f->records[j], "at");
+		len += (size_t)snprintf(out + len, size - len, "%s stack %lld (+%lld, %s)",
+					len && out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
+					at ? at : "no frames");
+	}
+	return true;
+}
+
+static void add_object(struct libscols_table *tb, const struct nsi_file *f,
+		       const struct nsi_record *o, const char *why)
+{
+	struct libscols_line *ol = scols_table_new_line(tb, NULL);
+	long long id = num(o, "object");
+	size_t i, j;
+
+	if (!ol)
+		nsi_oom();
+	cellf(ol, COL_WHAT, "%s:%s (%s, refs %s -> %s)", nsi_record_get(o, "type"),
+	      nsi_record_get(o, "inum"), nsi_record_get(o, "state"),
+	      nsi_record_get(o, "initial"), nsi_record_get(o, "last"));
+	cellf(ol, COL_BALANCE, "%+lld", num(o, "balance"));
+	cell(ol, COL_GETS, nsi_record_get(o, "gets"));
+	cell(ol, COL_PUTS, nsi_record_get(o, "puts"));
+	cell(ol, COL_HITS, nsi_record_get(o, "records"));
+	cell(ol, COL_VERDICT, why);
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *s = &f->records[i];
+		struct libscols_line *sl;
+
+		if (strcmp(first_key(s), "stack") || !is(s, "object", id))
+			continue;
+		sl = scols_table_new_line(tb, ol);
+		if (!sl)
+			nsi_oom();
+		cellf(sl, COL_WHAT, "stack %s", nsi_record_get(s, "stack"));
+		cellf(sl, COL_BALANCE, "%+lld", num(s, "balance"));
+		cell(sl, COL_GETS, nsi_record_get(s, "gets"));
+		cell(sl, COL_PUTS, nsi_record_get(s, "puts"));
+		cell(sl, COL_HITS, nsi_record_get(s, "hits"));
+		seconds(sl, COL_FIRST, s, "first_ns");
+		seconds(sl, COL_LAST, s, "last_ns");
+		cell(sl, COL_PID, nsi_record_get(s, "pid"));
+		cell(sl, COL_COMM, nsi_record_get(s, "comm"));
+		for (j = i + 1; j < f->nr_records; j++) {
+			const struct nsi_record *fr = &f->records[j];
+			struct libscols_line *fl;
+
+			if (strcmp(first_key(fr), "frame"))
+				break;
+			fl = scols_table_new_line(tb, sl);
+			if (!fl)
+				nsi_oom();
+			cell(fl, COL_WHAT, nsi_record_get(fr, "at"));
+		}
+	}
+}
+
+static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
+			 const struct nsi_record **objs, size_t n)
+{
+	static const struct {
+		const char *name;
+		double whint;
+		int flags;
+	} cols[NR_COLS] = {
+		[COL_WHAT] = { "WHAT", 0.5, SCOLS_FL_TREE },
+		[COL_BALANCE] = { "BALANCE", 0, SCOLS_FL_RIGHT },
+		[COL_GETS] = { "GETS", 0, SCOLS_FL_RIGHT },
+		[COL_PUTS] = { "PUTS", 0, SCOLS_FL_RIGHT },
+		[COL_HITS] = { "HITS", 0, SCOLS_FL_RIGHT },
+		[COL_FIRST] = { "FIRST", 0, SCOLS_FL_RIGHT },
+		[COL_LAST] = { "LAST", 0, SCOLS_FL_RIGHT },
+		[COL_PID] = { "PID", 0, SCOLS_FL_RIGHT },
+		[COL_COMM] = { "COMM", 0, 0 },
+		[COL_VERDICT] = { "VERDICT", 0, 0 },
+	};
+	struct libscols_table *tb = scols_new_table();
+	char (*why)[1024] = xcalloc(n, sizeof(*why));
+	bool finding = false;
+	size_t i;
+	int c;
+
+	if (!tb)
+		nsi_oom();
+	scols_table_enable_json(tb, ctx->json);
+	scols_table_set_name(tb, "trace");
+	scols_table_enable_noheadings(tb, ctx->noheadings);
+	for (c = 0; c < NR_COLS; c++) {
+		struct libscols_column *cl;
+
+		/* The verdicts follow the table as sentences, except in JSON. */
+		if (c == COL_VERDICT && !ctx->json)
+			continue;
+		cl = scols_table_new_column(tb, cols[c].name, cols[c].whint, cols[c].flags);
+		if (!cl)
+			nsi_oom();
+		if (ctx->json && c != COL_WHAT && c != COL_COMM && c != COL_VERDICT &&
+		    c != COL_FIRST && c != COL_LAST)
+			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
+	}
+	for (i = 0; i < n; i++) {
+		finding |= verdict(f, objs[i], why[i], sizeof(why[i]));
+		add_object(tb, f, objs[i], ctx->json ? why[i] : NULL);
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	if (!ctx->json)
+		for (i = 0; i < n; i++)
+			printf("%s:%s %s\n", nsi_record_get(objs[i], "type"),
+			       nsi_record_get(objs[i], "inum"), why[i]);
+	free(why);
+	return finding;
+}
+
+static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
+			       struct nsi_error *err)
+{
+	const struct nsi_record *objs[MAX_TARGETS];
+	struct target t[MAX_TARGETS];
+	struct nsi_source src;
+	enum nsi_exit st;
+	struct nsi_file f;
+	int i, n = ctx->nr_args, armed = 0, rc = 0;
+	bool finding;
+
+	(void)m;
+	if (ctx->from)
+		return nsi_usage_error("trace: traces the live kernel; --from does not apply");
+	if (n > MAX_TARGETS)
+		return nsi_usage_error("trace: at most %d namespaces at once", MAX_TARGETS);
+	if (!ctx->exec && ctx->for_seconds <= 0)
+		return nsi_usage_error("trace: say how long: --for DURATION or -- COMMAND");
+	if (ctx->exec && ctx->for_seconds > 0)
+		return nsi_usage_error("trace: --for and -- COMMAND exclude each other");
+	for (i = 0; i < n; i++) {
+		st = parse_target(ctx->args[i], &t[i]);
+		if (st != NSI_EXIT_OK)
+			return st;
+	}
+	st = nsi_source_init(&src, NULL, err);
+	if (st != NSI_EXIT_OK)
+		return st;
+
+	for (armed = 0; armed < n; armed++) {
+		st = control(&src, "watch", &t[armed], err);
+		if (st != NSI_EXIT_OK)
+			break;
+	}
+	if (st == NSI_EXIT_OK) {
+		if (ctx->exec)
+			rc = run_command(ctx->exec, err);
+		else
+			wait_for(ctx->for_seconds);
+		settle();
+	}
+	for (i = 0; i < armed; i++)
+		control(&src, "stop", &t[i], &(struct nsi_error){ 0 });
+	if (st != NSI_EXIT_OK || rc < 0) {
+		for (i = 0; i < armed; i++)
+			control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
+		return rc < 0 ? err->status : st;
+	}
+
+	st = nsi_source_read(&src, "trace", &f, err);
+	for (i = 0; st == NSI_EXIT_OK && i < n; i++) {
+		objs[i] = find_object(&f, &t[i]);
+		if (!objs[i])
+			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu not in the ledger",
+				      t[i].type, t[i].inum);
+	}
+	for (i = 0; i < armed; i++)
+		control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
+	if (st != NSI_EXIT_OK) {
+		nsi_file_free(&f);
+		return st;
+	}
+	finding = print_ledger(ctx, &f, objs, (size_t)n);
+	nsi_file_free(&f);
+	if (ctx->exec && rc)
+		nsi_warn("%s exited with status %d", ctx->exec[0], rc);
+	return finding ? NSI_EXIT_FINDINGS : NSI_EXIT_OK;
+}
+
+const struct nsi_cmd nsi_cmd_trace = {
+	.name = "trace",
+	.args_usage = "TYPE:INUM... (--for DURATION | -- COMMAND [ARG]...)",
+	.min_args = 1,
+	.max_args = MAX_TARGETS,
+	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC,
+	.load = NSI_LOAD_NONE,
+	.run = run_trace,
+	.summary = "who takes and drops references to a namespace: a ledger of call stacks",
+	.details =
+		"Arms a hardware data watchpoint on each namespace's reference count\n"
+		"(TYPE is mnt, uts, ipc, net, pid, cgroup, time or user; INUM its inode\n"
+		"number, as in list), runs COMMAND or waits DURATION (30s, 500ms, 2m;\n"
+		"^C ends it early), disarms, and prints one row per distinct call stack\n"
+		"that changed the count: references taken (GETS), given back (PUTS) and\n"
+		"their BALANCE, unbalanced stacks first, each with its frames. Then a\n"
+		"verdict per namespace: freed with every reference accounted for, or\n"
+		"still alive with N references taken in the window and not given back,\n"
+		"and the stacks that took more than they gave back (a counter does not\n"
+		"say which reference a put returns, so each is a candidate). After the\n"
+		"window, waits for an RCU grace period and 200 ms, for the references\n"
+		"that RCU callbacks give back. Exit status 1 when a namespace is still\n"
+		"alive with references taken and not given back. At most 4 namespaces\n"
+		"at once (x86 has 4 debug registers, shared with ptrace and perf).\n",
+};
