@@ -25,6 +25,7 @@
  * Nothing is armed until "watch" is written to trace_control, and unloading
  * disarms everything.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/debugfs.h>
 #include <linux/irq_work.h>
@@ -68,6 +69,7 @@ struct nsi_trace_hit {
 	int delta;			/* counter change: > 0 a get, < 0 a put */
 	int value;			/* the counter after it */
 	pid_t pid;
+	unsigned long ip;		/* the writer's, where the exception came in */
 	unsigned int nr;		/* valid entries */
 	char comm[TASK_COMM_LEN];
 	unsigned long entries[NSI_TRACE_DEPTH];
@@ -84,9 +86,11 @@ struct nsi_trace_obj {
 	u64 armed_at;
 	int initial;
 	atomic_t last;			/* the counter's last value seen */
-	atomic_t dead;			/* the count reached 0 */
+	atomic_t dead;			/* the count reached 0, or saturated (< 0) */
 	atomic_t next;			/* ring slots claimed */
 	atomic_t drops, gets, puts, nochange;
+	atomic_t ambiguous;		/* hits that moved it by other than 1 */
+	unsigned int offline_gen;	/* nsi_trace_offline when armed */
 	atomic64_t freed_at;
 	struct nsi_trace_hit *ring;
 	struct irq_work iw;
@@ -97,6 +101,13 @@ static DEFINE_MUTEX(nsi_trace_lock);
 static struct nsi_trace_obj nsi_trace_objs[NSI_TRACE_OBJS];
 static unsigned int nsi_trace_ids;
 static char nsi_trace_err[160];
+/*
+ * Bumped when a CPU goes offline: register_wide_hw_breakpoint() armed the
+ * CPUs online then, and one coming back is not armed again, so a ledger
+ * armed before is incomplete from then on.
+ */
+static atomic_t nsi_trace_offline = ATOMIC_INIT(0);
+static int nsi_trace_hp = -1;
 
 /* ---- the debug exception ------------------------------------------------ */
 
@@ -121,6 +132,9 @@ static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
 		atomic_add(now - prev, &o->gets);
 	else
 		atomic_add(prev - now, &o->puts);
+	/* Another CPU's write came between: the stack may be credited wrongly. */
+	if (now - prev != 1 && now - prev != -1)
+		atomic_inc(&o->ambiguous);
 
 	slot = atomic_read(&o->next) < NSI_TRACE_RING ? atomic_inc_return(&o->next) - 1 :
 		NSI_TRACE_RING;
@@ -132,6 +146,7 @@ static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
 		h->delta = now - prev;
 		h->value = now;
 		h->pid = current->pid;
+		h->ip = instruction_pointer(regs);
 		memcpy(h->comm, current->comm, sizeof(h->comm));
 		h->comm[sizeof(h->comm) - 1] = '\0';
 		h->nr = stack_trace_save(h->entries, NSI_TRACE_DEPTH, 0);
@@ -139,9 +154,12 @@ static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
 		smp_store_release(&h->ready, 1);
 	}
 	if (now <= 0) {
-		/* Being freed: ignore whatever writes the memory next. */
+		/*
+		 * Being freed (0), or saturated by refcount_warn_saturate()
+		 * (< 0): ignore whatever writes the memory next.
+		 */
 		atomic64_set(&o->freed_at, ktime_get_mono_fast_ns() - o->armed_at);
-		atomic_set(&o->dead, 1);
+		atomic_set_release(&o->dead, now ? 2 : 1);
 		irq_work_queue(&o->iw);
 	}
 }
@@ -355,6 +373,9 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 		return nsi_trace_fail(-ESRCH,
 				      "no %s namespace %u reached by a task or the net list",
 				      tname, inum);
+	/* A net stays listed with count 0 until cleanup_net() frees it. */
+	if (counted && count <= 0)
+		return nsi_trace_fail(-ESRCH, "%s namespace %u is being freed", tname, inum);
 	/* 6.19+: the initial namespaces' counts never move. */
 	if (!counted)
 		return nsi_trace_fail(-EINVAL,
@@ -374,14 +395,16 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 	init_irq_work(&o->iw, nsi_trace_disarm_irq);
 	INIT_WORK(&o->disarm, nsi_trace_disarm_work);
 	o->armed_at = ktime_get_mono_fast_ns();
+	o->offline_gen = atomic_read(&nsi_trace_offline);
 
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = (unsigned long)word;
 	attr.bp_len = HW_BREAKPOINT_LEN_4;
 	attr.bp_type = HW_BREAKPOINT_W;
 	bp = register_wide_hw_breakpoint(&attr, nsi_trace_hit, o);
-	if (IS_ERR((void __force *)bp)) {
-		int err = PTR_ERR((void __force *)bp);
+	if (IS_ERR_OR_NULL((void __force *)bp)) {
+		/* NULL: a kernel without CONFIG_HAVE_HW_BREAKPOINT. */
+		int err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
 
 		nsi_trace_release(o);
 		if (err == -ENOSPC)
@@ -390,11 +413,14 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 					      NSI_TRACE_ARMED - nsi_trace_armed());
 		return nsi_trace_fail(err, "cannot register a data watchpoint: error %d", err);
 	}
-	o->bp = bp;
+	/* A handler that saw it die before this store left the disarm to us. */
+	smp_store_release(&o->bp, bp);
+	if (atomic_read_acquire(&o->dead))
+		schedule_work(&o->disarm);
 
-	/* Armed on what was that namespace: is it still? */
+	/* Armed on what was that namespace: is it still, and alive? */
 	again = nsi_trace_lookup(type, inum, &count, &counted);
-	if (again != word) {
+	if (again != word || count <= 0) {
 		nsi_trace_release(o);
 		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
 				      tname, inum);
@@ -520,11 +546,17 @@ static int nsi_trace_cmp_stacks(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* The first frame after the debug exception's entry, asm_exc_debug. */
+/*
+ * The writer's first frame: the one at the exception's ip; else the one
+ * after the debug exception's entry, asm_exc_debug (FRED has none).
+ */
 static unsigned int nsi_trace_first_frame(const struct nsi_trace_hit *h, char *sym)
 {
 	unsigned int i;
 
+	for (i = 0; i < h->nr; i++)
+		if (h->entries[i] == h->ip)
+			return i;
 	for (i = 0; i < h->nr; i++) {
 		sprint_symbol_no_offset(sym, h->entries[i]);
 		if (!strcmp(sym, "asm_exc_debug"))
@@ -563,8 +595,10 @@ static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_obj 
 
 static const char *nsi_trace_state(const struct nsi_trace_obj *o)
 {
-	if (atomic_read(&o->dead))
-		return "freed";
+	int dead = atomic_read_acquire(&o->dead);
+
+	if (dead)
+		return dead == 2 ? "saturated" : "freed";
 	return READ_ONCE(o->bp) ? "armed" : "stopped";
 }
 
@@ -576,7 +610,7 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	const struct nsi_trace_hit **hits;
 	struct nsi_trace_stack *stacks;
 	unsigned int i, nh = 0, ns = 0;
-	bool dead = atomic_read(&o->dead);
+	bool dead = atomic_read_acquire(&o->dead) == 1;
 
 	hits = kvmalloc_array(max(n, 1U), sizeof(*hits), GFP_KERNEL);
 	stacks = kvmalloc_array(max(n, 1U), sizeof(*stacks), GFP_KERNEL);
@@ -619,6 +653,10 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	nsi_put_num(m, "puts", atomic_read(&o->puts));
 	nsi_put_num(m, "balance", atomic_read(&o->gets) - atomic_read(&o->puts));
 	nsi_put_num(m, "nochange", atomic_read(&o->nochange));
+	nsi_put_num(m, "ambiguous", atomic_read(&o->ambiguous));
+	/* A CPU that went offline and came back is no longer watched. */
+	nsi_put_str(m, "complete", o->offline_gen == atomic_read(&nsi_trace_offline) ?
+		    "yes" : "no");
 	nsi_put_num(m, "records", nh);
 	nsi_put_num(m, "stacks", ns);
 	nsi_put_num(m, "drops", atomic_read(&o->drops));
@@ -678,8 +716,17 @@ const char *nsi_trace_why(void)
 	return NULL;
 }
 
+static int nsi_trace_cpu_down(unsigned int cpu)
+{
+	atomic_inc(&nsi_trace_offline);
+	return 0;
+}
+
 void nsi_trace_create(struct dentry *dir)
 {
+	/* Before any watch is armed; takes cpu_hotplug_lock, never under ours. */
+	nsi_trace_hp = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "nsinspect/trace:online",
+						 NULL, nsi_trace_cpu_down);
 	debugfs_create_file("trace_control", 0600, dir, NULL, &nsi_trace_control_fops);
 	debugfs_create_file("trace", 0400, dir, NULL, &nsi_trace_fops);
 }
@@ -693,4 +740,6 @@ void nsi_trace_exit(void)
 		if (nsi_trace_objs[i].used)
 			nsi_trace_release(&nsi_trace_objs[i]);
 	mutex_unlock(&nsi_trace_lock);
+	if (nsi_trace_hp >= 0)
+		cpuhp_remove_state_nocalls(nsi_trace_hp);
 }

@@ -9,6 +9,7 @@
 
 struct dentry;
 
+#ifdef CONFIG_X86
 /* Create trace_control and trace under dir, unless tracing is unavailable. */
 void nsi_trace_create(struct dentry *dir);
 
@@ -17,5 +18,13 @@ void nsi_trace_exit(void);
 
 /* Why tracing is unavailable (for the version file), or NULL. */
 const char *nsi_trace_why(void);
+#else
+static inline void nsi_trace_create(struct dentry *dir) { }
+static inline void nsi_trace_exit(void) { }
+static inline const char *nsi_trace_why(void)
+{
+	return "data watchpoints are used on x86 only";
+}
+#endif
 
 #endif /* NSI_TRACE_H */

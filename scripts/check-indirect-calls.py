@@ -7,15 +7,10 @@ address from a symbol lookup, which on CPUs with Indirect Branch Tracking
 crashes (Documentation/admin-guide/nsinspect.rst, "Reaching private kernel
 data"). TCG emulates no IBT, so no VM run can show it; this reads the code:
 
-- the module imports nothing that finds code by name through kallsyms;
-- kprobes (registered by symbol name, for tracing) are imported only by the
-  tracer: every reference to a kprobe function is in a function named
-  nsi_trace_*, and nothing else refers to them;
+- the module imports nothing that finds code by name (kprobes, kallsyms);
 - no indirect call or jump (call *%reg, a retpoline thunk, call *mem) goes
   through a value loaded from nsi_ksyms, the only place looked-up addresses
-  are kept, or from the tracer's kprobes (nsi_trace_kp*, whose addr member
-  the kernel fills in from kallsyms), or through a register copied from
-  one. Within each function the
+  are kept, or through a register copied from one. Within each function the
   registers loaded from nsi_ksyms are followed through moves; a load through
   such a register reads the kernel's data, whose function pointers the kernel
   itself installed (their ENDBR stays), so it ends the taint.
@@ -25,18 +20,10 @@ import subprocess
 import sys
 
 FORBIDDEN_IMPORTS = {
-    "kallsyms_lookup_name", "kallsyms_on_each_symbol",
+    "register_kprobe", "unregister_kprobe", "register_kprobes",
+    "register_kretprobe", "kallsyms_lookup_name", "kallsyms_on_each_symbol",
     "kallsyms_on_each_match_symbol", "module_kallsyms_lookup_name",
 }
-# Allowed only from the tracer's own functions.
-KPROBE_IMPORTS = {
-    "register_kprobe", "unregister_kprobe", "register_kprobes", "unregister_kprobes",
-    "register_kretprobe", "unregister_kretprobe", "register_kretprobes",
-    "unregister_kretprobes",
-}
-KPROBE_USER = "nsi_trace_"
-# Where looked-up addresses live: nsi_ksyms, and the tracer's kprobes.
-STORES = ("nsi_ksyms", "nsi_trace_kp")
 STORE = "nsi_ksyms"
 
 REGS = {}
@@ -65,10 +52,7 @@ def reg(op):
 
 
 def analyse(lines):
-    """Returns (indirect call sites, violations) of an objdump -dr listing.
-
-    A violation is an indirect call through a looked-up address, or a
-    reference to a kprobe function from outside the tracer."""
+    """Returns (indirect call sites, violations) of an objdump -dr listing."""
     sites, bad = 0, []
     func, tainted, last = "?", set(), None
     pending = []  # instructions waiting for their relocation line
@@ -80,11 +64,7 @@ def analyse(lines):
 
     def step(mnemonic, ops, relocs):
         nonlocal sites
-        from_store = any(r.startswith(STORES) for r in relocs)
-        for r in relocs:
-            name = re.split(r"[-+]", r)[0]
-            if name in KPROBE_IMPORTS and not func.startswith(KPROBE_USER):
-                bad.append(f"{func}: refers to {name} outside the tracer")
+        from_store = any(r.startswith(STORE) for r in relocs)
         thunk = next((THUNK.search(r) for r in relocs if THUNK.search(r)), None)
         base = mnemonic.rstrip("q")
         if base in ("call", "jmp") and (ops.startswith("*") or thunk):
@@ -157,17 +137,6 @@ SELF_TEST = """
 0000000000000030 <bad_mem>:
   30:	call   *0x0(%rip)
 			32: R_X86_64_PC32	nsi_ksyms+0x4
-0000000000000040 <nsi_trace_arm>:
-  40:	call   45 <nsi_trace_arm+0x5>
-			41: R_X86_64_PLT32	register_kprobe-0x4
-0000000000000050 <bad_kprobe_user>:
-  50:	call   55 <bad_kprobe_user+0x5>
-			51: R_X86_64_PLT32	register_kprobe-0x4
-0000000000000060 <bad_kp_addr>:
-  60:	mov    0x0(%rip),%rax
-			63: R_X86_64_PC32	nsi_trace_kps+0x1c
-  67:	call   6c <bad_kp_addr+0xc>
-			68: R_X86_64_PLT32	__x86_indirect_thunk_rax-0x4
 """
 
 
@@ -175,8 +144,7 @@ def main():
     if sys.argv[1:] == ["--self-test"]:
         sites, bad = analyse(SELF_TEST.splitlines())
         names = sorted(b.split(":")[0] for b in bad)
-        ok = sites == 5 and names == ["bad_copy", "bad_kp_addr", "bad_kprobe_user", "bad_mem",
-                                      "bad_thunk"]
+        ok = sites == 4 and names == ["bad_copy", "bad_mem", "bad_thunk"]
         print(f"self-test: {sites} sites, flagged {names}: {'ok' if ok else 'WRONG'}")
         return 0 if ok else 1
     if len(sys.argv) != 2:
@@ -189,28 +157,12 @@ def main():
     listing = subprocess.run(["objdump", "-dr", "--no-show-raw-insn", ko],
                              capture_output=True, text=True, check=True).stdout
     sites, bad = analyse(listing.splitlines())
-    # A kprobe function referenced from data (a table of function pointers)
-    # is no call the analysis above sees: none may be.
-    section = "?"
-    for line in subprocess.run(["objdump", "-r", ko], capture_output=True, text=True,
-                               check=True).stdout.splitlines():
-        m = re.match(r"^RELOCATION RECORDS FOR \[(.+)\]:", line)
-        if m:
-            section = m.group(1)
-            continue
-        f = line.split()
-        if len(f) == 3 and not section.startswith(".text") and \
-                re.split(r"[-+]", f[2])[0] in KPROBE_IMPORTS:
-            bad.append(f"{section}: refers to {f[2]} from data")
     for name in sorted(imports):
         print(f"{ko}: imports {name}, which finds code by name")
     for b in bad:
-        print(f"{ko}: indirect call through a looked-up address, or kprobe use "
-              f"outside the tracer: {b}")
-    kprobes = sorted(KPROBE_IMPORTS.intersection(undefined))
-    print(f"{ko}: {sites} indirect call sites, {len(bad)} violations "
-          f"(through {' or '.join(STORES)}, or kprobes outside {KPROBE_USER}*), "
-          f"{len(imports)} forbidden imports, kprobe imports: {' '.join(kprobes) or 'none'}")
+        print(f"{ko}: indirect call through a looked-up address: {b}")
+    print(f"{ko}: {sites} indirect call sites, {len(bad)} through {STORE}, "
+          f"{len(imports)} forbidden imports")
     return 1 if bad or imports else 0
 
 

@@ -9,6 +9,7 @@
 #include <libsmartcols.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,19 @@ struct target {
 	unsigned long long inum;
 };
 
-/* Only there to interrupt clock_nanosleep(): ^C ends a --for window. */
+/* The command being traced, to pass SIGTERM and SIGHUP on to. */
+static atomic_int traced_pid;	/* lock-free: async-signal-safe */
+
+/*
+ * Interrupts clock_nanosleep() (^C ends a --for window), and passes a
+ * SIGTERM or SIGHUP on to the command: either way the tool lives on to
+ * disarm, which a tool killed outright could not do (SIGKILL leaves the
+ * watches armed until "stop" is written to trace_control).
+ */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (traced_pid > 0)
+		kill(traced_pid, sig);
 }
 
 /* "TYPE:INUM" for any namespace type; mounts are not traced yet. */
@@ -118,13 +128,16 @@ static enum nsi_exit control(const struct nsi_source *src, const char *verb,
 /* Run argv to its end; its exit status, or 128+signal. */
 static int run_command(char **argv, struct nsi_error *err)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, oldint, oldquit;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, pass = { .sa_handler = on_signal };
+	struct sigaction oldint, oldquit, oldterm, oldhup;
 	int status;
 	pid_t pid;
 
 	/* As time(1) does: ^C goes to the command, and we print what it did. */
 	sigaction(SIGINT, &ign, &oldint);
 	sigaction(SIGQUIT, &ign, &oldquit);
+	sigaction(SIGTERM, &pass, &oldterm);
+	sigaction(SIGHUP, &pass, &oldhup);
 	pid = fork();
 	if (pid < 0) {
 		nsi_fail(err, NSI_EXIT_UNAVAILABLE, "fork: %s", strerror(errno));
@@ -133,14 +146,20 @@ static int run_command(char **argv, struct nsi_error *err)
 	if (!pid) {
 		sigaction(SIGINT, &oldint, NULL);
 		sigaction(SIGQUIT, &oldquit, NULL);
+		sigaction(SIGTERM, &oldterm, NULL);
+		sigaction(SIGHUP, &oldhup, NULL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "%s: %s: %s\n", PROG, argv[0], strerror(errno));
 		_exit(127);
 	}
+	traced_pid = pid;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	traced_pid = 0;
 	sigaction(SIGINT, &oldint, NULL);
 	sigaction(SIGQUIT, &oldquit, NULL);
+	sigaction(SIGTERM, &oldterm, NULL);
+	sigaction(SIGHUP, &oldhup, NULL);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -161,7 +180,7 @@ static void settle(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Wait @seconds, or until SIGINT or SIGTERM. */
+/* Wait @seconds, or until SIGINT, SIGTERM or SIGHUP. */
 static void wait_for(double seconds)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -169,6 +188,7 @@ static void wait_for(double seconds)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += (time_t)seconds;
 	end.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
