@@ -225,34 +225,43 @@ ok $? "trace --for 300ms on an idle netns: nothing left, exit $rc" "$(cat /tmp/f
 # cleared 30 times: handlers run while their ledger is disarmed and freed.
 # Then one window of churn: its ledger's sums must add up
 # (initial + balance = last), with thousands of hits and drops counted.
-hold -n
-sp=$holder
-si=$(stat -L -c %i /proc/"$sp"/ns/net)
-$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
-c1=$!
-$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
-c2=$!
-errs=0
-for k in $(seq 30); do
-	echo "watch net $si" >$D/trace_control || errs=$((errs + 1))
-	cat $D/trace >/dev/null || errs=$((errs + 1))
-	[ $((k % 2)) -eq 0 ] && echo "stop net $si" >$D/trace_control
-	echo clear >$D/trace_control || errs=$((errs + 1))
-done
-echo "watch net $si" >$D/trace_control
-sleep 2
-echo "stop net $si" >$D/trace_control
-rec=$(grep '^object=' $D/trace)
-kill "$c1" "$c2"
-wait "$c1" "$c2" 2>/dev/null
-echo clear >$D/trace_control
-kill "$sp"
-sum=$(echo "$rec" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
-	END { print (f["initial"] + f["balance"] == f["last"] && f["gets"] >= 100 &&
-		f["records"] + f["drops"] >= 200) ? "ok" : "bad" }')
-[ $errs -eq 0 ] && [ "$sum" = ok ]
-ok $? "30 watch/read/stop/clear cycles under socket churn on 2 CPUs; then sums add up" \
-	"errors=$errs $rec"
+# Only in the long runs (make check-debug sets NSI_STRESS_SECONDS): on
+# bookworm's QEMU, TCG itself once died of SIGSEGV under this load with 2
+# vCPUs on the 7.2 guest (exit 139, nothing on the guest's console), a
+# crash of the emulator that would fail make check-matrix at random.
+if [ -z "${NSI_STRESS_SECONDS:-}" ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP arm/clear under socket churn: only with NSI_STRESS_SECONDS (check-debug)"
+else
+	hold -n
+	sp=$holder
+	si=$(stat -L -c %i /proc/"$sp"/ns/net)
+	$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+	c1=$!
+	$NSENTER -t "$sp" -n sh -c 'while :; do ./trace_sockets 200; done' &
+	c2=$!
+	errs=0
+	for k in $(seq 30); do
+		echo "watch net $si" >$D/trace_control || errs=$((errs + 1))
+		cat $D/trace >/dev/null || errs=$((errs + 1))
+		[ $((k % 2)) -eq 0 ] && echo "stop net $si" >$D/trace_control
+		echo clear >$D/trace_control || errs=$((errs + 1))
+	done
+	echo "watch net $si" >$D/trace_control
+	sleep 2
+	echo "stop net $si" >$D/trace_control
+	rec=$(grep '^object=' $D/trace)
+	kill "$c1" "$c2"
+	wait "$c1" "$c2" 2>/dev/null
+	echo clear >$D/trace_control
+	kill "$sp"
+	sum=$(echo "$rec" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+		END { print (f["initial"] + f["balance"] == f["last"] && f["gets"] >= 100 &&
+			f["records"] + f["drops"] >= 200) ? "ok" : "bad" }')
+	[ $errs -eq 0 ] && [ "$sum" = ok ]
+	ok $? "30 watch/read/stop/clear cycles under socket churn on 2 CPUs; then sums add up" \
+		"errors=$errs $rec"
+fi
 
 # 11. rmmod while armed disarms: a reference taken afterwards must not run
 # the unloaded handler (it would oops). Then the module comes back.
