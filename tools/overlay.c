@@ -23,23 +23,7 @@
 #include <unistd.h>
 
 #include "overlay.h"
-
-/* mountinfo's octal escapes (\040 for a space), in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
+#include "proc.h"
 
 /*
  * @dir's device and inode, resolved inside @root (a directory fd) as if it
@@ -78,7 +62,7 @@ static void link_layer(struct nsi_model *m, long long pid, char *dir, const char
 	int root, ret;
 	size_t i;
 
-	unescape(dir);
+	nsi_unescape_mountinfo(dir);
 	root = open("/", O_PATH | O_CLOEXEC | O_DIRECTORY);
 	ret = root < 0 ? -1 : stat_in(root, dir, &st);
 	if (root >= 0)

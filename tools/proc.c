@@ -314,8 +314,7 @@ static void write_namespaces(struct proc_scan *s, FILE *fp)
 	}
 }
 
-/* Undo mountinfo's octal escapes (\040 and friends) in place. */
-static void unescape_mountinfo(char *s)
+void nsi_unescape_mountinfo(char *s)
 {
 	char *w = s;
 
@@ -386,11 +385,11 @@ static void put_mount(FILE *fp, unsigned long long mntns, char *line)
 		fstype = strtok_r(NULL, " ", &save);
 		source = strtok_r(NULL, " ", &save);
 	}
-	unescape_mountinfo(f[3]);
-	unescape_mountinfo(f[4]);
+	nsi_unescape_mountinfo(f[3]);
+	nsi_unescape_mountinfo(f[4]);
 	put_field(fp, "fstype", fstype ? fstype : "-");
 	if (source)
-		unescape_mountinfo(source);
+		nsi_unescape_mountinfo(source);
 	put_field(fp, "source", source ? source : "-");
 	put_field(fp, "root", f[3]);
 	put_field(fp, "mountpoint", f[4]);

@@ -15,4 +15,7 @@
 /* Fill @m from the proc filesystem mounted at @proc. */
 enum nsi_exit nsi_proc_load(struct nsi_model *m, const char *proc, struct nsi_error *err);
 
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+void nsi_unescape_mountinfo(char *s);
+
 #endif /* NSI_PROC_H */
