@@ -32,8 +32,7 @@ mkdir -p /tmp/mq
 container=$!
 wait_for /tmp/c-ready
 # The container's init (pid 1 inside) is the unshare's child.
-cpid=$(cat /proc/$container/task/$container/children)
-cpid=${cpid% }
+cpid=$(child_of $container)
 ./hold_socket >/tmp/holders-leak &
 holder=$!
 wait_for /tmp/holders-leak

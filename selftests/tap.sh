@@ -5,7 +5,7 @@
 # TAP for the shell tests, sourced by each: `ok STATUS DESCRIPTION
 # [DIAGNOSTIC]` prints test n+1 as ok when STATUS is 0, else as not ok with
 # DIAGNOSTIC as comment lines, and sets failed=1. The test prints its plan
-# and exits with $failed.
+# and exits with $failed. Also what several tests need: child_of.
 n=0
 failed=0
 
@@ -18,4 +18,18 @@ ok() {
 		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
 		failed=1
 	fi
+}
+
+# The pid of a child of $1, from /proc/*/stat (the debug kernel has no
+# /proc/PID/task/TID/children).
+child_of() {
+	for st in /proc/[0-9]*/stat; do
+		# After "(comm) ": state, then the parent's pid.
+		pp=$(sed 's/.*) [^ ]* \([0-9]*\) .*/\1/' "$st" 2>/dev/null)
+		if [ "$pp" = "$1" ]; then
+			st=${st#/proc/}
+			echo "${st%/stat}"
+			return
+		fi
+	done
 }

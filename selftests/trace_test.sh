@@ -37,20 +37,6 @@ hold() {
 	done
 }
 
-# The pid of a child of $1, from /proc/*/stat (the debug kernel has no
-# /proc/PID/task/TID/children).
-child_of() {
-	for st in /proc/[0-9]*/stat; do
-		# After "(comm) ": state, then the parent's pid.
-		pp=$(sed 's/.*) [^ ]* \([0-9]*\) .*/\1/' "$st" 2>/dev/null)
-		if [ "$pp" = "$1" ]; then
-			st=${st#/proc/}
-			echo "${st%/stat}"
-			return
-		fi
-	done
-}
-
 # field JSON KEY: KEY of the traced object, from trace -J output.
 obj() { jq -r ".trace[0].$2" "$1"; }
 
