@@ -569,8 +569,31 @@ static void nsi_holder_add(struct nsi_walk *w, const struct nsi_ns *e, enum nsi_
 }
 
 /*
- * One open file, under files->file_lock, all or nothing: on -ENOSPC the
- * walk grows its pools and comes back to this fd. What the file pins:
+ * A cred that a file or a superblock holds, counted once in its user
+ * namespace, with its ucounts. The caller made room for 2 seen records. A
+ * call redone after -ENOSPC counts nothing twice: the cred is seen then.
+ */
+static int nsi_count_cred(struct nsi_walk *w, const struct cred *cred)
+{
+	const void *uc;
+	struct nsi_ns *e;
+
+	if (nsi_seen_has(w, cred))
+		return 0;
+	e = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
+	if (IS_ERR_OR_NULL(e))
+		return PTR_ERR_OR_ZERO(e);
+	nsi_seen_first(w, cred);
+	e->creds++;
+	uc = nsi_ucounts_key(cred->ucounts);
+	if (uc && nsi_seen_first(w, uc))
+		e->ucounts++;
+	return 0;
+}
+
+/*
+ * One open file, under files->file_lock: on -ENOSPC the walk grows its
+ * pools and comes back to this fd, whose cred, if counted, is seen then. What the file pins:
  * its credentials (and their user namespace); an nsfs inode (its
  * namespace); a socket (its net namespace, if the socket holds it).
  */
@@ -579,10 +602,10 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 	struct nsi_walk *w = (struct nsi_walk *)arg;
 	struct inode *inode = file_inode(f);
 	struct ns_common *ns = NULL;
-	const struct cred *cred = f->f_cred;
 	enum nsi_holder_kind kind = NSI_H_FD;
-	struct nsi_ns *e, *ce = NULL;
 	struct socket *sock;
+	struct nsi_ns *e;
+	int err;
 
 	if (nsi_pool_room(&w->seen) < 3 || nsi_pool_room(&w->s->holders) < 1)
 		goto full;
@@ -595,24 +618,14 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 			kind = NSI_H_SOCKET;
 		}
 	}
-	/* Most files share their opener's creds: note each cred once. */
-	if (!nsi_seen_has(w, cred)) {
-		ce = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
-		if (IS_ERR(ce))
-			goto err;
-	}
+	/* Most files share their opener's creds, counted once. */
+	err = nsi_count_cred(w, f->f_cred);
+	if (err)
+		goto err;
 	e = ns ? nsi_note(w, ns, kind == NSI_H_FD ? NSI_VIA_FD : NSI_VIA_SOCKET) : NULL;
 	if (IS_ERR(e)) {
-		ce = e;
+		err = PTR_ERR(e);
 		goto err;
-	}
-	if (ce) {
-		const void *uc = nsi_ucounts_key(cred->ucounts);
-
-		nsi_seen_first(w, cred);
-		ce->creds++;
-		if (uc && nsi_seen_first(w, uc))
-			ce->ucounts++;
 	}
 	if (e && kind == NSI_H_FD) {
 		e->fds++;
@@ -625,8 +638,8 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 	}
 	return 0;
 err:
-	if (PTR_ERR(ce) != -ENOSPC)
-		return PTR_ERR(ce);
+	if (err != -ENOSPC)
+		return err;
 full:
 	w->resume_fd = fd;
 	return -ENOSPC;
@@ -800,22 +813,10 @@ int nsi_count_ns_ucounts(struct nsi_walk *w)
 static int nsi_proc_cred_cb(void *arg, const struct cred *cred)
 {
 	struct nsi_walk *w = arg;
-	const void *uc;
-	struct nsi_ns *e;
 
 	if (nsi_pool_room(&w->seen) < 2)
 		return -ENOSPC;
-	if (nsi_seen_has(w, cred))
-		return 0;
-	e = nsi_note(w, &cred->user_ns->ns, NSI_VIA_CRED);
-	if (IS_ERR_OR_NULL(e))
-		return PTR_ERR_OR_ZERO(e);
-	nsi_seen_first(w, cred);
-	e->creds++;
-	uc = nsi_ucounts_key(cred->ucounts);
-	if (uc && nsi_seen_first(w, uc))
-		e->ucounts++;
-	return 0;
+	return nsi_count_cred(w, cred);
 }
 
 static int nsi_walk_proc_creds(struct nsi_walk *w)

@@ -70,8 +70,9 @@ static void nsfs_rows(struct nsi_out *out, struct libscols_line *parent,
 	if ((ns->fds == NSI_NA || ns->fds <= 0) &&
 	    (ns->bindmounts == NSI_NA || ns->bindmounts <= 0))
 		return;
-	snprintf(what, sizeof(what), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
-	inode = row(out, parent, "nsfs inode", 1, what);
+	/* As mountinfo shows an nsfs bind mount's root: net:[4026532290]. */
+	snprintf(root, sizeof(root), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
+	inode = row(out, parent, "nsfs inode", 1, root);
 	for (i = 0; i < m->nr_holders; i++) {
 		const struct nsi_holder *h = &m->holders[i];
 
@@ -80,7 +81,6 @@ static void nsfs_rows(struct nsi_out *out, struct libscols_line *parent,
 		snprintf(what, sizeof(what), "pid %lld (%s) fd %lld", h->pid, h->comm, h->fd);
 		row(out, inode, "open file", NSI_NA, what);
 	}
-	snprintf(root, sizeof(root), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
 	for (i = 0; i < m->nr_mounts; i++) {
 		const struct nsi_mount *mnt = &m->mounts[i];
 
@@ -110,7 +110,7 @@ static void socket_rows(struct nsi_out *out, struct libscols_line *parent,
 }
 
 /*
- * Superblocks, once each (the first mount of each dev): their user
+ * Superblocks, once each (at a mount of each, sb_first): their user
  * namespace, proc's pid namespace; sysfs' net namespace and mqueue's ipc
  * namespace are shown, but hold no reference (REFS -).
  */
@@ -118,7 +118,7 @@ static void sb_rows(struct nsi_out *out, struct libscols_line *parent,
 		    const struct nsi_model *m, const struct nsi_ns *ns)
 {
 	char what[PATH_MAX + 64];
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < m->nr_mounts; i++) {
 		const struct nsi_mount *mnt = &m->mounts[i];
@@ -127,12 +127,7 @@ static void sb_rows(struct nsi_out *out, struct libscols_line *parent,
 		const char *holder = "superblock";
 		long long refs = 1;
 
-		if (!as_user && !as_sbns)
-			continue;
-		for (j = 0; j < i; j++)
-			if (!strcmp(m->mounts[j].dev, mnt->dev))
-				break;
-		if (j < i)
+		if (!mnt->sb_first || (!as_user && !as_sbns))
 			continue;
 		if (as_sbns && ns->type == NSI_NS_NET) {
 			holder = "superblock (passive)";

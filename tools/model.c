@@ -558,7 +558,10 @@ static int cmp_mount_dev(const void *a, const void *b)
 	const struct nsi_mount *x = *(const struct nsi_mount *const *)a;
 	const struct nsi_mount *y = *(const struct nsi_mount *const *)b;
 
-	return strcmp(x->dev, y->dev);
+	int c = strcmp(x->dev, y->dev);
+
+	/* The lowest id first: the superblock's line names that mount. */
+	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 /*
@@ -569,7 +572,7 @@ static int cmp_mount_dev(const void *a, const void *b)
  */
 static void link_superblocks(struct nsi_model *m)
 {
-	const struct nsi_mount **by_dev;
+	struct nsi_mount **by_dev;
 	size_t i;
 
 	for (i = 0; i < m->nr_ns; i++) {
@@ -585,13 +588,14 @@ static void link_superblocks(struct nsi_model *m)
 		by_dev[i] = &m->mounts[i];
 	qsort(by_dev, m->nr_mounts, sizeof(*by_dev), cmp_mount_dev);
 	for (i = 0; i < m->nr_mounts; i++) {
-		const struct nsi_mount *mnt = by_dev[i];
+		struct nsi_mount *mnt = by_dev[i];
 		struct nsi_ns *ns = nsi_model_ns(m, mnt->mnt_userns);
 
 		if (ns && ns->type == NSI_NS_USER)
 			ns->sb_refs++;
 		if (i && !strcmp(mnt->dev, by_dev[i - 1]->dev))
 			continue;
+		mnt->sb_first = true;
 		ns = nsi_model_ns(m, mnt->userns);
 		if (ns && ns->type == NSI_NS_USER)
 			ns->sb_refs++;

@@ -121,6 +121,7 @@ struct nsi_mount {
 	long long id, uid, parent, count, writers;
 	bool doomed;			/* flags has "doomed" */
 	const char *dev;		/* its superblock's */
+	bool sb_first;			/* the first of its superblock's mounts here (derived) */
 	long long root_ino;		/* of its root */
 	/* an overlayfs layer clone: the overlay's id, NSI_NA if none known (overlay.c) */
 	long long layer_of;
