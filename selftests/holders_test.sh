@@ -44,10 +44,18 @@ mount --bind /proc/"$cpid"/ns/ipc /tmp/ipcpin
 sleep 0.5
 ns() { stat -L -c %i /proc/"$cpid"/ns/"$1"; }
 
-# 1. Nothing unexplained, wherever the kernel counts.
-$T list -J >/tmp/list.json
-bad=$(jq -r '.namespaces[] | select(.unexplained != null and .unexplained != 0) |
-	"\(.type):[\(.ns)] unexplained=\(.unexplained)"' /tmp/list.json)
+# 1. Nothing unexplained, wherever the kernel counts. A cred or struct pid
+# of a process that just exited still holds its namespace until its RCU
+# callback runs: up to 5 snapshots, 1 s apart, one of which must be all 0
+# (a holder the model misses is missing in every one).
+for try in 1 2 3 4 5; do
+	$T list -J >/tmp/list.json
+	bad=$(jq -r '.namespaces[] | select(.unexplained != null and .unexplained != 0) |
+		"\(.type):[\(.ns)] unexplained=\(.unexplained)"' /tmp/list.json)
+	[ -z "$bad" ] && break
+	echo "# snapshot $try: $bad"
+	sleep 1
+done
 [ -z "$bad" ] && [ "$(jq '.namespaces | length' /tmp/list.json)" -gt 15 ]
 ok $? "every counted namespace has UNEXPLAINED 0" "$bad"
 [ -z "$bad" ] || $T holders | sed 's/^/# /'
