@@ -106,6 +106,12 @@ u64 nsi_mounts_max_hold_ns(void)
 	return 0;
 }
 
+int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
+{
+	*held_ns = 0;
+	return -EOPNOTSUPP;
+}
+
 #else
 
 static inline struct nsi_mount *nsi_real_mount(struct vfsmount *v)
@@ -291,50 +297,99 @@ out:
 	return err;
 }
 
-#ifdef NSI_HAS_PROC_FS_INFO_MOUNTER_CRED
-/* The procfs superblocks, under sb_lock; -ENOSPC when more than cap. */
-static size_t nsi_proc_sbs(struct super_block **sbs, size_t cap)
+/*
+ * The superblocks of this magic (0: all), listed under sb_lock into a
+ * kmalloc()ed array, or NULL when out of memory. Returns with RCU held
+ * either way, which keeps their memory (__put_super() frees them after a
+ * grace period).
+ */
+static struct super_block **nsi_sbs_rcu(unsigned long magic, size_t *n)
+	__acquires(RCU)
 {
-	struct super_block *sb;
-	size_t n = 0;
+	struct super_block **sbs, *sb;
+	size_t cap = 16;
 
-	spin_lock(nsi_ksyms.sb_lock);
-	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list)
-		if (sb->s_magic == PROC_SUPER_MAGIC && n++ < cap)
-			sbs[n - 1] = sb;
-	spin_unlock(nsi_ksyms.sb_lock);
-	return n;
+	for (;;) {
+		sbs = kmalloc_array(cap, sizeof(*sbs), GFP_KERNEL);
+		*n = 0;
+		rcu_read_lock();
+		if (!sbs)
+			return NULL;
+		spin_lock(nsi_ksyms.sb_lock);
+		list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list)
+			if ((!magic || sb->s_magic == magic) && ++*n <= cap)
+				sbs[*n - 1] = sb;
+		spin_unlock(nsi_ksyms.sb_lock);
+		if (*n <= cap)
+			return sbs;
+		rcu_read_unlock();
+		kfree(sbs);
+		cap = *n + *n / 4;
+	}
 }
 
+int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
+{
+	struct super_block **sbs;
+	struct nsi_mount *m = NULL;
+	u64 start = local_clock();
+	size_t n, i;
+
+	*held_ns = 0;
+	if (nsi_mounts_unavailable)
+		return -EOPNOTSUPP;
+	sbs = nsi_sbs_rcu(0, &n);
+	for (i = 0; i < n && !m; i++) {
+		read_seqlock_excl(nsi_ksyms.mount_lock);
+		for (m = nsi_sb_first_mount(sbs[i]); m; m = nsi_sb_next_mount(sbs[i], m))
+			if (NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) == id)
+				break;
+		if (m) {
+			c->pcp = nsi_mnt_pcp(m);
+			c->count = nsi_mnt_count(c->pcp);
+			c->writers = nsi_mnt_pcp_sum(c->pcp, NSI_OFF_MNT_PCP_MNT_WRITERS);
+		}
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+	}
+	*held_ns = local_clock() - start;
+	rcu_read_unlock();
+	if (!sbs)
+		return -ENOMEM;
+	kfree(sbs);
+	if (!m)
+		return -ENOENT;
+#ifdef NSI_HAS_MNT_PCP_MNT_COUNT
+	c->off_count = NSI_OFF_MNT_PCP_MNT_COUNT;
+	c->off_gets = -1;
+	c->off_puts = -1;
+#else
+	c->off_count = -1;
+	c->off_gets = NSI_OFF_MNT_PCP_MNT_GETS;
+	c->off_puts = NSI_OFF_MNT_PCP_MNT_PUTS;
+#endif
+	c->off_writers = NSI_OFF_MNT_PCP_MNT_WRITERS;
+	return 0;
+}
+
+#ifdef NSI_HAS_PROC_FS_INFO_MOUNTER_CRED
 /*
- * Listed under sb_lock and visited under RCU, which keeps a superblock's
- * memory (__put_super() frees it through call_rcu()); its proc_fs_info and
- * mounter_cred are alive while one of its mounts is listed (see
- * nsi_sb_holds()), which mount_lock keeps so.
+ * A procfs superblock's memory is kept by RCU (nsi_sbs_rcu()); its
+ * proc_fs_info and mounter_cred are alive while one of its mounts is listed
+ * (see nsi_sb_holds()), which mount_lock keeps so.
  */
 int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
 {
-	struct super_block **sbs = NULL;
-	size_t n, cap = 16, i;
-	u64 start = 0;
+	struct super_block **sbs;
+	u64 start = local_clock();
+	size_t n, i;
 	int err = 0;
 
 	*held_ns = 0;
 	if (nsi_mounts_unavailable)
 		return -EOPNOTSUPP;
-	for (;;) {
-		kfree(sbs);
-		sbs = kmalloc_array(cap, sizeof(*sbs), GFP_KERNEL);
-		if (!sbs)
-			return -ENOMEM;
-		rcu_read_lock();
-		start = local_clock();
-		n = nsi_proc_sbs(sbs, cap);
-		if (n <= cap)
-			break;
-		rcu_read_unlock();
-		cap = n + n / 4;
-	}
+	sbs = nsi_sbs_rcu(PROC_SUPER_MAGIC, &n);
+	if (!sbs)
+		err = -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
 		read_seqlock_excl(nsi_ksyms.mount_lock);
 		if (nsi_sb_first_mount(sbs[i]) && proc_sb_info(sbs[i])->mounter_cred)

@@ -112,4 +112,25 @@ struct cred;
 typedef int (*nsi_cred_fn_t)(void *arg, const struct cred *cred);
 int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns);
 
+/*
+ * Where a mount keeps its counts, for the tracer: its per-CPU struct
+ * mnt_pcp and the offsets of the words in it. Up to 7.1 the references are
+ * one word, mnt_count (off_gets and off_puts are -1); 7.2 counts gets and
+ * puts apart (off_count is -1).
+ */
+struct nsi_mnt_counters {
+	void __percpu *pcp;	/* compared, or read nofault: no lock is held */
+	int off_count, off_gets, off_puts, off_writers;
+	long count, writers;	/* their sums, read under mount_lock */
+};
+
+/*
+ * The counters of the mount with this id, found under mount_lock, which
+ * keeps it and its mnt_pcp while held, like nsi_mounts_take(). Returns 0,
+ * -ENOENT when no superblock lists such a mount, -ENOMEM, or -EOPNOTSUPP
+ * when the mount walker is unavailable. *held_ns gets the RCU section's
+ * length, which covers the lock's holds.
+ */
+int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns);
+
 #endif /* NSI_MOUNT_WALK_H */

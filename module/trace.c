@@ -22,9 +22,18 @@
  * watchpoint is removed from process context through irq_work and a work
  * item, since unregistering sleeps.
  *
+ * A mount's counts are per CPU (struct mnt_pcp): each CPU writes only its
+ * own slot, with this_cpu_inc(). So a mount is watched with one breakpoint
+ * per online CPU on that CPU's slot (perf_event_create_kernel_counter(), as
+ * register_wide_hw_breakpoint() does for one address), and each hit's delta
+ * is exact: no other CPU writes that slot. The mount is found by id under
+ * mount_lock (mount_walk.c), like the namespaces without a reference, and
+ * it is being freed when its references sum to 0, read in the handler.
+ *
  * Nothing is armed until "watch" is written to trace_control, and unloading
  * disarms everything.
  */
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/debugfs.h>
@@ -37,6 +46,7 @@
 #include <linux/perf_event.h>
 #include <linux/pid_namespace.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/security.h>
@@ -52,13 +62,21 @@
 
 #include "compat.h"
 #include "format.h"
+#include "mount_walk.h"
 #include "snapshot.h"
 #include "trace.h"
 
-/* Ledgers kept at once; at most NSI_TRACE_ARMED of them armed. */
+#define NSI_TRACE_USAGE \
+	"watch TYPE INUM | watch mount ID [writers] | stop [TYPE NUM] | clear [TYPE NUM]"
+
+/* Ledgers kept at once; together they use at most NSI_TRACE_REGS registers. */
 #define NSI_TRACE_OBJS		16
-/* x86 has 4 debug registers; ptrace and perf share them. */
-#define NSI_TRACE_ARMED		HBP_NUM
+/* x86 has 4 debug registers per CPU; ptrace and perf share them. */
+#define NSI_TRACE_REGS		HBP_NUM
+/* A mount's watched words of struct mnt_pcp: at most 3, in 2 registers. */
+#define NSI_TRACE_MNT_WORDS	3
+/* The object type of a mount: after the namespace types. */
+#define NSI_TRACE_MOUNT		NSI_NTYPES
 /* Frames kept per hit: the exception's own (about 8) and the writer's. */
 #define NSI_TRACE_DEPTH		32
 /* Hits kept per object; later ones are counted as drops. */
@@ -76,21 +94,34 @@ struct nsi_trace_hit {
 	int ready;			/* written last, with release */
 };
 
+/* A mount's words on one CPU, as last seen there. */
+struct nsi_trace_slot {
+	int count;			/* up to 7.1 */
+	unsigned int gets, puts;	/* 7.2 */
+	int writers;
+};
+
 struct nsi_trace_obj {
 	bool used;
 	unsigned int id;		/* object=ID in the ledger */
-	enum nsi_type type;
-	unsigned int inum;
+	int type;			/* enum nsi_type, or NSI_TRACE_MOUNT */
+	unsigned int inum;		/* a mount's: its id */
+	bool writers;			/* a mount's mnt_writers rather than its references */
+	unsigned int regs;		/* debug registers it takes on each CPU */
 	refcount_t *word;		/* never dereferenced: read nofault */
 	struct perf_event * __percpu *bp;	/* NULL once disarmed */
+	/* A mount's, per CPU: breakpoints (NULL once disarmed), words last seen. */
+	struct nsi_mnt_counters mc;
+	struct perf_event **cpu_bp;
+	struct nsi_trace_slot *slots;
 	u64 armed_at;
 	int initial;
-	atomic_t last;			/* the counter's last value seen */
+	atomic_t last;			/* the counter's last value seen (a mount's: sum) */
 	atomic_t dead;			/* the count reached 0, or saturated (< 0) */
 	atomic_t next;			/* ring slots claimed */
 	atomic_t drops, gets, puts, nochange;
 	atomic_t ambiguous;		/* hits that moved it by other than 1 */
-	unsigned int offline_gen;	/* nsi_trace_offline when armed */
+	unsigned int hotplug_gen;	/* nsi_trace_hotplug when armed */
 	atomic64_t freed_at;
 	struct nsi_trace_hit *ring;
 	struct irq_work iw;
@@ -101,22 +132,65 @@ static DEFINE_MUTEX(nsi_trace_lock);
 static struct nsi_trace_obj nsi_trace_objs[NSI_TRACE_OBJS];
 static unsigned int nsi_trace_ids;
 static char nsi_trace_err[160];
+/* The longest lock or RCU section of a lookup, since load. */
+static u64 nsi_trace_max_hold;
 /*
- * Bumped when a CPU goes offline: register_wide_hw_breakpoint() armed the
- * CPUs online then, and one coming back is not armed again, so a ledger
- * armed before is incomplete from then on.
+ * Bumped when a CPU goes offline or comes online: the CPUs online when a
+ * watch was armed are the ones armed, and a CPU coming online is not, so a
+ * ledger armed before is incomplete from then on.
  */
-static atomic_t nsi_trace_offline = ATOMIC_INIT(0);
+static atomic_t nsi_trace_hotplug = ATOMIC_INIT(0);
 static int nsi_trace_hp = -1;
 
 /* ---- the debug exception ------------------------------------------------ */
+
+/* Count one change of the counter by delta, to value, and keep its stack. */
+static void nsi_trace_record(struct nsi_trace_obj *o, struct pt_regs *regs, int delta,
+			     int value)
+{
+	struct nsi_trace_hit *h;
+	int slot;
+
+	if (delta > 0)
+		atomic_add(delta, &o->gets);
+	else
+		atomic_sub(delta, &o->puts);
+	/* Another CPU's write came between: the stack may be credited wrongly. */
+	if (delta != 1 && delta != -1)
+		atomic_inc(&o->ambiguous);
+
+	slot = atomic_read(&o->next) < NSI_TRACE_RING ? atomic_inc_return(&o->next) - 1 :
+		NSI_TRACE_RING;
+	if (slot >= NSI_TRACE_RING) {
+		atomic_inc(&o->drops);
+		return;
+	}
+	h = &o->ring[slot];
+	h->time = ktime_get_mono_fast_ns() - o->armed_at;
+	h->delta = delta;
+	h->value = value;
+	h->pid = current->pid;
+	h->ip = instruction_pointer(regs);
+	memcpy(h->comm, current->comm, sizeof(h->comm));
+	h->comm[sizeof(h->comm) - 1] = '\0';
+	h->nr = stack_trace_save(h->entries, NSI_TRACE_DEPTH, 0);
+	/* Pairs with the ledger's smp_load_acquire(): the hit is whole. */
+	smp_store_release(&h->ready, 1);
+}
+
+/* Ignore whatever writes the memory next; state 1: freed, 2: saturated. */
+static void nsi_trace_died(struct nsi_trace_obj *o, int state)
+{
+	atomic64_set(&o->freed_at, ktime_get_mono_fast_ns() - o->armed_at);
+	atomic_set_release(&o->dead, state);
+	irq_work_queue(&o->iw);
+}
 
 static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
 			  struct pt_regs *regs)
 {
 	struct nsi_trace_obj *o = bp->overflow_handler_context;
-	struct nsi_trace_hit *h;
-	int now, prev, slot;
+	int now, prev;
 
 	if (atomic_read(&o->dead))
 		return;
@@ -128,51 +202,119 @@ static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
 		atomic_inc(&o->nochange);
 		return;
 	}
-	if (now > prev)
-		atomic_add(now - prev, &o->gets);
-	else
-		atomic_add(prev - now, &o->puts);
-	/* Another CPU's write came between: the stack may be credited wrongly. */
-	if (now - prev != 1 && now - prev != -1)
-		atomic_inc(&o->ambiguous);
+	nsi_trace_record(o, regs, now - prev, now);
+	/* Being freed (0), or saturated by refcount_warn_saturate() (< 0). */
+	if (now <= 0)
+		nsi_trace_died(o, now ? 2 : 1);
+}
 
-	slot = atomic_read(&o->next) < NSI_TRACE_RING ? atomic_inc_return(&o->next) - 1 :
-		NSI_TRACE_RING;
-	if (slot >= NSI_TRACE_RING) {
-		atomic_inc(&o->drops);
-	} else {
-		h = &o->ring[slot];
-		h->time = ktime_get_mono_fast_ns() - o->armed_at;
-		h->delta = now - prev;
-		h->value = now;
-		h->pid = current->pid;
-		h->ip = instruction_pointer(regs);
-		memcpy(h->comm, current->comm, sizeof(h->comm));
-		h->comm[sizeof(h->comm) - 1] = '\0';
-		h->nr = stack_trace_save(h->entries, NSI_TRACE_DEPTH, 0);
-		/* Pairs with the ledger's smp_load_acquire(): the hit is whole. */
-		smp_store_release(&h->ready, 1);
+/* A mount's words on @cpu, read nofault: the memory may be freed already. */
+static int nsi_trace_mnt_read(const struct nsi_trace_obj *o, int cpu, struct nsi_trace_slot *s)
+{
+	const char *p = (const char *)per_cpu_ptr(o->mc.pcp, cpu);
+
+	if (o->mc.off_count >= 0) {
+		if (copy_from_kernel_nofault(&s->count, p + o->mc.off_count, sizeof(int)))
+			return -EFAULT;
+	} else if (copy_from_kernel_nofault(&s->gets, p + o->mc.off_gets, sizeof(int)) ||
+		   copy_from_kernel_nofault(&s->puts, p + o->mc.off_puts, sizeof(int))) {
+		return -EFAULT;
 	}
-	if (now <= 0) {
-		/*
-		 * Being freed (0), or saturated by refcount_warn_saturate()
-		 * (< 0): ignore whatever writes the memory next.
-		 */
-		atomic64_set(&o->freed_at, ktime_get_mono_fast_ns() - o->armed_at);
-		atomic_set_release(&o->dead, now ? 2 : 1);
-		irq_work_queue(&o->iw);
+	return copy_from_kernel_nofault(&s->writers, p + o->mc.off_writers, sizeof(int));
+}
+
+/* A mount's references as one CPU's slot holds them. */
+static int nsi_trace_slot_refs(const struct nsi_trace_obj *o, const struct nsi_trace_slot *s)
+{
+	return o->mc.off_count >= 0 ? s->count : (int)(s->gets - s->puts);
+}
+
+/*
+ * Whether a mount's references sum to 0: it is being freed. 7.2 reads the
+ * puts of every CPU before the gets, as mnt_get_count() does, and reads no
+ * false 0. Up to 7.1 a get on one CPU and a put on another that both land
+ * while the slots are read can make a live mount's sum read 0, so a 0 must
+ * be read twice.
+ */
+static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
+{
+	struct nsi_trace_slot s;
+	int round, cpu;
+
+	for (round = 0; round < 2; round++) {
+		unsigned int gets = 0, puts = 0;
+		int sum = 0;
+
+		for_each_possible_cpu(cpu) {
+			if (nsi_trace_mnt_read(o, cpu, &s))
+				return false;
+			sum += s.count;
+			puts += s.puts;
+		}
+		if (o->mc.off_count < 0) {
+			smp_rmb();	/* as mnt_get_count(): puts, then gets */
+			for_each_possible_cpu(cpu) {
+				if (nsi_trace_mnt_read(o, cpu, &s))
+					return false;
+				gets += s.gets;
+			}
+			sum = gets - puts;
+		}
+		if (sum)
+			return false;
 	}
+	return true;
+}
+
+/*
+ * A mount's breakpoint on one CPU's slot: only that CPU writes the slot
+ * (this_cpu_inc()), and the handler runs there, so the words last seen are
+ * that CPU's own, and each change is exact.
+ */
+static void nsi_trace_mnt_hit(struct perf_event *bp, struct perf_sample_data *data,
+			      struct pt_regs *regs)
+{
+	struct nsi_trace_obj *o = bp->overflow_handler_context;
+	struct nsi_trace_slot now, *last = &o->slots[smp_processor_id()];
+	int refs, writers, delta;
+
+	if (atomic_read(&o->dead) || nsi_trace_mnt_read(o, smp_processor_id(), &now))
+		return;
+	refs = nsi_trace_slot_refs(o, &now) - nsi_trace_slot_refs(o, last);
+	writers = now.writers - last->writers;
+	*last = now;
+	delta = o->writers ? writers : refs;
+	if (delta)
+		nsi_trace_record(o, regs, delta, atomic_add_return(delta, &o->last));
+	else if (!refs && !writers)
+		atomic_inc(&o->nochange);
+	if (refs < 0 && nsi_trace_mnt_zero(o))
+		nsi_trace_died(o, 1);
 }
 
 /* ---- arming and disarming ------------------------------------------------ */
+
+/* A mount's breakpoints: NSI_TRACE_MNT_WORDS slots per possible CPU. */
+static void nsi_trace_unregister(struct perf_event **cpu_bp)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_cpu_ids * NSI_TRACE_MNT_WORDS; i++)
+		if (cpu_bp[i])
+			unregister_hw_breakpoint(cpu_bp[i]);
+	kfree(cpu_bp);
+}
 
 /* Only the caller that takes the pointer unregisters; safe from any sleeper. */
 static void nsi_trace_disarm(struct nsi_trace_obj *o)
 {
 	struct perf_event * __percpu *bp = xchg(&o->bp, NULL);
+	struct perf_event **cpu_bp = xchg(&o->cpu_bp, NULL);
 
 	if (bp)
 		unregister_wide_hw_breakpoint(bp);
+	if (cpu_bp)
+		nsi_trace_unregister(cpu_bp);
 }
 
 static void nsi_trace_disarm_work(struct work_struct *work)
@@ -193,16 +335,29 @@ static void nsi_trace_release(struct nsi_trace_obj *o)
 	irq_work_sync(&o->iw);
 	cancel_work_sync(&o->disarm);
 	vfree(o->ring);
+	kfree(o->slots);
 	memset(o, 0, sizeof(*o));
 }
 
+static bool nsi_trace_is_armed(const struct nsi_trace_obj *o)
+{
+	return READ_ONCE(o->bp) || READ_ONCE(o->cpu_bp);
+}
+
+/* Debug registers our armed watches take on each CPU. */
 static unsigned int nsi_trace_armed(void)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < NSI_TRACE_OBJS; i++)
-		n += nsi_trace_objs[i].used && READ_ONCE(nsi_trace_objs[i].bp);
+		if (nsi_trace_objs[i].used && nsi_trace_is_armed(&nsi_trace_objs[i]))
+			n += nsi_trace_objs[i].regs;
 	return n;
+}
+
+static void nsi_trace_held(u64 start)
+{
+	nsi_trace_max_hold = max(nsi_trace_max_hold, local_clock() - start);
 }
 
 /* ---- finding a namespace without taking a reference ----------------------- */
@@ -287,10 +442,12 @@ static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *
 	struct ns_common *ns = NULL;
 	refcount_t *word = NULL;
 	struct net *net;
+	u64 start;
 
 	if (type == NSI_NET) {
 		/* net_rwsem keeps every listed net, dying ones too. */
 		down_read(&net_rwsem);
+		start = local_clock();
 		for_each_net(net) {
 			if (net->ns.inum == inum) {
 				word = nsi_ns_ref_word(&net->ns);
@@ -299,11 +456,13 @@ static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *
 				break;
 			}
 		}
+		nsi_trace_held(start);
 		up_read(&net_rwsem);
 		if (word)
 			return word;
 	}
 	rcu_read_lock();
+	start = local_clock();
 	for_each_process_thread(g, t) {
 		task_lock(t);
 		ns = nsi_trace_in_task(t, type, inum);
@@ -316,6 +475,7 @@ static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *
 		if (word)
 			break;
 	}
+	nsi_trace_held(start);
 	rcu_read_unlock();
 	return word;
 }
@@ -324,10 +484,17 @@ static int nsi_trace_type(const char *name)
 {
 	int i;
 
+	if (!strcmp(name, "mount"))
+		return NSI_TRACE_MOUNT;
 	for (i = 0; i < NSI_NTYPES; i++)
 		if (!strcmp(name, nsi_type_name[i]))
 			return i;
 	return -1;
+}
+
+static const char *nsi_trace_type_name(int type)
+{
+	return type == NSI_TRACE_MOUNT ? "mount" : nsi_type_name[type];
 }
 
 __printf(2, 3) static int nsi_trace_fail(int err, const char *fmt, ...)
@@ -340,47 +507,213 @@ __printf(2, 3) static int nsi_trace_fail(int err, const char *fmt, ...)
 	return err;
 }
 
-/* "watch TYPE INUM", under nsi_trace_lock. */
-static int nsi_trace_watch(const char *tname, unsigned int inum)
+/* Arm a namespace's watch: one wide breakpoint on its count. */
+static int nsi_trace_watch_ns(struct nsi_trace_obj *o)
 {
+	const char *tname = nsi_type_name[o->type];
 	struct perf_event * __percpu *bp;
 	struct perf_event_attr attr;
-	struct nsi_trace_obj *o = NULL;
-	int type = nsi_trace_type(tname);
 	refcount_t *word, *again;
 	bool counted = true;
-	int count, i;
+	int count;
 
+	word = nsi_trace_lookup(o->type, o->inum, &count, &counted);
+	if (!word)
+		return nsi_trace_fail(-ESRCH,
+				      "no %s namespace %u reached by a task or the net list",
+				      tname, o->inum);
+	/* A net stays listed with count 0 until cleanup_net() frees it. */
+	if (counted && count <= 0)
+		return nsi_trace_fail(-ESRCH, "%s namespace %u is being freed", tname, o->inum);
+	/* 6.19+: the initial namespaces' counts never move. */
+	if (!counted)
+		return nsi_trace_fail(-EINVAL,
+				      "the kernel counts no references to %s namespace %u (an initial one)",
+				      tname, o->inum);
+	o->word = word;
+	o->initial = count;
+	atomic_set(&o->last, count);
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = (unsigned long)word;
+	attr.bp_len = HW_BREAKPOINT_LEN_4;
+	attr.bp_type = HW_BREAKPOINT_W;
+	bp = register_wide_hw_breakpoint(&attr, nsi_trace_hit, o);
+	if (IS_ERR_OR_NULL((void __force *)bp))
+		/* NULL: a kernel without CONFIG_HAVE_HW_BREAKPOINT. */
+		return bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
+	/* A handler that saw it die before this store left the disarm to us. */
+	smp_store_release(&o->bp, bp);
+	if (atomic_read_acquire(&o->dead))
+		schedule_work(&o->disarm);
+
+	/* Armed on what was that namespace: is it still, and alive? */
+	again = nsi_trace_lookup(o->type, o->inum, &count, &counted);
+	if (again != word || count <= 0)
+		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
+				      tname, o->inum);
+	return 0;
+}
+
+/*
+ * The words of struct mnt_pcp a mount's watch covers, as breakpoint ranges
+ * (offset, length) from a slot at base: two adjacent words make one 8-byte
+ * range where base aligns them. Every CPU's slot aligns alike: per-CPU
+ * areas are page-aligned.
+ */
+static unsigned int nsi_trace_mnt_ranges(const struct nsi_trace_obj *o, unsigned long base,
+					 int *off, int *len)
+{
+	int w[NSI_TRACE_MNT_WORDS], n = 0, i, j, k = 0;
+
+	if (o->mc.off_count >= 0) {
+		w[n++] = o->mc.off_count;
+	} else {
+		w[n++] = o->mc.off_gets;
+		w[n++] = o->mc.off_puts;
+	}
+	/* Writers alone would not show the mount's death. */
+	if (o->writers)
+		w[n++] = o->mc.off_writers;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && w[j - 1] > w[j]; j--)
+			swap(w[j - 1], w[j]);
+	for (i = 0; i < n; i++, k++) {
+		off[k] = w[i];
+		len[k] = 4;
+		if (i + 1 < n && w[i + 1] == w[i] + 4 && !((base + w[i]) % 8)) {
+			len[k] = 8;
+			i++;
+		}
+	}
+	return k;
+}
+
+/*
+ * Arm a mount's watch: on each online CPU, breakpoints on that CPU's slot,
+ * its words read just before, so that the first hit's delta includes any
+ * write that came between. Under cpus_read_lock(), as
+ * register_wide_hw_breakpoint().
+ */
+static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const int *len,
+			       unsigned int nr)
+{
+	struct perf_event **cpu_bp;
+	struct perf_event_attr attr;
+	struct perf_event *bp;
+	unsigned int i;
+	int cpu, err = 0, sum = 0;
+
+	cpu_bp = kcalloc(nr_cpu_ids * NSI_TRACE_MNT_WORDS, sizeof(*cpu_bp), GFP_KERNEL);
+	if (!cpu_bp)
+		return -ENOMEM;
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (nsi_trace_mnt_read(o, cpu, &o->slots[cpu])) {
+			err = -ESRCH;
+			break;
+		}
+		sum += o->writers ? o->slots[cpu].writers : nsi_trace_slot_refs(o, &o->slots[cpu]);
+		for (i = 0; i < nr && cpu_online(cpu) && !err; i++) {
+			hw_breakpoint_init(&attr);
+			attr.bp_addr = (unsigned long)per_cpu_ptr(o->mc.pcp, cpu) + off[i];
+			attr.bp_len = len[i] == 8 ? HW_BREAKPOINT_LEN_8 : HW_BREAKPOINT_LEN_4;
+			attr.bp_type = HW_BREAKPOINT_W;
+			bp = perf_event_create_kernel_counter(&attr, cpu, NULL,
+							      nsi_trace_mnt_hit, o);
+			if (IS_ERR(bp))
+				err = PTR_ERR(bp);
+			else
+				cpu_bp[cpu * NSI_TRACE_MNT_WORDS + i] = bp;
+		}
+		if (err)
+			break;
+	}
+	cpus_read_unlock();
+	if (err) {
+		nsi_trace_unregister(cpu_bp);
+		return err;
+	}
+	/* What the slots held as each was armed; the hits so far added to 0. */
+	o->initial = sum;
+	atomic_add(sum, &o->last);
+	/* A handler that saw it die before this store left the disarm to us. */
+	smp_store_release(&o->cpu_bp, cpu_bp);
+	if (atomic_read_acquire(&o->dead))
+		schedule_work(&o->disarm);
+	return 0;
+}
+
+/* Arm a mount's watch: its references, or with o->writers its writers. */
+static int nsi_trace_watch_mount(struct nsi_trace_obj *o)
+{
+	struct nsi_mnt_counters again;
+	int off[NSI_TRACE_MNT_WORDS], len[NSI_TRACE_MNT_WORDS];
+	unsigned int nr;
+	u64 held;
+	int err;
+
+	err = nsi_mount_counters(o->inum, &o->mc, &held);
+	nsi_trace_max_hold = max(nsi_trace_max_hold, held);
+	if (err == -ENOENT)
+		return nsi_trace_fail(-ESRCH, "no mount %u on any superblock's list", o->inum);
+	if (err == -EOPNOTSUPP)
+		return nsi_trace_fail(err, "mounts cannot be read: %s", nsi_mounts_why());
+	if (err)
+		return err;
+	if (o->mc.count <= 0)
+		return nsi_trace_fail(-ESRCH, "mount %u is being freed", o->inum);
+	nr = nsi_trace_mnt_ranges(o, (unsigned long)per_cpu_ptr(o->mc.pcp, 0), off, len);
+	if (nsi_trace_armed() + nr > NSI_TRACE_REGS)
+		return nsi_trace_fail(-EBUSY,
+				      "a mount's %s take %u debug registers and %u of %d are in use: write stop first",
+				      o->writers ? "writers" : "references", nr,
+				      nsi_trace_armed(), NSI_TRACE_REGS);
+	o->regs = nr;
+	o->slots = kcalloc(nr_cpu_ids, sizeof(*o->slots), GFP_KERNEL);
+	if (!o->slots)
+		return -ENOMEM;
+	err = nsi_trace_arm_mount(o, off, len, nr);
+	if (err)
+		return err;
+
+	/* Armed on what was that mount: is it still, and alive? */
+	err = nsi_mount_counters(o->inum, &again, &held);
+	nsi_trace_max_hold = max(nsi_trace_max_hold, held);
+	if (err || again.pcp != o->mc.pcp || again.count <= 0)
+		return nsi_trace_fail(-ESRCH, "mount %u went away while being armed", o->inum);
+	return 0;
+}
+
+/* "watch TYPE NUM [writers]", under nsi_trace_lock. */
+static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers)
+{
+	struct nsi_trace_obj *o = NULL;
+	int type = nsi_trace_type(tname);
+	int i, err;
+
+	nsi_trace_err[0] = '\0';
 	if (type < 0)
 		return nsi_trace_fail(-EINVAL, "unknown namespace type %s", tname);
+	if (writers && type != NSI_TRACE_MOUNT)
+		return nsi_trace_fail(-EINVAL, "only mounts have writers");
 	for (i = 0; i < NSI_TRACE_OBJS; i++) {
 		struct nsi_trace_obj *p = &nsi_trace_objs[i];
 
-		if (p->used && p->type == type && p->inum == inum && READ_ONCE(p->bp))
-			return nsi_trace_fail(-EEXIST, "%s:%u is already watched", tname, inum);
+		if (p->used && p->type == type && p->inum == inum && p->writers == writers &&
+		    nsi_trace_is_armed(p))
+			return nsi_trace_fail(-EEXIST, "%s:%u%s is already watched", tname, inum,
+					      writers ? " writers" : "");
 		if (!p->used && !o)
 			o = p;
 	}
 	if (!o)
 		return nsi_trace_fail(-ENOSPC, "all %d ledgers in use: write clear first",
 				      NSI_TRACE_OBJS);
-	if (nsi_trace_armed() >= NSI_TRACE_ARMED)
+	if (nsi_trace_armed() >= NSI_TRACE_REGS)
 		return nsi_trace_fail(-EBUSY,
-				      "%d objects watched, one per debug register: write stop first",
-				      NSI_TRACE_ARMED);
-	word = nsi_trace_lookup(type, inum, &count, &counted);
-	if (!word)
-		return nsi_trace_fail(-ESRCH,
-				      "no %s namespace %u reached by a task or the net list",
-				      tname, inum);
-	/* A net stays listed with count 0 until cleanup_net() frees it. */
-	if (counted && count <= 0)
-		return nsi_trace_fail(-ESRCH, "%s namespace %u is being freed", tname, inum);
-	/* 6.19+: the initial namespaces' counts never move. */
-	if (!counted)
-		return nsi_trace_fail(-EINVAL,
-				      "the kernel counts no references to %s namespace %u (an initial one)",
-				      tname, inum);
+				      "all %d debug registers are in use by watches: write stop first",
+				      NSI_TRACE_REGS);
 
 	o->ring = vzalloc(array_size(NSI_TRACE_RING, sizeof(*o->ring)));
 	if (!o->ring)
@@ -389,49 +722,32 @@ static int nsi_trace_watch(const char *tname, unsigned int inum)
 	o->id = ++nsi_trace_ids;
 	o->type = type;
 	o->inum = inum;
-	o->word = word;
-	o->initial = count;
-	atomic_set(&o->last, count);
+	o->writers = writers;
+	o->regs = 1;
 	init_irq_work(&o->iw, nsi_trace_disarm_irq);
 	INIT_WORK(&o->disarm, nsi_trace_disarm_work);
 	o->armed_at = ktime_get_mono_fast_ns();
-	o->offline_gen = atomic_read(&nsi_trace_offline);
+	o->hotplug_gen = atomic_read(&nsi_trace_hotplug);
 
-	hw_breakpoint_init(&attr);
-	attr.bp_addr = (unsigned long)word;
-	attr.bp_len = HW_BREAKPOINT_LEN_4;
-	attr.bp_type = HW_BREAKPOINT_W;
-	bp = register_wide_hw_breakpoint(&attr, nsi_trace_hit, o);
-	if (IS_ERR_OR_NULL((void __force *)bp)) {
-		/* NULL: a kernel without CONFIG_HAVE_HW_BREAKPOINT. */
-		int err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
-
-		nsi_trace_release(o);
-		if (err == -ENOSPC)
-			return nsi_trace_fail(-EBUSY,
-					      "no free debug register: ptrace or perf hold the %d not armed here",
-					      NSI_TRACE_ARMED - nsi_trace_armed());
-		return nsi_trace_fail(err, "cannot register a data watchpoint: error %d", err);
-	}
-	/* A handler that saw it die before this store left the disarm to us. */
-	smp_store_release(&o->bp, bp);
-	if (atomic_read_acquire(&o->dead))
-		schedule_work(&o->disarm);
-
-	/* Armed on what was that namespace: is it still, and alive? */
-	again = nsi_trace_lookup(type, inum, &count, &counted);
-	if (again != word || count <= 0) {
-		nsi_trace_release(o);
-		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
-				      tname, inum);
-	}
-	nsi_trace_err[0] = '\0';
-	return 0;
+	err = type == NSI_TRACE_MOUNT ? nsi_trace_watch_mount(o) : nsi_trace_watch_ns(o);
+	if (!err)
+		return 0;
+	nsi_trace_release(o);
+	if (nsi_trace_err[0])
+		return err;
+	if (err == -ENOSPC)
+		return nsi_trace_fail(-EBUSY,
+				      "no free debug register: ptrace or perf hold the %d not armed here",
+				      NSI_TRACE_REGS - nsi_trace_armed());
+	if (err == -ENOMEM)
+		return nsi_trace_fail(err, "no memory for the watch");
+	return nsi_trace_fail(err, "cannot register a data watchpoint: error %d", err);
 }
 
 /*
- * "stop" and "clear" act on every object, or with TYPE INUM on the objects
- * of that namespace: stop disarms and keeps the ledger, clear frees it too.
+ * "stop" and "clear" act on every object, or with TYPE NUM on the objects
+ * of that namespace or mount: stop disarms and keeps the ledger, clear
+ * frees it too.
  */
 static int nsi_trace_each(const char *verb, const char *tname, unsigned int inum)
 {
@@ -460,7 +776,7 @@ static int nsi_trace_each(const char *verb, const char *tname, unsigned int inum
 static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubuf,
 				       size_t len, loff_t *ppos)
 {
-	char buf[64], verb[16], tname[16];
+	char buf[64], verb[16], tname[16], what[16];
 	unsigned int inum;
 	int err, n;
 
@@ -469,16 +785,15 @@ static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubu
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	n = sscanf(strim(buf), "%15s %15s %u", verb, tname, &inum);
+	n = sscanf(strim(buf), "%15s %15s %u %15s", verb, tname, &inum, what);
 
 	mutex_lock(&nsi_trace_lock);
-	if (n == 3 && !strcmp(verb, "watch"))
-		err = nsi_trace_watch(tname, inum);
+	if (!strcmp(verb, "watch") && (n == 3 || (n == 4 && !strcmp(what, "writers"))))
+		err = nsi_trace_watch(tname, inum, n == 4);
 	else if ((n == 1 || n == 3) && (!strcmp(verb, "stop") || !strcmp(verb, "clear")))
 		err = nsi_trace_each(verb, n == 3 ? tname : NULL, inum);
 	else
-		err = nsi_trace_fail(-EINVAL,
-				     "usage: watch TYPE INUM | stop [TYPE INUM] | clear [TYPE INUM]");
+		err = nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
 	if (!err)
 		nsi_trace_err[0] = '\0';
 	mutex_unlock(&nsi_trace_lock);
@@ -488,12 +803,14 @@ static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubu
 static int nsi_trace_control_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&nsi_trace_lock);
-	seq_puts(m, "# nsinspect trace control: watch TYPE INUM | stop [TYPE INUM] | clear [TYPE INUM]\n");
+	seq_puts(m, "# nsinspect trace control: " NSI_TRACE_USAGE "\n");
+	/* Debug registers taken on each CPU: a namespace takes 1, a mount 1 or 2. */
 	seq_printf(m, "armed=%u", nsi_trace_armed());
-	nsi_put_num(m, "max_armed", NSI_TRACE_ARMED);
+	nsi_put_num(m, "max_armed", NSI_TRACE_REGS);
 	nsi_put_num(m, "max_objects", NSI_TRACE_OBJS);
 	nsi_put_num(m, "ring", NSI_TRACE_RING);
 	nsi_put_num(m, "depth", NSI_TRACE_DEPTH);
+	nsi_put_num(m, "max_hold_ns", nsi_trace_max_hold);
 	nsi_put_str(m, "error", nsi_trace_err);
 	seq_putc(m, '\n');
 	mutex_unlock(&nsi_trace_lock);
@@ -599,7 +916,7 @@ static const char *nsi_trace_state(const struct nsi_trace_obj *o)
 
 	if (dead)
 		return dead == 2 ? "saturated" : "freed";
-	return READ_ONCE(o->bp) ? "armed" : "stopped";
+	return nsi_trace_is_armed(o) ? "armed" : "stopped";
 }
 
 /* One object: its header, then its distinct stacks. */
@@ -644,8 +961,9 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	sort(stacks, ns, sizeof(*stacks), nsi_trace_cmp_stacks, NULL);
 
 	seq_printf(m, "object=%u", o->id);
-	nsi_put_str(m, "type", nsi_type_name[o->type]);
-	nsi_put_num(m, "inum", o->inum);
+	nsi_put_str(m, "type", nsi_trace_type_name(o->type));
+	nsi_put_num(m, o->type == NSI_TRACE_MOUNT ? "id" : "inum", o->inum);
+	nsi_put_str(m, "counter", o->writers ? "writers" : "refs");
 	nsi_put_str(m, "state", nsi_trace_state(o));
 	nsi_put_num(m, "initial", o->initial);
 	nsi_put_num(m, "last", atomic_read(&o->last));
@@ -654,8 +972,8 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	nsi_put_num(m, "balance", atomic_read(&o->gets) - atomic_read(&o->puts));
 	nsi_put_num(m, "nochange", atomic_read(&o->nochange));
 	nsi_put_num(m, "ambiguous", atomic_read(&o->ambiguous));
-	/* A CPU that went offline and came back is no longer watched. */
-	nsi_put_str(m, "complete", o->offline_gen == atomic_read(&nsi_trace_offline) ?
+	/* A CPU that came online since it was armed is not watched. */
+	nsi_put_str(m, "complete", o->hotplug_gen == atomic_read(&nsi_trace_hotplug) ?
 		    "yes" : "no");
 	nsi_put_num(m, "records", nh);
 	nsi_put_num(m, "stacks", ns);
@@ -716,9 +1034,9 @@ const char *nsi_trace_why(void)
 	return NULL;
 }
 
-static int nsi_trace_cpu_down(unsigned int cpu)
+static int nsi_trace_cpu_changed(unsigned int cpu)
 {
-	atomic_inc(&nsi_trace_offline);
+	atomic_inc(&nsi_trace_hotplug);
 	return 0;
 }
 
@@ -726,7 +1044,7 @@ void nsi_trace_create(struct dentry *dir)
 {
 	/* Before any watch is armed; takes cpu_hotplug_lock, never under ours. */
 	nsi_trace_hp = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "nsinspect/trace:online",
-						 NULL, nsi_trace_cpu_down);
+						 nsi_trace_cpu_changed, nsi_trace_cpu_changed);
 	debugfs_create_file("trace_control", 0600, dir, NULL, &nsi_trace_control_fops);
 	debugfs_create_file("trace", 0400, dir, NULL, &nsi_trace_fops);
 }
