@@ -238,7 +238,7 @@ static int nsi_trace_slot_refs(const struct nsi_trace_obj *o, const struct nsi_t
  */
 static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
 {
-	struct nsi_trace_slot s;
+	struct nsi_trace_slot s = { 0 };
 	int round, cpu;
 
 	for (round = 0; round < 2; round++) {

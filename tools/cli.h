@@ -37,6 +37,7 @@ enum {
 	NSI_OPT_PROCESSES	= 1 << 13,	/* -P: task rows (tree) */
 	NSI_OPT_FOR		= 1 << 14,	/* --for DURATION (trace) */
 	NSI_OPT_EXEC		= 1 << 15,	/* -- COMMAND [ARG]... (trace) */
+	NSI_OPT_WRITERS		= 1 << 16,	/* --writers (trace) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -55,7 +56,7 @@ struct nsi_ctx {
 	/* Parsed options; which ones can be set depends on cmd->opts. */
 	const char *output;		/* -o LIST, or NULL for the defaults */
 	const char *outpath;		/* snapshot -o PATH */
-	bool json, raw, noheadings, list, all, quiet, processes;
+	bool json, raw, noheadings, list, all, quiet, processes, writers;
 	int type;			/* -t TYPE as enum nsi_ns_type, or -1 */
 	unsigned long long ns;		/* --ns INUM, 0 if not given */
 	long long pid;			/* --pid PID, or -1 */

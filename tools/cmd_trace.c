@@ -25,14 +25,15 @@
 #include "source.h"
 #include "xalloc.h"
 
-/* One debug register per object; x86 has four. */
+/* One debug register per namespace, one or two per mount; x86 has four. */
 #define MAX_TARGETS	4
 /* After the window's end, before disarming (see settle()). */
 #define SETTLE_MS	200
 
 struct target {
-	const char *type;
-	unsigned long long inum;
+	const char *type;		/* a namespace type, or "mount" */
+	unsigned long long inum;	/* a mount's: its id */
+	bool writers;			/* a mount's writers, not its references */
 };
 
 /* The command being traced, to pass SIGTERM and SIGHUP on to. */
@@ -50,8 +51,8 @@ static void on_signal(int sig)
 		kill(traced_pid, sig);
 }
 
-/* "TYPE:INUM" for any namespace type; mounts are not traced yet. */
-static enum nsi_exit parse_target(const char *arg, struct target *t)
+/* "TYPE:INUM" for any namespace type, or "mount:ID". */
+static enum nsi_exit parse_target(const char *arg, bool writers, struct target *t)
 {
 	const char *colon = strchr(arg, ':');
 	char type[16];
@@ -61,8 +62,15 @@ static enum nsi_exit parse_target(const char *arg, struct target *t)
 		return nsi_usage_error("trace: '%s' is not TYPE:INUM", arg);
 	memcpy(type, arg, colon - arg);
 	type[colon - arg] = '\0';
-	if (!strcmp(type, "mount"))
-		return nsi_usage_error("trace: mounts cannot be traced yet, only namespaces");
+	if (!strcmp(type, "mount")) {
+		t->type = "mount";
+		t->writers = writers;
+		if (!nsi_parse_ull(colon + 1, &t->inum) || !t->inum || t->inum > 0x7fffffffULL)
+			return nsi_usage_error("trace: invalid mount id '%s'", colon + 1);
+		return NSI_EXIT_OK;
+	}
+	if (writers)
+		return nsi_usage_error("trace: --writers applies to mounts only, not '%s'", arg);
 	i = nsi_ns_type_parse(type);
 	if (i < 0)
 		return nsi_usage_error("trace: unknown namespace type '%s'", type);
@@ -97,7 +105,8 @@ static enum nsi_exit control(const struct nsi_source *src, const char *verb,
 	int fd, e;
 
 	snprintf(path, sizeof(path), "%s/trace_control", src->dir);
-	snprintf(line, sizeof(line), "%s %s %llu\n", verb, t->type, t->inum);
+	snprintf(line, sizeof(line), "%s %s %llu%s\n", verb, t->type, t->inum,
+		 t->writers && !strcmp(verb, "watch") ? " writers" : "");
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
@@ -224,15 +233,18 @@ static bool is(const struct nsi_record *r, const char *key, long long v)
 /* The newest ledger object of target @t, or NULL. */
 static const struct nsi_record *find_object(const struct nsi_file *f, const struct target *t)
 {
+	bool mount = !strcmp(t->type, "mount");
 	const struct nsi_record *best = NULL;
 	size_t i;
 
 	for (i = 0; i < f->nr_records; i++) {
 		const struct nsi_record *r = &f->records[i];
 		const char *type = nsi_record_get(r, "type");
+		const char *counter = nsi_record_get(r, "counter");
 
 		if (strcmp(first_key(r), "object") || !type || strcmp(type, t->type) ||
-		    !is(r, "inum", (long long)t->inum))
+		    !is(r, mount ? "id" : "inum", (long long)t->inum) ||
+		    !counter || strcmp(counter, t->writers ? "writers" : "refs"))
 			continue;
 		if (!best || num(r, "object") > num(best, "object"))
 			best = r;
@@ -267,8 +279,65 @@ static void seconds(struct libscols_line *ln, int col, const struct nsi_record *
 }
 
 /*
+ * Append to out the stacks of object @id whose balance has @sign, each with
+ * its first frame. A counter does not say which reference a put gives back,
+ * so every such stack is a candidate.
+ */
+static void list_stacks(const struct nsi_file *f, long long id, int sign, char *out,
+			size_t size)
+{
+	size_t len = strlen(out), i, j;
+
+	for (i = 0; i < f->nr_records && len < size; i++) {
+		const struct nsi_record *r = &f->records[i];
+		long long b = num(r, "balance");
+		const char *at = NULL;
+
+		if (strcmp(first_key(r), "stack") || !is(r, "object", id) || b * sign <= 0)
+			continue;
+		for (j = i + 1; j < f->nr_records && !at; j++)
+			if (!strcmp(first_key(&f->records[j]), "frame") &&
+			    is(&f->records[j], "stack", num(r, "stack")))
+				at = nsi_record_get(&f->records[j], "at");
+		len += (size_t)snprintf(out + len, size - len, "%s stack %lld (%+lld, %s)",
+					out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
+					at ? at : "no frames");
+	}
+}
+
+/*
+ * The verdict on a mount's writers: a write begun (mnt_want_write()) and not
+ * ended, or writers below 0, which only a write ended twice makes (6.6.72's
+ * overlayfs bug; cleanup_mnt() WARNs if the mount dies so).
+ */
+static bool writers_verdict(const struct nsi_file *f, const struct nsi_record *o, char *out,
+			    size_t size)
+{
+	long long id = num(o, "object"), balance = num(o, "balance"), last = num(o, "last");
+	const char *state = nsi_record_get(o, "state");
+	bool freed = state && !strcmp(state, "freed");
+
+	if (last < 0) {
+		snprintf(out, size, "%s with writers at %lld: %lld more write%s ended than begun in the window; ended more than they began:",
+			 freed ? "freed" : "still alive", last, -balance, balance == -1 ? "" : "s");
+		list_stacks(f, id, -1, out, size);
+		return true;
+	}
+	if (balance > 0 && !freed) {
+		snprintf(out, size, "still alive: %lld write%s begun in the window and not ended; began more than they ended:",
+			 balance, balance == 1 ? "" : "s");
+		list_stacks(f, id, 1, out, size);
+		return true;
+	}
+	snprintf(out, size, "%s: every write begun in the window was ended",
+		 freed ? "freed" : "still alive");
+	return false;
+}
+
+/*
  * The verdict on one object; also whether it is a finding (references taken
- * in the window and not given back by an object still alive).
+ * in the window and not given back by an object still alive, or a mount's
+ * writers out of balance).
  */
 static bool verdict(const struct nsi_file *f, const struct nsi_record *o, char *out,
 		    size_t size)
@@ -276,8 +345,10 @@ static bool verdict(const struct nsi_file *f, const struct nsi_record *o, char *
 	long long id = num(o, "object"), balance = num(o, "balance");
 	long long drops = num(o, "drops");
 	const char *state = nsi_record_get(o, "state");
-	size_t len, i;
+	const char *counter = nsi_record_get(o, "counter");
 
+	if (counter && !strcmp(counter, "writers"))
+		return writers_verdict(f, o, out, size);
 	if (state && !strcmp(state, "freed")) {
 		if (drops)
 			snprintf(out, size,
@@ -296,30 +367,20 @@ static bool verdict(const struct nsi_file *f, const struct nsi_record *o, char *
 				 -balance);
 		return false;
 	}
-	/*
-	 * A counter does not say which reference a put gives back, so every
-	 * stack that took more than it gave back is a candidate.
-	 */
-	len = (size_t)snprintf(out, size, "still alive: %lld reference%s %s:", balance,
-			       balance == 1 ? "" : "s",
-			       "taken in the window and not given back; took more than they gave back");
-	for (i = 0; i < f->nr_records && len < size; i++) {
-		const struct nsi_record *r = &f->records[i];
-		long long b = num(r, "balance");
-		const char *at = NULL;
-		size_t j;
-
-		if (strcmp(first_key(r), "stack") || !is(r, "object", id) || b <= 0)
-			continue;
-		for (j = i + 1; j < f->nr_records && !at; j++)
-			if (!strcmp(first_key(&f->records[j]), "frame") &&
-			    is(&f->records[j], "stack", num(r, "stack")))
-				at = nsi_record_get(&f->records[j], "at");
-		len += (size_t)snprintf(out + len, size - len, "%s stack %lld (+%lld, %s)",
-					len && out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
-					at ? at : "no frames");
-	}
+	snprintf(out, size, "still alive: %lld reference%s %s:", balance, balance == 1 ? "" : "s",
+		 "taken in the window and not given back; took more than they gave back");
+	list_stacks(f, id, 1, out, size);
 	return true;
+}
+
+/* "net:4026532290" or "mount:412 writers", for labels. */
+static void object_name(const struct nsi_record *o, char *out, size_t size)
+{
+	const char *id = nsi_record_get(o, "id");
+	const char *counter = nsi_record_get(o, "counter");
+
+	snprintf(out, size, "%s:%s%s", nsi_record_get(o, "type"), id ? id : nsi_record_get(o, "inum"),
+		 counter && !strcmp(counter, "writers") ? " writers" : "");
 }
 
 static void add_object(struct libscols_table *tb, const struct nsi_file *f,
@@ -329,11 +390,14 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 	long long id = num(o, "object");
 	size_t i, j;
 
+	const char *counter = nsi_record_get(o, "counter");
+	char name[64];
+
 	if (!ol)
 		nsi_oom();
-	cellf(ol, COL_WHAT, "%s:%s (%s, refs %s -> %s)", nsi_record_get(o, "type"),
-	      nsi_record_get(o, "inum"), nsi_record_get(o, "state"),
-	      nsi_record_get(o, "initial"), nsi_record_get(o, "last"));
+	object_name(o, name, sizeof(name));
+	cellf(ol, COL_WHAT, "%s (%s, %s %s -> %s)", name, nsi_record_get(o, "state"),
+	      counter ? counter : "refs", nsi_record_get(o, "initial"), nsi_record_get(o, "last"));
 	cellf(ol, COL_BALANCE, "%+lld", num(o, "balance"));
 	cell(ol, COL_GETS, nsi_record_get(o, "gets"));
 	cell(ol, COL_PUTS, nsi_record_get(o, "puts"));
@@ -421,9 +485,12 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 	scols_print_table(tb);
 	scols_unref_table(tb);
 	if (!ctx->json)
-		for (i = 0; i < n; i++)
-			printf("%s:%s %s\n", nsi_record_get(objs[i], "type"),
-			       nsi_record_get(objs[i], "inum"), why[i]);
+		for (i = 0; i < n; i++) {
+			char name[64];
+
+			object_name(objs[i], name, sizeof(name));
+			printf("%s %s\n", name, why[i]);
+		}
 	free(why);
 	return finding;
 }
@@ -443,13 +510,13 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	if (ctx->from)
 		return nsi_usage_error("trace: traces the live kernel; --from does not apply");
 	if (n > MAX_TARGETS)
-		return nsi_usage_error("trace: at most %d namespaces at once", MAX_TARGETS);
+		return nsi_usage_error("trace: at most %d objects at once", MAX_TARGETS);
 	if (!ctx->exec && ctx->for_seconds <= 0)
 		return nsi_usage_error("trace: say how long: --for DURATION or -- COMMAND");
 	if (ctx->exec && ctx->for_seconds > 0)
 		return nsi_usage_error("trace: --for and -- COMMAND exclude each other");
 	for (i = 0; i < n; i++) {
-		st = parse_target(ctx->args[i], &t[i]);
+		st = parse_target(ctx->args[i], ctx->writers, &t[i]);
 		if (st != NSI_EXIT_OK)
 			return st;
 	}
@@ -481,8 +548,8 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	for (i = 0; st == NSI_EXIT_OK && i < n; i++) {
 		objs[i] = find_object(&f, &t[i]);
 		if (!objs[i])
-			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu not in the ledger",
-				      t[i].type, t[i].inum);
+			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu%s not in the ledger",
+				      t[i].type, t[i].inum, t[i].writers ? " writers" : "");
 	}
 	for (i = 0; i < armed; i++)
 		control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
@@ -499,26 +566,30 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_trace = {
 	.name = "trace",
-	.args_usage = "TYPE:INUM... (--for DURATION | -- COMMAND [ARG]...)",
+	.args_usage = "TYPE:INUM|mount:ID... [--writers] (--for DURATION | -- COMMAND [ARG]...)",
 	.min_args = 1,
 	.max_args = MAX_TARGETS,
-	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC,
+	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS,
 	.load = NSI_LOAD_NONE,
 	.run = run_trace,
-	.summary = "who takes and drops references to a namespace: a ledger of call stacks",
+	.summary = "who takes and drops references to a namespace or mount: a ledger of call stacks",
 	.details =
 		"Arms a hardware data watchpoint on each namespace's reference count\n"
 		"(TYPE is mnt, uts, ipc, net, pid, cgroup, time or user; INUM its inode\n"
-		"number, as in list), runs COMMAND or waits DURATION (30s, 500ms, 2m;\n"
-		"^C ends it early), disarms, and prints one row per distinct call stack\n"
-		"that changed the count: references taken (GETS), given back (PUTS) and\n"
-		"their BALANCE, unbalanced stacks first, each with its frames. Then a\n"
-		"verdict per namespace: freed with every reference accounted for, or\n"
-		"still alive with N references taken in the window and not given back,\n"
-		"and the stacks that took more than they gave back (a counter does not\n"
-		"say which reference a put returns, so each is a candidate). After the\n"
-		"window, waits for an RCU grace period and 200 ms, for the references\n"
-		"that RCU callbacks give back. Exit status 1 when a namespace is still\n"
-		"alive with references taken and not given back. At most 4 namespaces\n"
-		"at once (x86 has 4 debug registers, shared with ptrace and perf).\n",
+		"number, as in list), or on each CPU's slot of a mount's per-CPU count\n"
+		"(ID as in mounts --all; with --writers its writers count instead),\n"
+		"runs COMMAND or waits DURATION (30s, 500ms, 2m; ^C ends it early),\n"
+		"disarms, and prints one row per distinct call stack that changed the\n"
+		"count: references taken (GETS), given back (PUTS) and their BALANCE\n"
+		"(for writers: writes begun and ended), unbalanced stacks first, each\n"
+		"with its frames. Then a verdict per object: freed with every reference\n"
+		"accounted for, or still alive with N references taken in the window\n"
+		"and not given back, and the stacks that took more than they gave back\n"
+		"(a counter does not say which reference a put returns, so each is a\n"
+		"candidate); for writers, writes not ended or writers below 0 and the\n"
+		"stacks that ended more than they began. After the window, waits for an\n"
+		"RCU grace period and 200 ms, for the references that RCU callbacks give\n"
+		"back. Exit status 1 on such a finding. x86 has 4 debug registers per\n"
+		"CPU, shared with ptrace and perf: a namespace takes 1, a mount 1, its\n"
+		"writers 1 or 2.\n",
 };

@@ -45,7 +45,7 @@ struct optdesc {
 
 /* Long-only options get values above any character. */
 #define OPT_LONG_ONLY	256
-enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL };
+enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL, OPT_WRITERS_VAL };
 
 /* Bounds of check's sampling options. */
 #define MAX_SAMPLES	1000
@@ -74,6 +74,8 @@ static const struct optdesc optdescs[] = {
 	  "milliseconds between samples (default 100)" },
 	{ NSI_OPT_FOR, OPT_FOR_VAL, "for", "DURATION",
 	  "trace for DURATION: N[ms|s|m|h] (seconds without a unit), at most 24h" },
+	{ NSI_OPT_WRITERS, OPT_WRITERS_VAL, "writers", NULL,
+	  "trace the mounts' writers (mnt_want_write, mnt_drop_write), not their references" },
 };
 
 /* Longest --for: a day. */
@@ -189,6 +191,9 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 		break;
 	case NSI_OPT_PROCESSES:
 		ctx->processes = true;
+		break;
+	case NSI_OPT_WRITERS:
+		ctx->writers = true;
 		break;
 	case NSI_OPT_TYPE:
 		ctx->type = nsi_ns_type_parse(arg);

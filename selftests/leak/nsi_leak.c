@@ -9,12 +9,25 @@
  *   get_user_ns [PID] get_user_ns() on the writer's user namespace, or on
  *		 that of task PID (so that the writer adds no other traffic on
  *		 it: its creds and mm would take references too), no put
- *   release	 give back everything taken, in put functions of its own
+ *   mntget ADDR an extra mntget() on the mount of the file the writer
+ *		 maps at ADDR, no mntput()
+ *   drop_write ADDR
+ *		 mnt_drop_write() on that mount with no mnt_want_write(): its
+ *		 writers go to -1, as in 6.6.72's overlayfs bug. For an
+ *		 overlayfs file, mapped is its real file, on the upper layer's
+ *		 private clone from 6.6 on (6.1 maps it with the overlay's path)
+ *   release	 give back everything taken, in put functions of its own; a
+ *		 dropped write is taken back before its mount can be unmounted,
+ *		 which the module's mntget() prevents until then: a mount that
+ *		 dies with writers != 0 WARNs in cleanup_mnt()
  * Unloading releases too, so a test always ends with the counts it began with.
  */
 #include <linux/cred.h>
 #include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
@@ -29,7 +42,9 @@
 static DEFINE_MUTEX(nsi_leak_lock);
 static struct net *nsi_leak_nets[NSI_LEAK_MAX];
 static struct user_namespace *nsi_leak_users[NSI_LEAK_MAX];
-static unsigned int nsi_leak_nr_nets, nsi_leak_nr_users;
+static struct vfsmount *nsi_leak_mnts[NSI_LEAK_MAX];
+static bool nsi_leak_dropped[NSI_LEAK_MAX];	/* a write dropped on it */
+static unsigned int nsi_leak_nr_nets, nsi_leak_nr_users, nsi_leak_nr_mnts;
 static struct dentry *nsi_leak_dir;
 
 /* The leaks, each in a function of its own so that a stack names it. */
@@ -64,6 +79,74 @@ static noinline int nsi_leak_get_user_ns(pid_t nr)
 	return 0;
 }
 
+/* The file mapped at addr, with a reference, or NULL. */
+static struct file *nsi_leak_mapped_file(unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start <= addr && vma->vm_file)
+		file = get_file(vma->vm_file);
+	mmap_read_unlock(mm);
+	return file;
+}
+
+/* The file's mount reference is not the last: the mapping holds the file. */
+static noinline int nsi_leak_mntget(unsigned long addr)
+{
+	struct file *file;
+
+	if (nsi_leak_nr_mnts == NSI_LEAK_MAX)
+		return -ENOSPC;
+	file = nsi_leak_mapped_file(addr);
+	if (!file)
+		return -ENOENT;
+	nsi_leak_dropped[nsi_leak_nr_mnts] = false;
+	nsi_leak_mnts[nsi_leak_nr_mnts++] = mntget(file->f_path.mnt);
+	fput(file);
+	return 0;
+}
+
+static noinline int nsi_leak_drop_write(unsigned long addr)
+{
+	struct vfsmount *mnt;
+	struct file *file;
+
+	if (nsi_leak_nr_mnts == NSI_LEAK_MAX)
+		return -ENOSPC;
+	file = nsi_leak_mapped_file(addr);
+	if (!file)
+		return -ENOENT;
+	/* Kept, so that the mount outlives the dropped write until release. */
+	mnt = mntget(file->f_path.mnt);
+	fput(file);
+	/*
+	 * mnt_drop_write() also ends a write on the superblock (sb_end_write()):
+	 * start one, so that only the mount's writers are left unbalanced.
+	 */
+	sb_start_write(mnt->mnt_sb);
+	mnt_drop_write(mnt);
+	nsi_leak_dropped[nsi_leak_nr_mnts] = true;
+	nsi_leak_mnts[nsi_leak_nr_mnts++] = mnt;
+	return 0;
+}
+
+static noinline void nsi_leak_put_mounts(void)
+{
+	struct vfsmount *mnt;
+
+	while (nsi_leak_nr_mnts) {
+		mnt = nsi_leak_mnts[--nsi_leak_nr_mnts];
+		/* Take the dropped write back; the superblock's write ends too. */
+		if (nsi_leak_dropped[nsi_leak_nr_mnts] && !mnt_want_write(mnt))
+			sb_end_write(mnt->mnt_sb);
+		mntput(mnt);
+	}
+}
+
 static noinline void nsi_leak_put_net(void)
 {
 	while (nsi_leak_nr_nets)
@@ -79,7 +162,8 @@ static noinline void nsi_leak_put_user_ns(void)
 static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t len,
 			      loff_t *ppos)
 {
-	char buf[32];
+	char buf[48];
+	unsigned long addr;
 	int err = 0, pid;
 
 	if (len >= sizeof(buf))
@@ -96,9 +180,14 @@ static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t
 		err = nsi_leak_get_user_ns(0);
 	} else if (sscanf(buf, "get_user_ns %d", &pid) == 1 && pid > 0) {
 		err = nsi_leak_get_user_ns(pid);
+	} else if (sscanf(buf, "mntget %lx", &addr) == 1) {
+		err = nsi_leak_mntget(addr);
+	} else if (sscanf(buf, "drop_write %lx", &addr) == 1) {
+		err = nsi_leak_drop_write(addr);
 	} else if (!strcmp(buf, "release")) {
 		nsi_leak_put_net();
 		nsi_leak_put_user_ns();
+		nsi_leak_put_mounts();
 	} else {
 		err = -EINVAL;
 	}
@@ -123,6 +212,7 @@ static void __exit nsi_leak_exit(void)
 	debugfs_remove(nsi_leak_dir);
 	nsi_leak_put_net();
 	nsi_leak_put_user_ns();
+	nsi_leak_put_mounts();
 }
 
 module_init(nsi_leak_init);
