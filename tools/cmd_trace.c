@@ -511,15 +511,15 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		return nsi_usage_error("trace: traces the live kernel; --from does not apply");
 	if (n > MAX_TARGETS)
 		return nsi_usage_error("trace: at most %d objects at once", MAX_TARGETS);
-	if (!ctx->exec && ctx->for_seconds <= 0)
-		return nsi_usage_error("trace: say how long: --for DURATION or -- COMMAND");
-	if (ctx->exec && ctx->for_seconds > 0)
-		return nsi_usage_error("trace: --for and -- COMMAND exclude each other");
 	for (i = 0; i < n; i++) {
 		st = parse_target(ctx->args[i], ctx->writers, &t[i]);
 		if (st != NSI_EXIT_OK)
 			return st;
 	}
+	if (!ctx->exec && ctx->for_seconds <= 0)
+		return nsi_usage_error("trace: say how long: --for DURATION or -- COMMAND");
+	if (ctx->exec && ctx->for_seconds > 0)
+		return nsi_usage_error("trace: --for and -- COMMAND exclude each other");
 	st = nsi_source_init(&src, NULL, err);
 	if (st != NSI_EXIT_OK)
 		return st;
