@@ -264,8 +264,9 @@ static enum nsi_exit check_mounts(struct checker *c, const struct nsi_model *m,
 		if (mnt->writers < 0)
 			check_negative(c, mnt, obj, samples, nr, seconds);
 		if (mnt->doomed || mnt->where == NSI_MNT_DETACHED || mnt->where == NSI_MNT_INTERNAL)
-			finding(c, &writers_dead_mount, obj, "writers=%lld on a %s mount of %s",
-				mnt->writers, where, nsi_val(mnt->rec, "fstype"));
+			finding(c, &writers_dead_mount, obj, "writers=%lld on %s %s mount of %s",
+				mnt->writers, strchr("aeiou", where[0]) ? "an" : "a", where,
+				nsi_val(mnt->rec, "fstype"));
 	}
 	for (i = 0; i < s->count; i++)
 		nsi_file_free(&samples[i]);
