@@ -30,6 +30,16 @@
  * mount_lock (mount_walk.c), like the namespaces without a reference, and
  * it is being freed when its references sum to 0, read in the handler.
  *
+ * "watch new net" watches net namespaces from their birth: a breakpoint on
+ * the net list head's prev pointer traps when setup_net() adds a namespace
+ * (it links the new tail to the head before the head to it; a removal
+ * writes the head first). The handler keeps the creator's stack as the
+ * birth, and its namespace is armed in process context as the creator
+ * returns to user space (task_work), before the next instruction of a
+ * task that unshare()d. A task_work runs module code, so each pending one
+ * holds a module reference, and unloading waits out the return from it
+ * with synchronize_rcu_tasks().
+ *
  * Nothing is armed until "watch" is written to trace_control, and unloading
  * disarms everything.
  */
@@ -49,6 +59,7 @@
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/task_work.h>
 #include <linux/security.h>
 #include <linux/sort.h>
 #include <linux/stacktrace.h>
@@ -66,8 +77,8 @@
 #include "snapshot.h"
 #include "trace.h"
 
-#define NSI_TRACE_USAGE \
-	"watch TYPE INUM | watch mount ID [writers] | stop [TYPE NUM] | clear [TYPE NUM]"
+#define NSI_TRACE_USAGE "watch TYPE INUM | watch mount ID [writers] | watch new net | " \
+	"stop [TYPE NUM | new] | clear [TYPE NUM | new]"
 
 /* Ledgers kept at once; together they use at most NSI_TRACE_REGS registers. */
 #define NSI_TRACE_OBJS		16
@@ -81,6 +92,8 @@
 #define NSI_TRACE_DEPTH		32
 /* Hits kept per object; later ones are counted as drops. */
 #define NSI_TRACE_RING		4096
+/* Net namespaces born per "watch new net"; later ones are counted as missed. */
+#define NSI_TRACE_BIRTHS	16
 
 struct nsi_trace_hit {
 	u64 time;			/* ns since the watch was armed */
@@ -107,6 +120,7 @@ struct nsi_trace_obj {
 	int type;			/* enum nsi_type, or NSI_TRACE_MOUNT */
 	unsigned int inum;		/* a mount's: its id */
 	bool writers;			/* a mount's mnt_writers rather than its references */
+	bool born;			/* armed at its birth: ring[0] is the birth */
 	unsigned int regs;		/* debug registers it takes on each CPU */
 	refcount_t *word;		/* never dereferenced: read nofault */
 	struct perf_event * __percpu *bp;	/* NULL once disarmed */
@@ -114,8 +128,9 @@ struct nsi_trace_obj {
 	struct nsi_mnt_counters mc;
 	struct perf_event **cpu_bp;
 	struct nsi_trace_slot *slots;
-	u64 armed_at;
+	u64 armed_at;			/* a born one's: its birth */
 	int initial;
+	int unseen;			/* a born one's count change between birth and arming */
 	atomic_t last;			/* the counter's last value seen (a mount's: sum) */
 	atomic_t dead;			/* the count reached 0, or saturated (< 0) */
 	atomic_t next;			/* ring slots claimed */
@@ -130,6 +145,30 @@ struct nsi_trace_obj {
 
 static DEFINE_MUTEX(nsi_trace_lock);
 static struct nsi_trace_obj nsi_trace_objs[NSI_TRACE_OBJS];
+
+/* A net namespace seen born, until it is armed. */
+struct nsi_trace_born {
+	struct nsi_trace_hit hit;	/* the birth; time is absolute */
+	struct net *net;		/* compared, never followed */
+	unsigned int inum;		/* 0: unreadable */
+	struct task_struct *task;	/* the creator, with a reference */
+	atomic_t dispatched;
+	struct callback_head cb;	/* arms it as the creator returns to user space */
+	struct work_struct work;	/* or from a worker, when that cannot be */
+};
+
+/* "watch new net": one breakpoint, and the births it saw. */
+static struct {
+	struct perf_event * __percpu *bp;	/* NULL once disarmed */
+	bool shown;			/* armed since the last clear */
+	bool used;			/* armed since load */
+	atomic_t next;			/* slots claimed */
+	atomic_t seen, missed;		/* births; those not watched */
+	unsigned int watched;
+	atomic_t pending;		/* dispatched, not yet armed */
+	struct irq_work iw;
+	struct nsi_trace_born born[NSI_TRACE_BIRTHS];
+} nsi_birth;
 static unsigned int nsi_trace_ids;
 static char nsi_trace_err[160];
 /* The longest lock or RCU section of a lookup, since load. */
@@ -144,11 +183,26 @@ static int nsi_trace_hp = -1;
 
 /* ---- the debug exception ------------------------------------------------ */
 
+/* A hit: the writer, its stack, and what it did. */
+static void nsi_trace_fill(struct nsi_trace_hit *h, struct pt_regs *regs, int delta, int value,
+			   u64 time)
+{
+	h->time = time;
+	h->delta = delta;
+	h->value = value;
+	h->pid = current->pid;
+	h->ip = instruction_pointer(regs);
+	memcpy(h->comm, current->comm, sizeof(h->comm));
+	h->comm[sizeof(h->comm) - 1] = '\0';
+	h->nr = stack_trace_save(h->entries, NSI_TRACE_DEPTH, 0);
+	/* Pairs with the ledger's smp_load_acquire(): the hit is whole. */
+	smp_store_release(&h->ready, 1);
+}
+
 /* Count one change of the counter by delta, to value, and keep its stack. */
 static void nsi_trace_record(struct nsi_trace_obj *o, struct pt_regs *regs, int delta,
 			     int value)
 {
-	struct nsi_trace_hit *h;
 	int slot;
 
 	if (delta > 0)
@@ -165,17 +219,7 @@ static void nsi_trace_record(struct nsi_trace_obj *o, struct pt_regs *regs, int 
 		atomic_inc(&o->drops);
 		return;
 	}
-	h = &o->ring[slot];
-	h->time = ktime_get_mono_fast_ns() - o->armed_at;
-	h->delta = delta;
-	h->value = value;
-	h->pid = current->pid;
-	h->ip = instruction_pointer(regs);
-	memcpy(h->comm, current->comm, sizeof(h->comm));
-	h->comm[sizeof(h->comm) - 1] = '\0';
-	h->nr = stack_trace_save(h->entries, NSI_TRACE_DEPTH, 0);
-	/* Pairs with the ledger's smp_load_acquire(): the hit is whole. */
-	smp_store_release(&h->ready, 1);
+	nsi_trace_fill(&o->ring[slot], regs, delta, value, ktime_get_mono_fast_ns() - o->armed_at);
 }
 
 /* Ignore whatever writes the memory next; state 1: freed, 2: saturated. */
@@ -352,7 +396,7 @@ static unsigned int nsi_trace_armed(void)
 	for (i = 0; i < NSI_TRACE_OBJS; i++)
 		if (nsi_trace_objs[i].used && nsi_trace_is_armed(&nsi_trace_objs[i]))
 			n += nsi_trace_objs[i].regs;
-	return n;
+	return n + !!READ_ONCE(nsi_birth.bp);
 }
 
 static void nsi_trace_held(u64 start)
@@ -507,8 +551,12 @@ __printf(2, 3) static int nsi_trace_fail(int err, const char *fmt, ...)
 	return err;
 }
 
-/* Arm a namespace's watch: one wide breakpoint on its count. */
-static int nsi_trace_watch_ns(struct nsi_trace_obj *o)
+/*
+ * Arm a namespace's watch: one wide breakpoint on its count. A namespace
+ * armed at birth (@b) must still be the one born; its count then starts at
+ * 0, the birth being its first get.
+ */
+static int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_born *b)
 {
 	const char *tname = nsi_type_name[o->type];
 	struct perf_event * __percpu *bp;
@@ -530,8 +578,11 @@ static int nsi_trace_watch_ns(struct nsi_trace_obj *o)
 		return nsi_trace_fail(-EINVAL,
 				      "the kernel counts no references to %s namespace %u (an initial one)",
 				      tname, o->inum);
+	if (b && word != nsi_ns_ref_word(&b->net->ns))
+		return nsi_trace_fail(-ESRCH, "net namespace %u is not the one born", o->inum);
 	o->word = word;
-	o->initial = count;
+	o->initial = b ? 0 : count;
+	o->unseen = b ? count - b->hit.value : 0;
 	atomic_set(&o->last, count);
 
 	hw_breakpoint_init(&attr);
@@ -685,8 +736,9 @@ static int nsi_trace_watch_mount(struct nsi_trace_obj *o)
 	return 0;
 }
 
-/* "watch TYPE NUM [writers]", under nsi_trace_lock. */
-static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers)
+/* "watch TYPE NUM [writers]", or a birth's net (@b), under nsi_trace_lock. */
+static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
+			   const struct nsi_trace_born *b)
 {
 	struct nsi_trace_obj *o = NULL;
 	int type = nsi_trace_type(tname);
@@ -728,8 +780,16 @@ static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers)
 	INIT_WORK(&o->disarm, nsi_trace_disarm_work);
 	o->armed_at = ktime_get_mono_fast_ns();
 	o->hotplug_gen = atomic_read(&nsi_trace_hotplug);
+	if (b) {
+		o->born = true;
+		o->armed_at = b->hit.time;
+		o->ring[0] = b->hit;
+		o->ring[0].time = 0;
+		atomic_set(&o->next, 1);
+		atomic_set(&o->gets, b->hit.delta);
+	}
 
-	err = type == NSI_TRACE_MOUNT ? nsi_trace_watch_mount(o) : nsi_trace_watch_ns(o);
+	err = type == NSI_TRACE_MOUNT ? nsi_trace_watch_mount(o) : nsi_trace_watch_ns(o, b);
 	if (!err)
 		return 0;
 	nsi_trace_release(o);
@@ -744,23 +804,178 @@ static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers)
 	return nsi_trace_fail(err, "cannot register a data watchpoint: error %d", err);
 }
 
+/* ---- net namespaces from their birth ------------------------------------------ */
+
 /*
- * "stop" and "clear" act on every object, or with TYPE NUM on the objects
- * of that namespace or mount: stop disarms and keeps the ledger, clear
- * frees it too.
+ * A write to net_namespace_list.prev: setup_net() adding a namespace, or
+ * cleanup_net() removing the last one. list_add_tail_rcu() links the new
+ * tail to the head before it points the head at it; list_del_rcu() points
+ * the head at the new tail before it unlinks the old one. So the tail is
+ * new when its next is already the head.
  */
-static int nsi_trace_each(const char *verb, const char *tname, unsigned int inum)
+static void nsi_trace_birth_hit(struct perf_event *bp, struct perf_sample_data *data,
+				struct pt_regs *regs)
+{
+	struct list_head *head = &net_namespace_list, *tail = READ_ONCE(head->prev), *next;
+	struct nsi_trace_born *b;
+	int slot, count = 0;
+
+	if (tail == head || copy_from_kernel_nofault(&next, &tail->next, sizeof(next)) ||
+	    next != head)
+		return;
+	atomic_inc(&nsi_birth.seen);
+	slot = atomic_read(&nsi_birth.next) < NSI_TRACE_BIRTHS ?
+		atomic_inc_return(&nsi_birth.next) - 1 : NSI_TRACE_BIRTHS;
+	if (slot >= NSI_TRACE_BIRTHS) {
+		atomic_inc(&nsi_birth.missed);
+		return;
+	}
+	b = &nsi_birth.born[slot];
+	b->net = list_entry(tail, struct net, list);
+	if (copy_from_kernel_nofault(&b->inum, &b->net->ns.inum, sizeof(b->inum)) ||
+	    copy_from_kernel_nofault(&count, nsi_ns_ref_word(&b->net->ns), sizeof(count)))
+		b->inum = 0;
+	/* The creator: the task_work that arms its namespace runs in it. */
+	b->task = get_task_struct(current);
+	nsi_trace_fill(&b->hit, regs, count, count, ktime_get_mono_fast_ns());
+	irq_work_queue(&nsi_birth.iw);
+}
+
+/* Arm a born namespace, in process context; drops the creator. */
+static void nsi_trace_birth_arm(struct nsi_trace_born *b)
+{
+	char err[sizeof(nsi_trace_err)];
+
+	mutex_lock(&nsi_trace_lock);
+	/* error= says why the last write failed, not why a birth was missed. */
+	memcpy(err, nsi_trace_err, sizeof(err));
+	if (READ_ONCE(nsi_birth.bp) && b->inum && !nsi_trace_watch("net", b->inum, false, b))
+		nsi_birth.watched++;
+	else
+		atomic_inc(&nsi_birth.missed);
+	memcpy(nsi_trace_err, err, sizeof(err));
+	mutex_unlock(&nsi_trace_lock);
+	put_task_struct(b->task);
+	atomic_dec(&nsi_birth.pending);
+}
+
+static void nsi_trace_birth_cb(struct callback_head *cb)
+{
+	nsi_trace_birth_arm(container_of(cb, struct nsi_trace_born, cb));
+	/* Unloading waits out the return from here: synchronize_rcu_tasks(). */
+	module_put(THIS_MODULE);
+}
+
+static void nsi_trace_birth_work(struct work_struct *work)
+{
+	nsi_trace_birth_arm(container_of(work, struct nsi_trace_born, work));
+}
+
+/*
+ * Hand each birth recorded to its creator, to arm as it returns to user
+ * space; one that cannot take a task_work (exiting, or the module going)
+ * is armed from a worker. Any CPU's irq_work may run this: each birth is
+ * dispatched once.
+ */
+static void nsi_trace_birth_irq(struct irq_work *iw)
+{
+	unsigned int i, n = min(atomic_read(&nsi_birth.next), NSI_TRACE_BIRTHS);
+
+	for (i = 0; i < n; i++) {
+		struct nsi_trace_born *b = &nsi_birth.born[i];
+
+		/* Pairs with nsi_trace_fill()'s release: the birth is whole. */
+		if (!smp_load_acquire(&b->hit.ready) || atomic_xchg(&b->dispatched, 1))
+			continue;
+		atomic_inc(&nsi_birth.pending);
+		if (try_module_get(THIS_MODULE)) {
+			init_task_work(&b->cb, nsi_trace_birth_cb);
+			if (!task_work_add(b->task, &b->cb, TWA_RESUME))
+				continue;
+			module_put(THIS_MODULE);
+		}
+		schedule_work(&b->work);
+	}
+}
+
+static void nsi_trace_birth_disarm(void)
+{
+	struct perf_event * __percpu *bp = xchg(&nsi_birth.bp, NULL);
+
+	if (bp)
+		unregister_wide_hw_breakpoint(bp);
+}
+
+/* "watch new net", under nsi_trace_lock. */
+static int nsi_trace_watch_new(const char *tname)
+{
+	struct perf_event * __percpu *bp;
+	struct perf_event_attr attr;
+	int i;
+
+	nsi_trace_err[0] = '\0';
+	if (strcmp(tname, "net"))
+		return nsi_trace_fail(-EINVAL,
+				      "only net namespaces are watched from birth, not %s", tname);
+	if (nsi_birth.bp)
+		return nsi_trace_fail(-EEXIST, "new net namespaces are already watched");
+	if (atomic_read(&nsi_birth.pending))
+		return nsi_trace_fail(-EBUSY, "the last watch's births are still being armed");
+	if (nsi_trace_armed() >= NSI_TRACE_REGS)
+		return nsi_trace_fail(-EBUSY,
+				      "all %d debug registers are in use by watches: write stop first",
+				      NSI_TRACE_REGS);
+	/* Nothing refers to the slots now: none is pending, the breakpoint is off. */
+	for (i = 0; i < NSI_TRACE_BIRTHS; i++) {
+		nsi_birth.born[i].hit.ready = 0;
+		atomic_set(&nsi_birth.born[i].dispatched, 0);
+	}
+	atomic_set(&nsi_birth.next, 0);
+	atomic_set(&nsi_birth.seen, 0);
+	atomic_set(&nsi_birth.missed, 0);
+	nsi_birth.watched = 0;
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = (unsigned long)&net_namespace_list.prev;
+	attr.bp_len = HW_BREAKPOINT_LEN_8;
+	attr.bp_type = HW_BREAKPOINT_W;
+	bp = register_wide_hw_breakpoint(&attr, nsi_trace_birth_hit, NULL);
+	if (IS_ERR_OR_NULL((void __force *)bp)) {
+		int err = bp ? PTR_ERR((void __force *)bp) : -EOPNOTSUPP;
+
+		return nsi_trace_fail(err == -ENOSPC ? -EBUSY : err,
+				      "cannot register a data watchpoint on the net list: error %d",
+				      err);
+	}
+	nsi_birth.used = true;
+	nsi_birth.shown = true;
+	WRITE_ONCE(nsi_birth.bp, bp);
+	return 0;
+}
+
+/*
+ * "stop" and "clear" act on every object and on the births' watch, or with
+ * TYPE NUM on the objects of that namespace or mount, or with "new" on the
+ * births' watch and the objects it armed: stop disarms and keeps the
+ * ledgers, clear frees them too.
+ */
+static int nsi_trace_each(bool clear, const char *tname, unsigned int inum, bool births)
 {
 	int type = tname ? nsi_trace_type(tname) : -1;
-	bool clear = !strcmp(verb, "clear");
 	unsigned int i, n = 0;
 
 	if (tname && type < 0)
 		return nsi_trace_fail(-EINVAL, "unknown namespace type %s", tname);
+	if (!tname) {
+		nsi_trace_birth_disarm();
+		if (clear)
+			nsi_birth.shown = false;
+	}
 	for (i = 0; i < NSI_TRACE_OBJS; i++) {
 		struct nsi_trace_obj *o = &nsi_trace_objs[i];
 
-		if (!o->used || (tname && (o->type != type || o->inum != inum)))
+		if (!o->used || (tname && (o->type != type || o->inum != inum)) ||
+		    (births && !o->born))
 			continue;
 		n++;
 		if (clear)
@@ -773,27 +988,49 @@ static int nsi_trace_each(const char *verb, const char *tname, unsigned int inum
 	return 0;
 }
 
+/* One verb, its words split at blanks; under nsi_trace_lock. */
+static int nsi_trace_verb(char **w, int n)
+{
+	bool stop = !strcmp(w[0], "stop"), clear = !strcmp(w[0], "clear");
+	bool watch = !strcmp(w[0], "watch");
+	unsigned int num;
+
+	if (watch && n == 3 && !strcmp(w[1], "new"))
+		return nsi_trace_watch_new(w[2]);
+	if ((stop || clear) && n == 2 && !strcmp(w[1], "new"))
+		return nsi_trace_each(clear, NULL, 0, true);
+	if ((stop || clear) && n == 1)
+		return nsi_trace_each(clear, NULL, 0, false);
+	if (n < 3 || kstrtouint(w[2], 10, &num))
+		return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
+	if (watch && (n == 3 || (n == 4 && !strcmp(w[3], "writers"))))
+		return nsi_trace_watch(w[1], num, n == 4, NULL);
+	if ((stop || clear) && n == 3)
+		return nsi_trace_each(clear, w[1], num, false);
+	return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
+}
+
 static ssize_t nsi_trace_control_write(struct file *file, const char __user *ubuf,
 				       size_t len, loff_t *ppos)
 {
-	char buf[64], verb[16], tname[16], what[16];
-	unsigned int inum;
-	int err, n;
+	char buf[64], *p = buf, *w[5];
+	int err, n = 0;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	n = sscanf(strim(buf), "%15s %15s %u %15s", verb, tname, &inum, what);
+	while (p && n < ARRAY_SIZE(w)) {
+		w[n] = strsep(&p, " \t\n");
+		n += *w[n] != '\0';
+	}
 
 	mutex_lock(&nsi_trace_lock);
-	if (!strcmp(verb, "watch") && (n == 3 || (n == 4 && !strcmp(what, "writers"))))
-		err = nsi_trace_watch(tname, inum, n == 4);
-	else if ((n == 1 || n == 3) && (!strcmp(verb, "stop") || !strcmp(verb, "clear")))
-		err = nsi_trace_each(verb, n == 3 ? tname : NULL, inum);
-	else
+	if (!n || p)
 		err = nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
+	else
+		err = nsi_trace_verb(w, n);
 	if (!err)
 		nsi_trace_err[0] = '\0';
 	mutex_unlock(&nsi_trace_lock);
@@ -964,8 +1201,10 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	nsi_put_str(m, "type", nsi_trace_type_name(o->type));
 	nsi_put_num(m, o->type == NSI_TRACE_MOUNT ? "id" : "inum", o->inum);
 	nsi_put_str(m, "counter", o->writers ? "writers" : "refs");
+	nsi_put_str(m, "born", o->born ? "yes" : "no");
 	nsi_put_str(m, "state", nsi_trace_state(o));
 	nsi_put_num(m, "initial", o->initial);
+	nsi_put_num(m, "unseen", o->unseen);
 	nsi_put_num(m, "last", atomic_read(&o->last));
 	nsi_put_num(m, "gets", atomic_read(&o->gets));
 	nsi_put_num(m, "puts", atomic_read(&o->puts));
@@ -1001,6 +1240,15 @@ static int nsi_trace_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	mutex_lock(&nsi_trace_lock);
 	seq_puts(m, "# nsinspect trace ledger: each object, then its distinct stacks and their frames\n");
+	if (nsi_birth.shown) {
+		seq_puts(m, "new=net");
+		nsi_put_str(m, "state", READ_ONCE(nsi_birth.bp) ? "armed" : "stopped");
+		nsi_put_num(m, "born", atomic_read(&nsi_birth.seen));
+		nsi_put_num(m, "watched", nsi_birth.watched);
+		nsi_put_num(m, "missed", atomic_read(&nsi_birth.missed));
+		nsi_put_num(m, "pending", atomic_read(&nsi_birth.pending));
+		seq_putc(m, '\n');
+	}
 	for (i = 0; i < NSI_TRACE_OBJS && !err; i++)
 		if (nsi_trace_objs[i].used)
 			err = nsi_trace_show_obj(m, &nsi_trace_objs[i], &stack_nr, sym);
@@ -1042,9 +1290,14 @@ static int nsi_trace_cpu_changed(unsigned int cpu)
 
 void nsi_trace_create(struct dentry *dir)
 {
+	unsigned int i;
+
 	/* Before any watch is armed; takes cpu_hotplug_lock, never under ours. */
 	nsi_trace_hp = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "nsinspect/trace:online",
 						 nsi_trace_cpu_changed, nsi_trace_cpu_changed);
+	init_irq_work(&nsi_birth.iw, nsi_trace_birth_irq);
+	for (i = 0; i < NSI_TRACE_BIRTHS; i++)
+		INIT_WORK(&nsi_birth.born[i].work, nsi_trace_birth_work);
 	debugfs_create_file("trace_control", 0600, dir, NULL, &nsi_trace_control_fops);
 	debugfs_create_file("trace", 0400, dir, NULL, &nsi_trace_fops);
 }
@@ -1052,6 +1305,20 @@ void nsi_trace_create(struct dentry *dir)
 void nsi_trace_exit(void)
 {
 	unsigned int i;
+
+	/*
+	 * No birth waits for its task_work: each holds a module reference.
+	 * Those handed to workers are flushed; they may still arm a watch.
+	 */
+	mutex_lock(&nsi_trace_lock);
+	nsi_trace_birth_disarm();
+	mutex_unlock(&nsi_trace_lock);
+	irq_work_sync(&nsi_birth.iw);
+	for (i = 0; i < NSI_TRACE_BIRTHS; i++)
+		flush_work(&nsi_birth.born[i].work);
+	/* A task_work that dropped the last reference may not have returned yet. */
+	if (nsi_birth.used)
+		synchronize_rcu_tasks();
 
 	mutex_lock(&nsi_trace_lock);
 	for (i = 0; i < NSI_TRACE_OBJS; i++)
