@@ -10,7 +10,9 @@
 # rmmod while armed must disarm. Mounts likewise: files opened, read and
 # written net to 0 in their references and writers; a planted mntget() and
 # a planted mnt_drop_write() (on a tmpfs, and on an overlay's upper layer
-# clone, 6.6.72's bug) show as +1 and -1 stacks naming their function. Run with nsinspect.ko loaded, nsi_leak.ko
+# clone, 6.6.72's bug) show as +1 and -1 stacks naming their function.
+# A net namespace traced from its birth (--new net) names the stack that
+# created it and the socket that keeps it. Run with nsinspect.ko loaded, nsi_leak.ko
 # in the working directory. TAP output; needs jq, unshare and nsenter.
 D=/sys/kernel/debug/nsinspect
 L=/sys/kernel/debug/nsi_leak/control
@@ -24,7 +26,7 @@ NSENTER=nsenter
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..28"
 
 # A process that holds new namespaces (unshare ARGS) until killed; sets
 # holder to its pid: the sleep that unshare execs, or with -f forks first.
@@ -357,6 +359,32 @@ else
 		"exit $rc clone:$c overlay:$o $(head -c 4000 /tmp/ow.json)"
 fi
 umount /tmp/ovt/m /tmp/ovt
+
+# 13. From birth: hold_socket unshares a net namespace, opens a socket in
+# it and goes back, so that only the socket keeps it (the pattern of a
+# leaked reference that holders_test.sh also builds). The namespace traced
+# must be the one hold_socket made, its first stack the birth (setup_net()
+# under copy_net_ns()), armed before hold_socket's next instruction (no
+# change unseen), and sk_alloc must be among the stacks that kept a
+# reference: the count it ends with, 1.
+echo "# \$ nsinspect-tool trace --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1'"
+$T trace --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1' >/tmp/new.out 2>&1
+rc=$?
+sed 's/^/# /' /tmp/new.out
+hs=$(head -n 1 /tmp/hs.out)
+kill "$(pidof hold_socket)" 2>/dev/null
+grep -q "^net:$hs still alive: 1 reference taken in the window and not given back; took more than they gave back: .*(+1, sk_alloc+" /tmp/new.out &&
+	grep -q "^net:$hs (born, stopped, refs 0 -> 1)" /tmp/new.out &&
+	grep -q "^new net namespaces: 1 born in the window, 1 traced from birth\$" /tmp/new.out &&
+	! grep -q "between its birth and its arming" /tmp/new.out && [ $rc -eq 1 ]
+ok $? "--new net: hold_socket's namespace $hs traced from birth, kept by sk_alloc's reference, exit $rc"
+$T trace -J --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1' >/tmp/new.json 2>&1
+kill "$(pidof hold_socket)" 2>/dev/null
+first=$(jq -r '[.trace[0].children[] | select(.first == "0.000000")][0].children |
+	map(.what) | any(startswith("copy_net_ns+"))' /tmp/new.json)
+[ "$first" = true ]
+ok $? "--new net -J: the stack at time 0 is the birth, through copy_net_ns" \
+	"$(head -c 3000 /tmp/new.json)"
 
 # 11. rmmod while armed disarms: a reference taken afterwards must not run
 # the unloaded handler (it would oops). Then the module comes back.

@@ -38,6 +38,7 @@ enum {
 	NSI_OPT_FOR		= 1 << 14,	/* --for DURATION (trace) */
 	NSI_OPT_EXEC		= 1 << 15,	/* -- COMMAND [ARG]... (trace) */
 	NSI_OPT_WRITERS		= 1 << 16,	/* --writers (trace) */
+	NSI_OPT_NEW		= 1 << 17,	/* --new TYPE (trace) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -66,6 +67,7 @@ struct nsi_ctx {
 	char **args;
 	double for_seconds;		/* --for DURATION, 0 if not given */
 	char **exec;			/* -- COMMAND [ARG]..., NULL-terminated, or NULL */
+	const char *new_type;		/* --new TYPE, or NULL */
 };
 
 struct nsi_cmd {

@@ -96,17 +96,15 @@ static void control_error(const struct nsi_source *src, char *out, size_t size)
 	nsi_file_free(&f);
 }
 
-/* Write one verb to trace_control; on failure, say why in @err. */
-static enum nsi_exit control(const struct nsi_source *src, const char *verb,
-			     const struct target *t, struct nsi_error *err)
+/* Write one line to trace_control; on failure, say why in @err. */
+static enum nsi_exit control_line(const struct nsi_source *src, const char *line,
+				  struct nsi_error *err)
 {
-	char path[sizeof(src->dir) + 32], line[64], why[200];
+	char path[sizeof(src->dir) + 32], why[200];
 	ssize_t n;
 	int fd, e;
 
 	snprintf(path, sizeof(path), "%s/trace_control", src->dir);
-	snprintf(line, sizeof(line), "%s %s %llu%s\n", verb, t->type, t->inum,
-		 t->writers && !strcmp(verb, "watch") ? " writers" : "");
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
@@ -130,8 +128,19 @@ static enum nsi_exit control(const struct nsi_source *src, const char *verb,
 		return NSI_EXIT_OK;
 	control_error(src, why, sizeof(why));
 	return nsi_fail(err, e == EINVAL ? NSI_EXIT_USAGE : NSI_EXIT_UNAVAILABLE,
-			"%s %s:%llu: %s%s%s", verb, t->type, t->inum, strerror(e),
+			"%.*s: %s%s%s", (int)strcspn(line, "\n"), line, strerror(e),
 			why[0] ? ": " : "", why);
+}
+
+/* One verb on target @t. */
+static enum nsi_exit control(const struct nsi_source *src, const char *verb,
+			     const struct target *t, struct nsi_error *err)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "%s %s %llu%s\n", verb, t->type, t->inum,
+		 t->writers && !strcmp(verb, "watch") ? " writers" : "");
+	return control_line(src, line, err);
 }
 
 /* Run argv to its end; its exit status, or 128+signal. */
@@ -395,8 +404,11 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 
 	if (!ol)
 		nsi_oom();
+	const char *born = nsi_record_get(o, "born");
+
 	object_name(o, name, sizeof(name));
-	cellf(ol, COL_WHAT, "%s (%s, %s %s -> %s)", name, nsi_record_get(o, "state"),
+	cellf(ol, COL_WHAT, "%s (%s%s, %s %s -> %s)", name,
+	      born && !strcmp(born, "yes") ? "born, " : "", nsi_record_get(o, "state"),
 	      counter ? counter : "refs", nsi_record_get(o, "initial"), nsi_record_get(o, "last"));
 	cellf(ol, COL_BALANCE, "%+lld", num(o, "balance"));
 	cell(ol, COL_GETS, nsi_record_get(o, "gets"));
@@ -479,7 +491,14 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 	}
 	for (i = 0; i < n; i++) {
+		long long unseen = num(objs[i], "unseen");
+		size_t len;
+
 		finding |= verdict(f, objs[i], why[i], sizeof(why[i]));
+		len = strlen(why[i]);
+		if (unseen)
+			snprintf(why[i] + len, sizeof(why[i]) - len,
+				 "; %+lld between its birth and its arming, in no stack", unseen);
 		add_object(tb, f, objs[i], ctx->json ? why[i] : NULL);
 	}
 	scols_print_table(tb);
@@ -495,22 +514,59 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 	return finding;
 }
 
+/* The ledger's objects born while "watch new" was armed, in order. */
+static size_t born_objects(const struct nsi_file *f, const struct nsi_record **objs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nr_records; i++) {
+		const char *born = nsi_record_get(&f->records[i], "born");
+
+		if (!strcmp(first_key(&f->records[i]), "object") && born && !strcmp(born, "yes"))
+			objs[n++] = &f->records[i];
+	}
+	return n;
+}
+
+/* What "watch new" saw, after the ledger. */
+static void print_births(const struct nsi_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *r = &f->records[i];
+
+		if (strcmp(first_key(r), "new"))
+			continue;
+		printf("new %s namespaces: %lld born in the window, %lld traced from birth",
+		       nsi_record_get(r, "new"), num(r, "born"), num(r, "watched"));
+		if (num(r, "missed"))
+			printf(", %lld not (no free debug register or ledger, or gone before armed)",
+			       num(r, "missed"));
+		printf("\n");
+	}
+}
+
 static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 			       struct nsi_error *err)
 {
-	const struct nsi_record *objs[MAX_TARGETS];
+	const struct nsi_record **objs;
 	struct target t[MAX_TARGETS];
 	struct nsi_source src;
 	enum nsi_exit st;
 	struct nsi_file f;
 	int i, n = ctx->nr_args, armed = 0, rc = 0;
-	bool finding;
+	size_t nobjs = 0;
+	bool finding, births = false;
+	char line[64];
 
 	(void)m;
 	if (ctx->from)
 		return nsi_usage_error("trace: traces the live kernel; --from does not apply");
 	if (n > MAX_TARGETS)
 		return nsi_usage_error("trace: at most %d objects at once", MAX_TARGETS);
+	if (!n && !ctx->new_type)
+		return nsi_usage_error("trace: name what to trace: TYPE:INUM, mount:ID or --new net");
 	for (i = 0; i < n; i++) {
 		st = parse_target(ctx->args[i], ctx->writers, &t[i]);
 		if (st != NSI_EXIT_OK)
@@ -529,6 +585,11 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		if (st != NSI_EXIT_OK)
 			break;
 	}
+	if (st == NSI_EXIT_OK && ctx->new_type) {
+		snprintf(line, sizeof(line), "watch new %s\n", ctx->new_type);
+		st = control_line(&src, line, err);
+		births = st == NSI_EXIT_OK;
+	}
 	if (st == NSI_EXIT_OK) {
 		if (ctx->exec)
 			rc = run_command(ctx->exec, err);
@@ -536,29 +597,38 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 			wait_for(ctx->for_seconds);
 		settle();
 	}
+	if (births)
+		control_line(&src, "stop new\n", &(struct nsi_error){ 0 });
 	for (i = 0; i < armed; i++)
 		control(&src, "stop", &t[i], &(struct nsi_error){ 0 });
-	if (st != NSI_EXIT_OK || rc < 0) {
-		for (i = 0; i < armed; i++)
-			control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
-		return rc < 0 ? err->status : st;
-	}
-
-	st = nsi_source_read(&src, "trace", &f, err);
+	if (st == NSI_EXIT_OK && rc >= 0)
+		st = nsi_source_read(&src, "trace", &f, err);
+	else if (rc < 0)
+		st = err->status;
+	objs = st == NSI_EXIT_OK ? xcalloc(f.nr_records + 1, sizeof(*objs)) : NULL;
 	for (i = 0; st == NSI_EXIT_OK && i < n; i++) {
-		objs[i] = find_object(&f, &t[i]);
-		if (!objs[i])
+		objs[nobjs] = find_object(&f, &t[i]);
+		if (!objs[nobjs++])
 			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu%s not in the ledger",
 				      t[i].type, t[i].inum, t[i].writers ? " writers" : "");
 	}
+	if (st == NSI_EXIT_OK && births)
+		nobjs += born_objects(&f, objs + nobjs);
+	if (births)
+		control_line(&src, "clear new\n", &(struct nsi_error){ 0 });
 	for (i = 0; i < armed; i++)
 		control(&src, "clear", &t[i], &(struct nsi_error){ 0 });
 	if (st != NSI_EXIT_OK) {
-		nsi_file_free(&f);
+		if (objs)
+			nsi_file_free(&f);
+		free(objs);
 		return st;
 	}
-	finding = print_ledger(ctx, &f, objs, (size_t)n);
+	finding = print_ledger(ctx, &f, objs, nobjs);
+	if (!ctx->json)
+		print_births(&f);
 	nsi_file_free(&f);
+	free(objs);
 	if (ctx->exec && rc)
 		nsi_warn("%s exited with status %d", ctx->exec[0], rc);
 	return finding ? NSI_EXIT_FINDINGS : NSI_EXIT_OK;
@@ -566,10 +636,12 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_trace = {
 	.name = "trace",
-	.args_usage = "TYPE:INUM|mount:ID... [--writers] (--for DURATION | -- COMMAND [ARG]...)",
-	.min_args = 1,
+	.args_usage = "[TYPE:INUM|mount:ID]... [--writers] [--new net] "
+		      "(--for DURATION | -- COMMAND [ARG]...)",
+	.min_args = 0,
 	.max_args = MAX_TARGETS,
-	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS,
+	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS |
+		NSI_OPT_NEW,
 	.load = NSI_LOAD_NONE,
 	.run = run_trace,
 	.summary = "who takes and drops references to a namespace or mount: a ledger of call stacks",
@@ -589,7 +661,10 @@ const struct nsi_cmd nsi_cmd_trace = {
 		"candidate); for writers, writes not ended or writers below 0 and the\n"
 		"stacks that ended more than they began. After the window, waits for an\n"
 		"RCU grace period and 200 ms, for the references that RCU callbacks give\n"
-		"back. Exit status 1 on such a finding. x86 has 4 debug registers per\n"
-		"CPU, shared with ptrace and perf: a namespace takes 1, a mount 1, its\n"
-		"writers 1 or 2.\n",
+		"back. With --new net, also every net namespace created in the window,\n"
+		"from its birth: the stack that created it is its first get, and it is\n"
+		"armed before the creating task returns to user space. Exit status 1\n"
+		"on such a finding. x86 has 4 debug registers per CPU, shared with\n"
+		"ptrace and perf: a namespace takes 1, a mount 1, its writers 1 or 2,\n"
+		"--new 1 for the net list and 1 per namespace born.\n",
 };

@@ -45,7 +45,8 @@ struct optdesc {
 
 /* Long-only options get values above any character. */
 #define OPT_LONG_ONLY	256
-enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL, OPT_WRITERS_VAL };
+enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL, OPT_WRITERS_VAL,
+	OPT_NEW_VAL };
 
 /* Bounds of check's sampling options. */
 #define MAX_SAMPLES	1000
@@ -76,6 +77,8 @@ static const struct optdesc optdescs[] = {
 	  "trace for DURATION: N[ms|s|m|h] (seconds without a unit), at most 24h" },
 	{ NSI_OPT_WRITERS, OPT_WRITERS_VAL, "writers", NULL,
 	  "trace the mounts' writers (mnt_want_write, mnt_drop_write), not their references" },
+	{ NSI_OPT_NEW, OPT_NEW_VAL, "new", "TYPE",
+	  "also trace each namespace of TYPE (net) created in the window, from its birth" },
 };
 
 /* Longest --for: a day. */
@@ -194,6 +197,12 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 		break;
 	case NSI_OPT_WRITERS:
 		ctx->writers = true;
+		break;
+	case NSI_OPT_NEW:
+		if (strcmp(arg, "net"))
+			return nsi_usage_error("%s: --new: only net namespaces are traced from birth, not '%s'",
+					       ctx->cmd->name, arg);
+		ctx->new_type = arg;
 		break;
 	case NSI_OPT_TYPE:
 		ctx->type = nsi_ns_type_parse(arg);
