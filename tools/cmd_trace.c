@@ -327,14 +327,16 @@ static bool writers_verdict(const struct nsi_file *f, const struct nsi_record *o
 	bool freed = state && !strcmp(state, "freed");
 
 	if (last < 0) {
-		snprintf(out, size, "%s with writers at %lld: %lld more write%s ended than begun in the window; ended more than they began:",
-			 freed ? "freed" : "still alive", last, -balance, balance == -1 ? "" : "s");
+		snprintf(out, size, "%s with writers at %lld: %lld more write%s %s:",
+			 freed ? "freed" : "still alive", last, -balance, balance == -1 ? "" : "s",
+			 "ended than begun in the window; ended more than they began");
 		list_stacks(f, id, -1, out, size);
 		return true;
 	}
 	if (balance > 0 && !freed) {
-		snprintf(out, size, "still alive: %lld write%s begun in the window and not ended; began more than they ended:",
-			 balance, balance == 1 ? "" : "s");
+		snprintf(out, size, "still alive: %lld write%s %s:", balance,
+			 balance == 1 ? "" : "s",
+			 "begun in the window and not ended; began more than they ended");
 		list_stacks(f, id, 1, out, size);
 		return true;
 	}
@@ -388,7 +390,8 @@ static void object_name(const struct nsi_record *o, char *out, size_t size)
 	const char *id = nsi_record_get(o, "id");
 	const char *counter = nsi_record_get(o, "counter");
 
-	snprintf(out, size, "%s:%s%s", nsi_record_get(o, "type"), id ? id : nsi_record_get(o, "inum"),
+	snprintf(out, size, "%s:%s%s", nsi_record_get(o, "type"),
+		 id ? id : nsi_record_get(o, "inum"),
 		 counter && !strcmp(counter, "writers") ? " writers" : "");
 }
 
@@ -541,8 +544,8 @@ static void print_births(const struct nsi_file *f)
 		printf("new %s namespaces: %lld born in the window, %lld traced from birth",
 		       nsi_record_get(r, "new"), num(r, "born"), num(r, "watched"));
 		if (num(r, "missed"))
-			printf(", %lld not (no free debug register or ledger, or gone before armed)",
-			       num(r, "missed"));
+			printf(", %lld not (%s)", num(r, "missed"),
+			       "no free debug register or ledger, or gone before armed");
 		printf("\n");
 	}
 }
@@ -566,7 +569,8 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	if (n > MAX_TARGETS)
 		return nsi_usage_error("trace: at most %d objects at once", MAX_TARGETS);
 	if (!n && !ctx->new_type)
-		return nsi_usage_error("trace: name what to trace: TYPE:INUM, mount:ID or --new net");
+		return nsi_usage_error("trace: name what to trace: %s",
+				       "TYPE:INUM, mount:ID or --new net");
 	for (i = 0; i < n; i++) {
 		st = parse_target(ctx->args[i], ctx->writers, &t[i]);
 		if (st != NSI_EXIT_OK)
@@ -636,15 +640,14 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_trace = {
 	.name = "trace",
-	.args_usage = "[TYPE:INUM|mount:ID]... [--writers] [--new net] "
-		      "(--for DURATION | -- COMMAND [ARG]...)",
+	.args_usage = "[TYPE:INUM|mount:ID]... (--for DURATION | -- COMMAND [ARG]...)",
 	.min_args = 0,
 	.max_args = MAX_TARGETS,
 	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS |
 		NSI_OPT_NEW,
 	.load = NSI_LOAD_NONE,
 	.run = run_trace,
-	.summary = "who takes and drops references to a namespace or mount: a ledger of call stacks",
+	.summary = "who takes and drops references to a namespace or mount: a ledger of stacks",
 	.details =
 		"Arms a hardware data watchpoint on each namespace's reference count\n"
 		"(TYPE is mnt, uts, ipc, net, pid, cgroup, time or user; INUM its inode\n"

@@ -200,8 +200,8 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 		break;
 	case NSI_OPT_NEW:
 		if (strcmp(arg, "net"))
-			return nsi_usage_error("%s: --new: only net namespaces are traced from birth, not '%s'",
-					       ctx->cmd->name, arg);
+			return nsi_usage_error("%s: --new: %s, not '%s'", ctx->cmd->name,
+					       "only net namespaces are traced from birth", arg);
 		ctx->new_type = arg;
 		break;
 	case NSI_OPT_TYPE:
