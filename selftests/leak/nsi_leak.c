@@ -123,6 +123,11 @@ static noinline int nsi_leak_drop_write(unsigned long addr)
 	/* Kept, so that the mount outlives the dropped write until release. */
 	mnt = mntget(file->f_path.mnt);
 	fput(file);
+	/* A read-only mount could not take the write back: refuse it. */
+	if (__mnt_is_readonly(mnt)) {
+		mntput(mnt);
+		return -EROFS;
+	}
 	/*
 	 * mnt_drop_write() also ends a write on the superblock (sb_end_write()):
 	 * start one, so that only the mount's writers are left unbalanced.
@@ -140,10 +145,22 @@ static noinline void nsi_leak_put_mounts(void)
 
 	while (nsi_leak_nr_mnts) {
 		mnt = nsi_leak_mnts[--nsi_leak_nr_mnts];
+		if (!nsi_leak_dropped[nsi_leak_nr_mnts]) {
+			mntput(mnt);
+			continue;
+		}
 		/* Take the dropped write back; the superblock's write ends too. */
-		if (nsi_leak_dropped[nsi_leak_nr_mnts] && !mnt_want_write(mnt))
+		if (!mnt_want_write(mnt)) {
 			sb_end_write(mnt->mnt_sb);
-		mntput(mnt);
+			mntput(mnt);
+			continue;
+		}
+		/*
+		 * Gone read-only since (an emergency remount): the mount is
+		 * kept, so that it never dies with writers below 0, which
+		 * WARNs in cleanup_mnt().
+		 */
+		pr_err("nsi_leak: cannot take back a dropped write; keeping the mount\n");
 	}
 }
 
