@@ -348,6 +348,14 @@ int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
 			c->pcp = nsi_mnt_pcp(m);
 			c->count = nsi_mnt_count(c->pcp);
 			c->writers = nsi_mnt_pcp_sum(c->pcp, NSI_OFF_MNT_PCP_MNT_WRITERS);
+			c->mnt = m;
+			c->sb = nsi_vfs(m)->mnt_sb;
+			c->root = nsi_vfs(m)->mnt_root;
+#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
+			c->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
+#else
+			c->uid = 0;
+#endif
 		}
 		read_sequnlock_excl(nsi_ksyms.mount_lock);
 	}
@@ -368,6 +376,7 @@ int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
 	c->off_puts = NSI_OFF_MNT_PCP_MNT_PUTS;
 #endif
 	c->off_writers = NSI_OFF_MNT_PCP_MNT_WRITERS;
+	c->off_ns = NSI_OFF_MOUNT_MNT_NS;
 	return 0;
 }
 

@@ -122,6 +122,16 @@ struct nsi_mnt_counters {
 	void __percpu *pcp;	/* compared, or read nofault: no lock is held */
 	int off_count, off_gets, off_puts, off_writers;
 	long count, writers;	/* their sums, read under mount_lock */
+	/*
+	 * Which mount it is, to tell it from one that took its id and memory:
+	 * its struct mount (compared, or read nofault at off_ns for its
+	 * mnt_ns), unique id (0 where the kernel has none), superblock and
+	 * root dentry.
+	 */
+	const void *mnt;
+	int off_ns;
+	u64 uid;
+	const void *sb, *root;
 };
 
 /*

@@ -132,6 +132,7 @@ struct nsi_trace_obj {
 	int initial;
 	int unseen;			/* a born one's count change between birth and arming */
 	atomic_t last;			/* the counter's last value seen (a mount's: sum) */
+	atomic_t refs;			/* a mount's references: the sum of its slots */
 	atomic_t dead;			/* the count reached 0, or saturated (< 0) */
 	atomic_t next;			/* ring slots claimed */
 	atomic_t drops, gets, puts, nochange;
@@ -274,17 +275,23 @@ static int nsi_trace_slot_refs(const struct nsi_trace_obj *o, const struct nsi_t
 }
 
 /*
- * Whether a mount's references sum to 0: it is being freed. 7.2 reads the
- * puts of every CPU before the gets, as mnt_get_count() does, and reads no
- * false 0. Up to 7.1 a get on one CPU and a put on another that both land
- * while the slots are read can make a live mount's sum read 0, so a 0 must
- * be read twice.
+ * Whether a mount whose running sum of references reached 0 is being
+ * freed. Its last put is mntput()'s slow path, which runs once mnt_ns is
+ * NULL; while mnt_ns is set, puts take no lock and a sum can read 0 on a
+ * live mount. Then the slots themselves must sum to 0: 7.2 reads the puts
+ * of every CPU before the gets, as mnt_get_count() does; up to 7.1 a get
+ * and a put on two other CPUs landing while the slots are read can fake a
+ * 0, so it must be read twice.
  */
 static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
 {
 	struct nsi_trace_slot s = { 0 };
+	const void *ns;
 	int round, cpu;
 
+	if (copy_from_kernel_nofault(&ns, (const char *)o->mc.mnt + o->mc.off_ns, sizeof(ns)) ||
+	    ns)
+		return false;
 	for (round = 0; round < 2; round++) {
 		unsigned int gets = 0, puts = 0;
 		int sum = 0;
@@ -296,7 +303,7 @@ static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
 			puts += s.puts;
 		}
 		if (o->mc.off_count < 0) {
-			smp_rmb();	/* as mnt_get_count(): puts, then gets */
+			smp_mb();	/* as mnt_get_count(): puts, then gets */
 			for_each_possible_cpu(cpu) {
 				if (nsi_trace_mnt_read(o, cpu, &s))
 					return false;
@@ -320,19 +327,22 @@ static void nsi_trace_mnt_hit(struct perf_event *bp, struct perf_sample_data *da
 {
 	struct nsi_trace_obj *o = bp->overflow_handler_context;
 	struct nsi_trace_slot now, *last = &o->slots[smp_processor_id()];
-	int refs, writers, delta;
+	int refs, writers, delta, sum = 1;
 
 	if (atomic_read(&o->dead) || nsi_trace_mnt_read(o, smp_processor_id(), &now))
 		return;
 	refs = nsi_trace_slot_refs(o, &now) - nsi_trace_slot_refs(o, last);
 	writers = now.writers - last->writers;
 	*last = now;
+	if (refs)
+		sum = atomic_add_return(refs, &o->refs);
 	delta = o->writers ? writers : refs;
 	if (delta)
 		nsi_trace_record(o, regs, delta, atomic_add_return(delta, &o->last));
 	else if (!refs && !writers)
 		atomic_inc(&o->nochange);
-	if (refs < 0 && nsi_trace_mnt_zero(o))
+	/* Exact, but two CPUs' handlers may add out of order: confirm a 0. */
+	if (refs < 0 && sum <= 0 && nsi_trace_mnt_zero(o))
 		nsi_trace_died(o, 1);
 }
 
@@ -653,18 +663,21 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 	struct perf_event_attr attr;
 	struct perf_event *bp;
 	unsigned int i;
-	int cpu, err = 0, sum = 0;
+	int cpu, err = 0, refs = 0, writers = 0;
 
 	cpu_bp = kcalloc(nr_cpu_ids * NSI_TRACE_MNT_WORDS, sizeof(*cpu_bp), GFP_KERNEL);
 	if (!cpu_bp)
 		return -ENOMEM;
 	cpus_read_lock();
+	/* The CPUs armed are those online now: hotplug waits for the lock. */
+	o->hotplug_gen = atomic_read(&nsi_trace_hotplug);
 	for_each_possible_cpu(cpu) {
 		if (nsi_trace_mnt_read(o, cpu, &o->slots[cpu])) {
 			err = -ESRCH;
 			break;
 		}
-		sum += o->writers ? o->slots[cpu].writers : nsi_trace_slot_refs(o, &o->slots[cpu]);
+		refs += nsi_trace_slot_refs(o, &o->slots[cpu]);
+		writers += o->slots[cpu].writers;
 		for (i = 0; i < nr && cpu_online(cpu) && !err; i++) {
 			hw_breakpoint_init(&attr);
 			attr.bp_addr = (unsigned long)per_cpu_ptr(o->mc.pcp, cpu) + off[i];
@@ -686,8 +699,9 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 		return err;
 	}
 	/* What the slots held as each was armed; the hits so far added to 0. */
-	o->initial = sum;
-	atomic_add(sum, &o->last);
+	o->initial = o->writers ? writers : refs;
+	atomic_add(o->initial, &o->last);
+	atomic_add(refs, &o->refs);
 	/* A handler that saw it die before this store left the disarm to us. */
 	smp_store_release(&o->cpu_bp, cpu_bp);
 	if (atomic_read_acquire(&o->dead))
@@ -731,7 +745,9 @@ static int nsi_trace_watch_mount(struct nsi_trace_obj *o)
 	/* Armed on what was that mount: is it still, and alive? */
 	err = nsi_mount_counters(o->inum, &again, &held);
 	nsi_trace_max_hold = max(nsi_trace_max_hold, held);
-	if (err || again.pcp != o->mc.pcp || again.count <= 0)
+	/* A mount that died meanwhile may have left its id and memory to a new one. */
+	if (err || again.pcp != o->mc.pcp || again.mnt != o->mc.mnt || again.uid != o->mc.uid ||
+	    again.sb != o->mc.sb || again.root != o->mc.root || again.count <= 0)
 		return nsi_trace_fail(-ESRCH, "mount %u went away while being armed", o->inum);
 	return 0;
 }
@@ -830,6 +846,8 @@ static void nsi_trace_birth_hit(struct perf_event *bp, struct perf_sample_data *
 		atomic_inc(&nsi_birth.missed);
 		return;
 	}
+	/* Counted from here, so that no new watch resets the slot under us. */
+	atomic_inc(&nsi_birth.pending);
 	b = &nsi_birth.born[slot];
 	b->net = list_entry(tail, struct net, list);
 	if (copy_from_kernel_nofault(&b->inum, &b->net->ns.inum, sizeof(b->inum)) ||
@@ -873,8 +891,8 @@ static void nsi_trace_birth_work(struct work_struct *work)
 
 /*
  * Hand each birth recorded to its creator, to arm as it returns to user
- * space; one that cannot take a task_work (exiting, or the module going)
- * is armed from a worker. Any CPU's irq_work may run this: each birth is
+ * space; one that cannot take a task_work (a kernel thread, exiting, or
+ * the module going) is armed from a worker. Any CPU's irq_work may run this: each birth is
  * dispatched once.
  */
 static void nsi_trace_birth_irq(struct irq_work *iw)
@@ -887,8 +905,8 @@ static void nsi_trace_birth_irq(struct irq_work *iw)
 		/* Pairs with nsi_trace_fill()'s release: the birth is whole. */
 		if (!smp_load_acquire(&b->hit.ready) || atomic_xchg(&b->dispatched, 1))
 			continue;
-		atomic_inc(&nsi_birth.pending);
-		if (try_module_get(THIS_MODULE)) {
+		/* A kernel thread never returns to user space to run a task_work. */
+		if (!(b->task->flags & PF_KTHREAD) && try_module_get(THIS_MODULE)) {
 			init_task_work(&b->cb, nsi_trace_birth_cb);
 			if (!task_work_add(b->task, &b->cb, TWA_RESUME))
 				continue;
@@ -898,12 +916,14 @@ static void nsi_trace_birth_irq(struct irq_work *iw)
 	}
 }
 
+/* Then no handler runs, and every birth it saw is dispatched. */
 static void nsi_trace_birth_disarm(void)
 {
 	struct perf_event * __percpu *bp = xchg(&nsi_birth.bp, NULL);
 
 	if (bp)
 		unregister_wide_hw_breakpoint(bp);
+	irq_work_sync(&nsi_birth.iw);
 }
 
 /* "watch new net", under nsi_trace_lock. */
@@ -1211,7 +1231,7 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	nsi_put_num(m, "balance", atomic_read(&o->gets) - atomic_read(&o->puts));
 	nsi_put_num(m, "nochange", atomic_read(&o->nochange));
 	nsi_put_num(m, "ambiguous", atomic_read(&o->ambiguous));
-	/* A CPU that came online since it was armed is not watched. */
+	/* A CPU went offline or came online since: the watch was stopped. */
 	nsi_put_str(m, "complete", o->hotplug_gen == atomic_read(&nsi_trace_hotplug) ?
 		    "yes" : "no");
 	nsi_put_num(m, "records", nh);
@@ -1282,9 +1302,32 @@ const char *nsi_trace_why(void)
 	return NULL;
 }
 
+/*
+ * An object's last put may now land on a CPU not armed, and its memory be
+ * freed and reused unseen under our breakpoints: stop the watches armed
+ * before. (The births' watch is on static memory, and stays.)
+ */
+static void nsi_trace_hotplug_stop(struct work_struct *work)
+{
+	unsigned int i, gen = atomic_read(&nsi_trace_hotplug);
+
+	mutex_lock(&nsi_trace_lock);
+	for (i = 0; i < NSI_TRACE_OBJS; i++) {
+		struct nsi_trace_obj *o = &nsi_trace_objs[i];
+
+		if (o->used && o->hotplug_gen != gen)
+			nsi_trace_disarm(o);
+	}
+	mutex_unlock(&nsi_trace_lock);
+}
+
+static DECLARE_WORK(nsi_trace_hotplug_work, nsi_trace_hotplug_stop);
+
+/* Under the hotplug lock, which nsi_trace_lock's holders may take: defer. */
 static int nsi_trace_cpu_changed(unsigned int cpu)
 {
 	atomic_inc(&nsi_trace_hotplug);
+	schedule_work(&nsi_trace_hotplug_work);
 	return 0;
 }
 
@@ -1313,7 +1356,6 @@ void nsi_trace_exit(void)
 	mutex_lock(&nsi_trace_lock);
 	nsi_trace_birth_disarm();
 	mutex_unlock(&nsi_trace_lock);
-	irq_work_sync(&nsi_birth.iw);
 	for (i = 0; i < NSI_TRACE_BIRTHS; i++)
 		flush_work(&nsi_birth.born[i].work);
 	/* A task_work that dropped the last reference may not have returned yet. */
@@ -1327,4 +1369,5 @@ void nsi_trace_exit(void)
 	mutex_unlock(&nsi_trace_lock);
 	if (nsi_trace_hp >= 0)
 		cpuhp_remove_state_nocalls(nsi_trace_hp);
+	cancel_work_sync(&nsi_trace_hotplug_work);
 }
