@@ -28,7 +28,8 @@
  * register_wide_hw_breakpoint() does for one address), and each hit's delta
  * is exact: no other CPU writes that slot. The mount is found by id under
  * mount_lock (mount_walk.c), like the namespaces without a reference, and
- * it is being freed when its references sum to 0, read in the handler.
+ * it is being freed when the running sum of its references reaches 0 once
+ * it has left its namespace (nsi_trace_mnt_zero()).
  *
  * "watch new net" watches net namespaces from their birth: a breakpoint on
  * the net list head's prev pointer traps when setup_net() adds a namespace
@@ -177,7 +178,7 @@ static u64 nsi_trace_max_hold;
 /*
  * Bumped when a CPU goes offline or comes online: the CPUs online when a
  * watch was armed are the ones armed, and a CPU coming online is not, so a
- * ledger armed before is incomplete from then on.
+ * watch armed before is incomplete from then on, and is stopped.
  */
 static atomic_t nsi_trace_hotplug = ATOMIC_INIT(0);
 static int nsi_trace_hp = -1;
