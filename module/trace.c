@@ -893,8 +893,8 @@ static void nsi_trace_birth_work(struct work_struct *work)
 /*
  * Hand each birth recorded to its creator, to arm as it returns to user
  * space; one that cannot take a task_work (a kernel thread, exiting, or
- * the module going) is armed from a worker. Any CPU's irq_work may run this: each birth is
- * dispatched once.
+ * the module going) is armed from a worker. Any CPU's irq_work may run
+ * this: each birth is dispatched once.
  */
 static void nsi_trace_birth_irq(struct irq_work *iw)
 {
