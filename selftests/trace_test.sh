@@ -404,22 +404,28 @@ else
 	echo "ok $n # SKIP CPU hotplug: no cpu1 that can go offline"
 fi
 
-# 11. rmmod while armed disarms: a reference taken afterwards must not run
-# the unloaded handler (it would oops). Then the module comes back.
-echo "watch net $net" >$D/trace_control
-grep -q '^armed=1 ' $D/trace_control
-r1=$?
+# 11. rmmod while armed disarms: a namespace, a mount and the births' watch
+# are armed; references taken, a file opened on the mount and a net
+# namespace created afterwards must not run an unloaded handler (it would
+# oops). Then the module comes back with nothing armed.
+tmpid=$(awk '$5 == "/tmp" { print $1 }' /proc/self/mountinfo)
+echo data >/tmp/rmmod-file
+r1=0
+for v in "watch net $net" "watch mount $tmpid" "watch new net"; do
+	echo "$v" >$D/trace_control || r1=1
+done
+grep -q '^armed=[34] ' $D/trace_control || r1=1
 rmmod nsinspect
 r2=$?
-$NSENTER -t "$netpid" -n ./trace_sockets 5
+$NSENTER -t "$netpid" -n ./trace_sockets 5 && cat /tmp/rmmod-file >/dev/null && $UNSHARE -n true
 r3=$?
 insmod "$NSI_MODULE"
 r4=$?
 grep -q '^armed=0 ' $D/trace_control
 r5=$?
 [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ] && [ $r5 -eq 0 ]
-ok $? "rmmod while armed, then gets and puts on the namespace, then insmod: armed=0" \
-	"watch:$r1 rmmod:$r2 sockets:$r3 insmod:$r4 armed0:$r5"
+ok $? "rmmod with a netns, mount $tmpid and births armed, then their traffic, then insmod: armed=0" \
+	"watch:$r1 rmmod:$r2 traffic:$r3 insmod:$r4 armed0:$r5"
 
 kill "$netpid" "$userpid" 2>/dev/null
 wait 2>/dev/null
