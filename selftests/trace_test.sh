@@ -45,6 +45,13 @@ hold() {
 # field JSON KEY: KEY of the traced object, from trace -J output.
 obj() { jq -r ".trace[0].$2" "$1"; }
 
+# netted JSON MIN: whether the traced object's balance is 0 with at least
+# MIN gets; sets g to its gets.
+netted() {
+	g=$(obj "$1" gets)
+	[ "$(obj "$1" balance)" = 0 ] && [ "$g" -ge "$2" ]
+}
+
 grep -q '^feature=trace state=available' $D/version
 ok $? "version: feature=trace state=available" "$(grep '^feature=trace' $D/version)"
 
@@ -269,9 +276,7 @@ ok $? "a file mapped from the tmpfs is on mount $mid ($mapped)"
 $T trace -J mount:"$mid" -- sh -c 'for i in $(seq 20); do cat /tmp/mt/f >/dev/null; done' \
 	>/tmp/m.json 2>/tmp/m.err
 rc=$?
-b=$(obj /tmp/m.json balance)
-g=$(obj /tmp/m.json gets)
-[ $rc -eq 0 ] && [ "$b" = 0 ] && [ "$g" -ge 20 ]
+[ $rc -eq 0 ] && netted /tmp/m.json 20
 ok $? "20 files opened and closed on a traced mount: balance 0, $g gets, exit $rc" \
 	"$(cat /tmp/m.err; head -c 3000 /tmp/m.json)"
 
@@ -295,9 +300,7 @@ echo release >$L
 $T trace -J --writers mount:"$mid" -- sh -c 'for i in $(seq 10); do echo $i >/tmp/mt/w; done' \
 	>/tmp/w.json 2>/tmp/w.err
 rc=$?
-b=$(obj /tmp/w.json balance)
-g=$(obj /tmp/w.json gets)
-[ $rc -eq 0 ] && [ "$b" = 0 ] && [ "$g" -ge 10 ]
+[ $rc -eq 0 ] && netted /tmp/w.json 10
 ok $? "10 files written on a traced mount: writers balance 0, $g begun, exit $rc" \
 	"$(cat /tmp/w.err; head -c 3000 /tmp/w.json)"
 

@@ -79,13 +79,15 @@ static noinline int nsi_leak_get_user_ns(pid_t nr)
 	return 0;
 }
 
-/* The file mapped at addr, with a reference, or NULL. */
+/* The file mapped at addr, with a reference, for a free slot; or an ERR_PTR. */
 static struct file *nsi_leak_mapped_file(unsigned long addr)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	struct file *file = NULL;
+	struct file *file = ERR_PTR(-ENOENT);
 
+	if (nsi_leak_nr_mnts == NSI_LEAK_MAX)
+		return ERR_PTR(-ENOSPC);
 	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start <= addr && vma->vm_file)
@@ -97,13 +99,10 @@ static struct file *nsi_leak_mapped_file(unsigned long addr)
 /* The file's mount reference is not the last: the mapping holds the file. */
 static noinline int nsi_leak_mntget(unsigned long addr)
 {
-	struct file *file;
+	struct file *file = nsi_leak_mapped_file(addr);
 
-	if (nsi_leak_nr_mnts == NSI_LEAK_MAX)
-		return -ENOSPC;
-	file = nsi_leak_mapped_file(addr);
-	if (!file)
-		return -ENOENT;
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	nsi_leak_dropped[nsi_leak_nr_mnts] = false;
 	nsi_leak_mnts[nsi_leak_nr_mnts++] = mntget(file->f_path.mnt);
 	fput(file);
@@ -112,14 +111,11 @@ static noinline int nsi_leak_mntget(unsigned long addr)
 
 static noinline int nsi_leak_drop_write(unsigned long addr)
 {
+	struct file *file = nsi_leak_mapped_file(addr);
 	struct vfsmount *mnt;
-	struct file *file;
 
-	if (nsi_leak_nr_mnts == NSI_LEAK_MAX)
-		return -ENOSPC;
-	file = nsi_leak_mapped_file(addr);
-	if (!file)
-		return -ENOENT;
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	/* Kept, so that the mount outlives the dropped write until release. */
 	mnt = mntget(file->f_path.mnt);
 	fput(file);
