@@ -309,7 +309,7 @@ static void list_stacks(const struct nsi_file *f, long long id, int sign, char *
 			    is(&f->records[j], "stack", num(r, "stack")))
 				at = nsi_record_get(&f->records[j], "at");
 		len += (size_t)snprintf(out + len, size - len, "%s stack %lld (%+lld, %s)",
-					out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
+					len && out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
 					at ? at : "no frames");
 	}
 }
