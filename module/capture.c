@@ -719,18 +719,6 @@ out:
 	return err;
 }
 
-/*
- * The bind mounts changed while the walk was paused: it counts them again.
- * (A namespace it reached before keeps via=mount: it was held so then.)
- */
-static void nsi_mount_restart(struct nsi_walk *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->s->ns.used; i++)
-		((struct nsi_ns *)nsi_pool_at(&w->s->ns, i))->bindmounts = 0;
-}
-
 /* The mount pins the nsfs inode, which holds the namespace. */
 static int nsi_mount_cb(void *arg, struct ns_common *ns)
 {
@@ -749,8 +737,7 @@ static int nsi_mount_cb(void *arg, struct ns_common *ns)
  * everything: when the pool runs dry it stops, we grow the pool outside the
  * lock, and it resumes at *pos.
  */
-static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_t cb,
-			    void (*restart)(struct nsi_walk *w))
+static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_t cb)
 {
 	struct nsi_visit_pos pos = { };
 	u64 held;
@@ -762,13 +749,26 @@ static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_
 			return err;
 		err = visit(cb, w, &pos, &held);
 		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
-		if (err == -EAGAIN && restart)
-			restart(w);
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	} while (err == -ENOSPC || err == -EAGAIN || err == 1);
 	/* A visitor this kernel cannot have: the version file says why. */
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* The mount walker's visitors grow the pools between their sections. */
+static int nsi_walk_grow(void *arg)
+{
+	return nsi_reserve(arg);
+}
+
+static int nsi_walk_nsfs_mounts(struct nsi_walk *w)
+{
+	u64 held = 0;
+	int err = nsi_reserve(w) ?: nsi_visit_nsfs_mounts(nsi_mount_cb, nsi_walk_grow, w, &held);
+
+	w->s->max_hold_ns = max(w->s->max_hold_ns, held);
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
@@ -821,13 +821,10 @@ static int nsi_proc_cred_cb(void *arg, const struct cred *cred)
 
 static int nsi_walk_proc_creds(struct nsi_walk *w)
 {
-	u64 held;
-	int err;
+	u64 held = 0;
+	int err = nsi_reserve(w) ?: nsi_visit_proc_creds(nsi_proc_cred_cb, nsi_walk_grow, w, &held);
 
-	do {
-		err = nsi_reserve(w) ?: nsi_visit_proc_creds(nsi_proc_cred_cb, w, &held);
-		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
-	} while (err == -ENOSPC);
+	w->s->max_hold_ns = max(w->s->max_hold_ns, held);
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
@@ -838,7 +835,6 @@ static int nsi_walk_proc_creds(struct nsi_walk *w)
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
 {
 	return nsi_walk_fds(w, ts) ?: nsi_walk_proc_creds(w) ?:
-	       nsi_walk_visitor(w, nsi_visit_nsfs_mounts, nsi_mount_cb, nsi_mount_restart) ?:
-	       nsi_walk_netlist(w) ?:
-	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb, NULL);
+	       nsi_walk_nsfs_mounts(w) ?: nsi_walk_netlist(w) ?:
+	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb);
 }

@@ -21,8 +21,10 @@
  * /proc/kallsyms shows zeros to a reader that kptr_restrict forbids: then
  * nothing resolves, and the features that need it say so in `version`.
  */
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
+#include <linux/magic.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
@@ -63,6 +65,7 @@ static const struct nsi_ksym_spec nsi_ksym_specs[] = {
 	NSI_KSYM(nsfs_mnt, struct vfsmount *, "nsfs_mnt", false),
 	NSI_KSYM(super_blocks, struct list_head, "super_blocks", false),
 	NSI_KSYM(sb_lock, spinlock_t, "sb_lock", false),
+	NSI_KSYM(cpus_booted_once_mask, struct cpumask, "cpus_booted_once_mask", false),
 	{ .name = "idle_threads", .off = offsetof(struct nsi_ksyms, idle_threads),
 	  .size = sizeof(struct task_struct *), .percpu = true, NSI_IDLE_THREADS_BTF },
 #ifdef NSI_HAVE_NSTREE
@@ -169,6 +172,11 @@ static const char *nsi_ksyms_read(void)
 	f = filp_open("/proc/kallsyms", O_RDONLY, 0);
 	if (IS_ERR(f))
 		return "cannot open /proc/kallsyms";
+	/* Only procfs' own file is a seq_file we may read as one. */
+	if (file_inode(f)->i_sb->s_magic != PROC_SUPER_MAGIC) {
+		filp_close(f, NULL);
+		return "/proc/kallsyms is not procfs' file";
+	}
 	seq = f->private_data;
 	if (!seq || seq->file != f) {
 		filp_close(f, NULL);
@@ -258,17 +266,35 @@ static const char *nsi_ksym_check(size_t i)
 	return why;
 }
 
+/* What a member holds must look right too, where that can be told. */
+static const char *nsi_ksym_check_value(size_t off)
+{
+	if (off == offsetof(struct nsi_ksyms, cpus_booted_once_mask) &&
+	    (!cpumask_subset(cpu_online_mask, nsi_ksyms.cpus_booted_once_mask) ||
+	     !cpumask_subset(nsi_ksyms.cpus_booted_once_mask, cpu_possible_mask)))
+		return "it is not a superset of the online CPUs within the possible ones";
+	return NULL;
+}
+
 const char *nsi_ksyms_resolve(void)
 {
 	const char *why = nsi_ksyms_read();
 	size_t i;
 
 	for (i = 0; i < NSI_NKSYMS; i++) {
-		nsi_found[i].why = why ?: nsi_ksym_check(i);
-		if (nsi_found[i].why)
+		nsi_found[i].why = why ?: nsi_ksym_check(i) ?:
+				   nsi_ksym_check_value(nsi_ksym_specs[i].off);
+		if (nsi_found[i].why) {
+			*nsi_member(nsi_ksym_specs[i].off) = NULL;
 			pr_info("%s: %s\n", nsi_ksym_specs[i].name, nsi_found[i].why);
+		}
 	}
 	return why;
+}
+
+const struct cpumask *nsi_counted_cpus(void)
+{
+	return nsi_ksyms.cpus_booted_once_mask ?: cpu_possible_mask;
 }
 
 const char *nsi_ksyms_why(size_t off)

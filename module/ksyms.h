@@ -30,6 +30,8 @@ struct nsi_ksyms {
 	spinlock_t *sb_lock;		/* ... and the lock of that list */
 	/* kernel/smpboot.c: each CPU's idle thread, on no task list */
 	struct task_struct * __percpu *idle_threads;
+	/* kernel/cpu.c: every CPU that has ever come up since boot */
+	struct cpumask *cpus_booted_once_mask;
 #ifdef NSI_HAVE_NSTREE
 	seqlock_t *ns_tree_lock;	/* kernel/nstree.c */
 	struct ns_tree_root *ns_trees[NSI_NS_TREES];
@@ -48,5 +50,15 @@ const char *nsi_ksyms_resolve(void);
 const char *nsi_ksyms_why(size_t off);
 
 #define nsi_ksym_why(member) nsi_ksyms_why(offsetof(struct nsi_ksyms, member))
+
+/*
+ * The CPUs whose slots of a per-CPU counter can be other than 0: a slot is
+ * written only by its own CPU (this_cpu_add()), so those of CPUs that never
+ * came up stay as alloc_percpu() left them. Summing over these rather than
+ * every possible CPU keeps a sum's cost to the CPUs the machine has run, not
+ * the thousands a distribution kernel allows (Debian: NR_CPUS=8192). Falls
+ * back to the possible CPUs where cpus_booted_once_mask is not resolved.
+ */
+const struct cpumask *nsi_counted_cpus(void);
 
 #endif /* NSI_KSYMS_H */

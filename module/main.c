@@ -44,6 +44,12 @@ static const char *nsi_active_refs_why(void)
 #endif
 }
 
+/* Per-CPU counters are summed over the CPUs that have run, else all possible. */
+static const char *nsi_counted_cpus_why(void)
+{
+	return nsi_ksym_why(cpus_booted_once_mask);
+}
+
 /* What this kernel and build support: each feature, and why it is off. */
 static const struct {
 	const char *name;
@@ -53,6 +59,7 @@ static const struct {
 	{ "idle_tasks", nsi_snap_idle_tasks_why },
 	{ "ns_id", nsi_ns_id_why },
 	{ "active_refs", nsi_active_refs_why },
+	{ "booted_cpus", nsi_counted_cpus_why },
 	{ "mounts", nsi_mounts_why },
 	{ "nsfs_mounts", nsi_nsfs_mounts_why },
 	{ "nstree", nsi_nstree_why },

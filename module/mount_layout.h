@@ -15,6 +15,7 @@
 #include <linux/percpu.h>
 
 #include "compat.h"
+#include "ksyms.h"
 #include "layout.h"
 
 /* struct mount, opaque: reached through the offsets of layout.h. */
@@ -65,34 +66,41 @@ static inline struct nsi_mount *nsi_sb_next_mount(struct super_block *sb,
 /*
  * A mount's references, as mnt_get_count() sums them: mnt_pcp.mnt_count per
  * CPU up to 7.1; 7.2 counts gets and puts per CPU, and reads puts first so
- * that every put it counts has its get counted too.
+ * that every put it counts has its get counted too. Only the slots of CPUs
+ * that have run can differ from 0 (nsi_counted_cpus()). NSI_PCP_WORDS: the
+ * slots a mount's read sums per CPU, with mnt_writers.
  */
 static inline long nsi_mnt_pcp_sum(void __percpu *pcp, size_t off)
 {
 	long sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_cpu(cpu, nsi_counted_cpus())
 		sum += *(int *)((char *)per_cpu_ptr(pcp, cpu) + off);
 	return sum;
 }
 
+#ifdef NSI_HAS_MNT_PCP_MNT_COUNT
+#define NSI_PCP_WORDS 2
 static inline long nsi_mnt_count(void __percpu *pcp)
 {
-#ifdef NSI_HAS_MNT_PCP_MNT_COUNT
 	return nsi_mnt_pcp_sum(pcp, NSI_OFF_MNT_PCP_MNT_COUNT);
+}
 #else
+#define NSI_PCP_WORDS 3
+static inline long nsi_mnt_count(void __percpu *pcp)
+{
 	unsigned int gets = 0, puts = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_cpu(cpu, nsi_counted_cpus())
 		puts += *(unsigned int *)((char *)per_cpu_ptr(pcp, cpu) + NSI_OFF_MNT_PCP_MNT_PUTS);
 	smp_mb();	/* as mnt_get_count(): pairs with mntput_no_expire() */
-	for_each_possible_cpu(cpu)
+	for_each_cpu(cpu, nsi_counted_cpus())
 		gets += *(unsigned int *)((char *)per_cpu_ptr(pcp, cpu) + NSI_OFF_MNT_PCP_MNT_GETS);
 	return (int)(gets - puts);
-#endif
 }
+#endif
 
 /*
  * Shared and unbindable were MNT_SHARED and MNT_UNBINDABLE in

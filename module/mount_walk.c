@@ -23,11 +23,12 @@
  * before nsi_layout_check() has matched the layout against the running
  * kernel.
  */
-#include <linux/bsearch.h>
 #include <linux/dcache.h>
 #include <linux/magic.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
 #include <linux/ipc_namespace.h>
@@ -74,7 +75,7 @@ long nsi_mntns_nr_mounts(struct ns_common *ns)
 	return -1;
 }
 
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
 {
 	*held_ns = 0;
 	return -EOPNOTSUPP;
@@ -85,13 +86,13 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
 	return NULL;
 }
 
-int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
 {
 	*held_ns = 0;
 	return -EOPNOTSUPP;
 }
 
-struct nsi_mnt_snap *nsi_mounts_take(void)
+struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader)
 {
 	return kzalloc(sizeof(struct nsi_mnt_snap), GFP_KERNEL_ACCOUNT) ?: ERR_PTR(-ENOMEM);
 }
@@ -203,7 +204,9 @@ out:
 
 void nsi_mounts_init(void)
 {
-	const char *why = nsi_ksym_why(mount_lock);
+	/* The layout check walks the superblock list too. */
+	const char *why = nsi_ksym_why(mount_lock) ?: nsi_ksym_why(super_blocks) ?:
+			  nsi_ksym_why(sb_lock);
 
 	if (!why)
 		why = nsi_layout_check();
@@ -212,7 +215,7 @@ void nsi_mounts_init(void)
 		nsi_nsfs_mounts_unavailable = why;
 		return;
 	}
-	nsi_mounts_unavailable = nsi_ksym_why(super_blocks) ?: nsi_ksym_why(sb_lock);
+	nsi_mounts_unavailable = NULL;
 	nsi_nsfs_mounts_unavailable = nsi_ksym_why(nsfs_mnt);
 	if (!nsi_nsfs_mounts_unavailable &&
 	    (*nsi_ksyms.nsfs_mnt)->mnt_sb->s_magic != NSFS_MAGIC)
@@ -239,132 +242,433 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
 	return NULL;
 }
 
+/* ---- the iterator: every mount of every superblock, in bounded sections ------ */
+
 /*
- * Where a walk of a superblock's mounts that dropped mount_lock goes on: at
- * the mount it held last, if mount_lock's seqcount says nothing was written
- * meanwhile: every removal from the list is a write, so that mount is still
- * listed and still there (from 6.18 an addition is not a write, but new
- * mounts join the head, behind us). Else NULL, and the walk restarts. Called
- * with mount_lock held again; seq was read with it held.
+ * How the walk bounds what it makes others wait for:
+ *
+ * - mount_lock is held for one batch: at most NSI_BATCH_COST units, a mount
+ *   read costing NSI_READ_COST and a mount stepped over 1, and a read's
+ *   per-CPU sums are over the CPUs that have ever run (nsi_counted_cpus()),
+ *   its batch shrinking as they grow. Between batches the walk goes on at
+ *   the mount it read last, which is still listed and still there while it
+ *   is not MNT_DOOMED (mntput()'s slow path dooms a mount and unlists it in
+ *   one hold of mount_lock, and frees it after an RCU grace period).
+ * - sb_lock is held for at most NSI_SB_STEPS superblocks; the walk goes on
+ *   at one that is still on the list (__put_super() unlists it and frees it
+ *   after a grace period, so its memory is good while RCU is held).
+ * - The RCU section is cut every NSI_RCU_SLICE_NS. The place is kept if
+ *   mount_lock's seqcount says no mount was doomed meanwhile: the last mount
+ *   read is then still listed, and keeps its superblock active. Otherwise
+ *   the place is lost, and found again from the head of the lists, stepping
+ *   over every superblock finished and every mount read (two sets of their
+ *   addresses). Finding it costs a step per mount already read of that
+ *   superblock: the one section that grows, and only while mounts die under
+ *   the walk; the slice starts anew after it, so the walk always advances.
+ *
+ * A superblock or mount created while the walk runs may be missed, as any
+ * reader of a changing list may miss it; one that dies may be listed.
  */
-static struct nsi_mount *nsi_sb_resume(const void *last, unsigned int seq)
+#define NSI_RCU_SLICE_NS	(1 * NSEC_PER_MSEC)
+#define NSI_READ_COST		8
+#define NSI_BATCH_COST		(32 * NSI_READ_COST)
+/* Per-CPU slots read in one hold, at most, unless one mount has more. */
+#define NSI_BATCH_SLOTS		2048
+#define NSI_SB_STEPS		64
+
+/* What a visitor returns, besides 0 (go on) and a negative error. */
+enum {
+	NSI_ITER_NEXT_SB = 1,	/* done with this superblock */
+	NSI_ITER_STOP,		/* done with the walk */
+};
+
+/* A set of addresses, open addressing; grown only outside any lock. */
+struct nsi_ptrset {
+	const void **slot;
+	unsigned int bits;
+	size_t used;
+};
+
+static bool nsi_ptrset_has(const struct nsi_ptrset *s, const void *p)
 {
-	if (read_seqretry(nsi_ksyms.mount_lock, seq))
-		return NULL;
-	return (struct nsi_mount *)last;
+	size_t mask = (1UL << s->bits) - 1, i;
+
+	for (i = hash_ptr(p, s->bits); s->slot[i]; i = (i + 1) & mask)
+		if (s->slot[i] == p)
+			return true;
+	return false;
 }
 
-/* The nsfs superblock's mounts, but its own internal one. */
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns)
+/* Room for one more, at half load at most. */
+static bool nsi_ptrset_room(const struct nsi_ptrset *s)
 {
-	struct super_block *sb;
-	struct nsi_mount *m;
+	return s->used + 1 <= (1UL << s->bits) / 2;
+}
+
+static void nsi_ptrset_add(struct nsi_ptrset *s, const void *p)
+{
+	size_t mask = (1UL << s->bits) - 1, i;
+
+	for (i = hash_ptr(p, s->bits); s->slot[i]; i = (i + 1) & mask)
+		;
+	s->slot[i] = p;
+	s->used++;
+}
+
+/* Room for n at half load; may sleep. */
+static int nsi_ptrset_reserve(struct nsi_ptrset *s, size_t n)
+{
+	struct nsi_ptrset old = *s;
+	unsigned int bits = max(6, order_base_2(2 * n));
+	size_t i;
+
+	if (s->slot && bits <= s->bits)
+		return 0;
+	s->slot = kvcalloc(1UL << bits, sizeof(*s->slot), GFP_KERNEL_ACCOUNT);
+	if (!s->slot) {
+		*s = old;
+		return -ENOMEM;
+	}
+	s->bits = bits;
+	s->used = 0;
+	for (i = 0; old.slot && i < (1UL << old.bits); i++)
+		if (old.slot[i])
+			nsi_ptrset_add(s, old.slot[i]);
+	kvfree(old.slot);
+	return 0;
+}
+
+struct nsi_mnt_iter;
+typedef int (*nsi_mnt_fn_t)(struct nsi_mnt_iter *it, struct nsi_mount *m);
+
+struct nsi_mnt_iter {
+	/* the caller's */
+	struct super_block *only;	/* this superblock alone, which cannot die */
+	unsigned long magic;		/* only superblocks of this magic; 0: all */
+	/*
+	 * Called under RCU and mount_lock, must not sleep; returns 0, an
+	 * NSI_ITER_*, -ENOSPC to have grow() called outside RCU and be called
+	 * again on the same mount, or an error that ends the walk.
+	 */
+	nsi_mnt_fn_t fn;
+	int (*grow)(struct nsi_mnt_iter *it);
+	void *arg;
+	/* what it measured */
+	u64 max_hold_ns;		/* longest section: RCU, mount_lock or sb_lock */
+	unsigned int lost;		/* places lost and found again */
+	/* its own */
+	struct nsi_ptrset sbs_done, mounts_read;
+	struct super_block *sb;		/* being read; NULL: find one from the head */
+	bool sb_done;			/* sb is read: go on after it */
+	struct nsi_mount *last;		/* read last on sb; NULL: from its head */
+	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
+	unsigned int seq;		/* mount_lock's, at the last unlock */
+	u64 slice_start;
+};
+
+static void nsi_iter_held(struct nsi_mnt_iter *it, u64 start)
+{
+	it->max_hold_ns = max(it->max_hold_ns, local_clock() - start);
+}
+
+static bool nsi_iter_wants(struct nsi_mnt_iter *it, struct super_block *sb)
+{
+	return (!it->magic || sb->s_magic == it->magic) && !nsi_ptrset_has(&it->sbs_done, sb);
+}
+
+/*
+ * The next superblock to read after it->sb, or from the head of the list
+ * when it->sb is NULL or no longer listed; NULL at the end. Called under RCU.
+ */
+static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
+{
+	struct list_head *head = nsi_ksyms.super_blocks, *l;
+	struct super_block *pos = it->sb;
+	unsigned int steps;
 	u64 start;
+
+	if (it->only)
+		return nsi_ptrset_has(&it->sbs_done, it->only) ? NULL : it->only;
+	for (;;) {
+		start = local_clock();
+		spin_lock(nsi_ksyms.sb_lock);
+		l = pos && !list_empty(&pos->s_list) ? pos->s_list.next : head->next;
+		for (steps = 0; l != head && steps < NSI_SB_STEPS; l = l->next, steps++) {
+			pos = list_entry(l, struct super_block, s_list);
+			if (nsi_iter_wants(it, pos))
+				break;
+		}
+		spin_unlock(nsi_ksyms.sb_lock);
+		nsi_iter_held(it, start);
+		if (l == head)
+			return NULL;
+		if (steps < NSI_SB_STEPS)
+			return pos;
+		cpu_relax();
+	}
+}
+
+/*
+ * One hold of mount_lock over it->sb's mounts, from after it->last. Returns
+ * 0 when there is more, NSI_ITER_NEXT_SB when the superblock is done, or
+ * what the visitor returned.
+ */
+static int nsi_iter_batch(struct nsi_mnt_iter *it)
+{
+	unsigned int cost = 0, limit = it->batch_reads * NSI_READ_COST;
+	u64 start = local_clock();
+	struct nsi_mount *m;
+	int ret = 0;
+
+	read_seqlock_excl(nsi_ksyms.mount_lock);
+	if (it->last && (READ_ONCE(nsi_vfs(it->last)->mnt_flags) & MNT_DOOMED)) {
+		/* Unlisted since: from the head again, past what was read. */
+		it->last = NULL;
+		it->lost++;
+	}
+	m = it->last ? nsi_sb_next_mount(it->sb, it->last) : nsi_sb_first_mount(it->sb);
+	for (; m && cost < limit; m = nsi_sb_next_mount(it->sb, m)) {
+		if (nsi_ptrset_has(&it->mounts_read, m)) {
+			it->last = m;
+			cost++;
+			continue;
+		}
+		ret = nsi_ptrset_room(&it->mounts_read) ? it->fn(it, m) : -ENOSPC;
+		if (ret < 0)
+			break;
+		nsi_ptrset_add(&it->mounts_read, m);
+		it->last = m;
+		cost += NSI_READ_COST;
+		if (ret)
+			break;
+	}
+	if (!m && !ret)
+		ret = NSI_ITER_NEXT_SB;
+	/* Taken with the lock held: no writer is inside. */
+	it->seq = read_seqbegin(nsi_ksyms.mount_lock);
+	read_sequnlock_excl(nsi_ksyms.mount_lock);
+	nsi_iter_held(it, start);
+	return ret;
+}
+
+/*
+ * Leave the RCU section, grow what the visitor or the sets need, and come
+ * back: to the same place if no mount was doomed meanwhile, else to a place
+ * to be found again.
+ */
+static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
+	__releases(RCU) __acquires(RCU)
+{
 	int err = 0;
+
+	nsi_iter_held(it, it->slice_start);
+	rcu_read_unlock();
+	if (grow)
+		err = nsi_ptrset_reserve(&it->mounts_read, it->mounts_read.used + 256) ?:
+		      nsi_ptrset_reserve(&it->sbs_done, it->sbs_done.used + 16) ?:
+		      it->grow(it);
+	if (!err && fatal_signal_pending(current))
+		err = -EINTR;
+	cond_resched();
+	rcu_read_lock();
+	it->slice_start = local_clock();
+	if (it->last) {
+		read_seqlock_excl(nsi_ksyms.mount_lock);
+		if (read_seqretry(nsi_ksyms.mount_lock, it->seq))
+			it->last = NULL;
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+		nsi_iter_held(it, it->slice_start);
+	}
+	/* A superblock is known to live while its last mount read does. */
+	if (!it->last && it->sb && it->sb != it->only) {
+		it->sb = NULL;
+		it->sb_done = false;
+		it->lost++;
+	}
+	return err;
+}
+
+/* How many mounts one hold reads: fewer as the CPUs to sum over grow. */
+static unsigned int nsi_batch_reads(void)
+{
+	unsigned int slots = cpumask_weight(nsi_counted_cpus()) * NSI_PCP_WORDS;
+
+	return clamp_t(unsigned int, NSI_BATCH_SLOTS / max(1U, slots), 1,
+		       NSI_BATCH_COST / NSI_READ_COST);
+}
+
+/* Sizes of the last full walk's sets, to start the next at. */
+static size_t nsi_hint_sbs = 64, nsi_hint_mounts = 256;
+
+static void nsi_iter_free(struct nsi_mnt_iter *it)
+{
+	kvfree(it->sbs_done.slot);
+	kvfree(it->mounts_read.slot);
+}
+
+/*
+ * Visit every mount of every superblock the iterator selects, each once.
+ * Returns 0, or the first error of the visitor, grow() or the sets.
+ */
+static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
+{
+	bool complete = false;
+	int ret;
+
+	it->batch_reads = nsi_batch_reads();
+	ret = nsi_ptrset_reserve(&it->sbs_done, READ_ONCE(nsi_hint_sbs)) ?:
+	      nsi_ptrset_reserve(&it->mounts_read, READ_ONCE(nsi_hint_mounts));
+	if (ret)
+		goto out;
+	rcu_read_lock();
+	it->slice_start = local_clock();
+	for (;;) {
+		if (!it->sb || it->sb_done) {
+			it->sb = nsi_iter_next_sb(it);
+			it->sb_done = false;
+			it->last = NULL;
+			if (!it->sb) {
+				complete = true;
+				break;
+			}
+		}
+		ret = nsi_iter_batch(it);
+		if (ret == NSI_ITER_NEXT_SB) {
+			/* Without room, read it again after the cut: past every mount. */
+			ret = nsi_ptrset_room(&it->sbs_done) ? 0 : -ENOSPC;
+			if (!ret) {
+				nsi_ptrset_add(&it->sbs_done, it->sb);
+				it->sb_done = true;
+			}
+		}
+		if (ret == NSI_ITER_STOP || (ret < 0 && ret != -ENOSPC))
+			break;
+		if (ret == -ENOSPC || local_clock() - it->slice_start > NSI_RCU_SLICE_NS) {
+			ret = nsi_iter_cut(it, ret == -ENOSPC);
+			if (ret)
+				break;
+		}
+	}
+	nsi_iter_held(it, it->slice_start);
+	rcu_read_unlock();
+	if (ret == NSI_ITER_STOP)
+		ret = 0;
+	if (complete && !it->only && !it->magic) {
+		WRITE_ONCE(nsi_hint_sbs, it->sbs_done.used + it->sbs_done.used / 4);
+		WRITE_ONCE(nsi_hint_mounts, it->mounts_read.used + it->mounts_read.used / 4);
+	}
+out:
+	nsi_iter_free(it);
+	return ret;
+}
+
+/* The longest section of any walk since load. */
+static u64 nsi_mnt_max_hold;
+
+u64 nsi_mounts_max_hold_ns(void)
+{
+	return READ_ONCE(nsi_mnt_max_hold);
+}
+
+static void nsi_iter_account(struct nsi_mnt_iter *it, u64 *held_ns)
+{
+	if (held_ns)
+		*held_ns = it->max_hold_ns;
+	if (it->max_hold_ns > READ_ONCE(nsi_mnt_max_hold))
+		WRITE_ONCE(nsi_mnt_max_hold, it->max_hold_ns);
+}
+
+static int nsi_iter_no_grow(struct nsi_mnt_iter *it)
+{
+	return 0;
+}
+
+/* ---- the nsfs bind mounts, the procfs creds, one mount's counters --------- */
+
+struct nsi_ns_visit {
+	nsi_ns_fn_t fn;
+	int (*grow)(void *arg);
+	void *arg;
+};
+
+static int nsi_nsfs_mount_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
+{
+	struct nsi_ns_visit *v = it->arg;
+	struct dentry *root = nsi_vfs(m)->mnt_root;
+
+	/* nsfs' own internal mount holds no namespace. */
+	if (root == it->sb->s_root)
+		return 0;
+	return v->fn(v->arg, get_proc_ns(d_inode(root)));
+}
+
+static int nsi_ns_visit_grow(struct nsi_mnt_iter *it)
+{
+	struct nsi_ns_visit *v = it->arg;
+
+	return v->grow(v->arg);
+}
+
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
+{
+	struct nsi_ns_visit v = { .fn = fn, .grow = grow, .arg = arg };
+	struct nsi_mnt_iter it = {
+		.fn = nsi_nsfs_mount_fn, .grow = nsi_ns_visit_grow, .arg = &v,
+	};
+	int err;
 
 	*held_ns = 0;
 	if (nsi_nsfs_mounts_unavailable)
 		return -EOPNOTSUPP;
-	sb = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
-	start = local_clock();
-	read_seqlock_excl(nsi_ksyms.mount_lock);
-	m = nsi_sb_first_mount(sb);
-	if (pos->last) {
-		/* The mount fn failed on is visited again. */
-		m = nsi_sb_resume(pos->last, pos->seq);
-		pos->last = NULL;
-		if (!m) {
-			err = -EAGAIN;
-			goto out;
-		}
-	}
-	for (; m; m = nsi_sb_next_mount(sb, m)) {
-		struct dentry *root = nsi_vfs(m)->mnt_root;
-
-		if (root == sb->s_root)
-			continue;
-		err = fn(arg, get_proc_ns(d_inode(root)));
-		if (err) {
-			pos->last = m;
-			/* Taken with the lock held: no writer is inside. */
-			pos->seq = read_seqbegin(nsi_ksyms.mount_lock);
-			break;
-		}
-	}
-out:
-	read_sequnlock_excl(nsi_ksyms.mount_lock);
-	*held_ns = local_clock() - start;
+	/* The nsfs internal mount is never unmounted: its superblock lives. */
+	it.only = (*nsi_ksyms.nsfs_mnt)->mnt_sb;
+	err = nsi_mnt_iterate(&it);
+	nsi_iter_account(&it, held_ns);
 	return err;
 }
 
-/*
- * The superblocks of this magic (0: all), listed under sb_lock into a
- * kmalloc()ed array, or NULL when out of memory. Returns with RCU held
- * either way, which keeps their memory (__put_super() frees them after a
- * grace period).
- */
-static struct super_block **nsi_sbs_rcu(unsigned long magic, size_t *n)
-	__acquires(RCU)
-{
-	struct super_block **sbs, *sb;
-	size_t cap = 16;
+struct nsi_find_id {
+	int id;
+	struct nsi_mnt_counters *c;
+	bool found;
+};
 
-	for (;;) {
-		sbs = kmalloc_array(cap, sizeof(*sbs), GFP_KERNEL);
-		*n = 0;
-		rcu_read_lock();
-		if (!sbs)
-			return NULL;
-		spin_lock(nsi_ksyms.sb_lock);
-		list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list)
-			if ((!magic || sb->s_magic == magic) && ++*n <= cap)
-				sbs[*n - 1] = sb;
-		spin_unlock(nsi_ksyms.sb_lock);
-		if (*n <= cap)
-			return sbs;
-		rcu_read_unlock();
-		kfree(sbs);
-		cap = *n + *n / 4;
-	}
+static int nsi_find_id_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
+{
+	struct nsi_find_id *f = it->arg;
+	struct nsi_mnt_counters *c = f->c;
+
+	if (NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) != f->id)
+		return 0;
+	c->pcp = nsi_mnt_pcp(m);
+	c->count = nsi_mnt_count(c->pcp);
+	c->writers = nsi_mnt_pcp_sum(c->pcp, NSI_OFF_MNT_PCP_MNT_WRITERS);
+	c->mnt = m;
+	c->sb = nsi_vfs(m)->mnt_sb;
+	c->root = nsi_vfs(m)->mnt_root;
+#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
+	c->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
+#else
+	c->uid = 0;
+#endif
+	f->found = true;
+	return NSI_ITER_STOP;
 }
 
 int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
 {
-	struct super_block **sbs;
-	struct nsi_mount *m = NULL;
-	u64 start = local_clock();
-	size_t n, i;
+	struct nsi_find_id f = { .id = id, .c = c };
+	struct nsi_mnt_iter it = { .fn = nsi_find_id_fn, .grow = nsi_iter_no_grow, .arg = &f };
+	int err;
 
 	*held_ns = 0;
 	if (nsi_mounts_unavailable)
 		return -EOPNOTSUPP;
-	sbs = nsi_sbs_rcu(0, &n);
-	for (i = 0; i < n && !m; i++) {
-		read_seqlock_excl(nsi_ksyms.mount_lock);
-		for (m = nsi_sb_first_mount(sbs[i]); m; m = nsi_sb_next_mount(sbs[i], m))
-			if (NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) == id)
-				break;
-		if (m) {
-			c->pcp = nsi_mnt_pcp(m);
-			c->count = nsi_mnt_count(c->pcp);
-			c->writers = nsi_mnt_pcp_sum(c->pcp, NSI_OFF_MNT_PCP_MNT_WRITERS);
-			c->mnt = m;
-			c->sb = nsi_vfs(m)->mnt_sb;
-			c->root = nsi_vfs(m)->mnt_root;
-#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
-			c->uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
-#else
-			c->uid = 0;
-#endif
-		}
-		read_sequnlock_excl(nsi_ksyms.mount_lock);
-	}
-	*held_ns = local_clock() - start;
-	rcu_read_unlock();
-	if (!sbs)
-		return -ENOMEM;
-	kfree(sbs);
-	if (!m)
+	err = nsi_mnt_iterate(&it);
+	nsi_iter_account(&it, held_ns);
+	if (err)
+		return err;
+	if (!f.found)
 		return -ENOENT;
 #ifdef NSI_HAS_MNT_PCP_MNT_COUNT
 	c->off_count = NSI_OFF_MNT_PCP_MNT_COUNT;
@@ -381,82 +685,127 @@ int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns)
 }
 
 #ifdef NSI_HAS_PROC_FS_INFO_MOUNTER_CRED
+struct nsi_cred_visit {
+	nsi_cred_fn_t fn;
+	int (*grow)(void *arg);
+	void *arg;
+};
+
 /*
- * A procfs superblock's memory is kept by RCU (nsi_sbs_rcu()); its
- * proc_fs_info and mounter_cred are alive while one of its mounts is listed
- * (see nsi_sb_holds()), which mount_lock keeps so.
+ * A procfs superblock's proc_fs_info and mounter_cred live while one of its
+ * mounts is listed (see nsi_sb_holds()), which mount_lock keeps so.
  */
-int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+static int nsi_proc_cred_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
 {
-	struct super_block **sbs;
-	u64 start = local_clock();
-	size_t n, i;
-	int err = 0;
+	struct nsi_cred_visit *v = it->arg;
+	const struct cred *cred = proc_sb_info(it->sb)->mounter_cred;
+	int err = cred ? v->fn(v->arg, cred) : 0;
+
+	return err ?: NSI_ITER_NEXT_SB;
+}
+
+static int nsi_cred_visit_grow(struct nsi_mnt_iter *it)
+{
+	struct nsi_cred_visit *v = it->arg;
+
+	return v->grow(v->arg);
+}
+
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
+{
+	struct nsi_cred_visit v = { .fn = fn, .grow = grow, .arg = arg };
+	struct nsi_mnt_iter it = {
+		.magic = PROC_SUPER_MAGIC, .fn = nsi_proc_cred_fn,
+		.grow = nsi_cred_visit_grow, .arg = &v,
+	};
+	int err;
 
 	*held_ns = 0;
 	if (nsi_mounts_unavailable)
 		return -EOPNOTSUPP;
-	sbs = nsi_sbs_rcu(PROC_SUPER_MAGIC, &n);
-	if (!sbs)
-		err = -ENOMEM;
-	for (i = 0; i < n && !err; i++) {
-		read_seqlock_excl(nsi_ksyms.mount_lock);
-		if (nsi_sb_first_mount(sbs[i]) && proc_sb_info(sbs[i])->mounter_cred)
-			err = fn(arg, proc_sb_info(sbs[i])->mounter_cred);
-		read_sequnlock_excl(nsi_ksyms.mount_lock);
-	}
-	*held_ns = local_clock() - start;
-	rcu_read_unlock();
-	kfree(sbs);
+	err = nsi_mnt_iterate(&it);
+	nsi_iter_account(&it, held_ns);
 	return err;
 }
 #else
-int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns)
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
 {
 	*held_ns = 0;
 	return -EOPNOTSUPP;
 }
 #endif
-
 /* ---- every mount of every superblock ------------------------------------------ */
 
-/* Longest RCU read section of the walk, so that synchronize_rcu() waits little. */
-#define NSI_RCU_SLICE_NS (1 * NSEC_PER_MSEC)
+/* The most one mount's strings take: fstype, source, root and mountpoint. */
+#define NSI_MNT_STRINGS_MAX	(4 * PATH_MAX)
+
+struct nsi_arena {
+	struct nsi_arena *next;
+	size_t used, cap;
+	char data[];
+};
 
 struct nsi_mnt_walk {
 	struct nsi_mnt_snap *s;
-	struct super_block **sbs;	/* sorted by address, for bsearch */
-	bool *live;			/* still listed at the last check */
-	size_t nsb, sb_cap;
-	bool sbs_full;			/* the list had more than sb_cap */
-	/* out of room: the rest of the walk only counts, to size the next */
-	bool counting;
-	size_t uncopied;		/* mounts counted, not copied */
+	const struct vfsmount *reader;	/* the mount of the file being read */
 	char *buf;			/* PATH_MAX, for d_path() */
-	u64 rcu_start;
 	/* what the superblock being read holds, read at its first mount */
 	struct super_block *sb;
+	unsigned int sb_lost;		/* the iterator's lost count then */
 	unsigned int userns, sbns;
 	const char *sbns_type;
 };
 
-static void nsi_hold(struct nsi_mnt_snap *s, u64 start)
-{
-	s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
-}
-
-/* A copy of str in the arena, or NULL when the arena is full. */
+/*
+ * A copy of str in the arena, cut at PATH_MAX: nsi_mnt_fn() made room for
+ * four of those.
+ */
 static const char *nsi_arena_put(struct nsi_mnt_snap *s, const char *str)
 {
-	size_t len = strlen(str) + 1;
-	char *p;
+	size_t len = strnlen(str, PATH_MAX - 1);
+	char *p = s->arena->data + s->arena->used;
 
-	if (s->arena_cap - s->arena_used < len)
-		return NULL;
-	p = s->arena + s->arena_used;
 	memcpy(p, str, len);
-	s->arena_used += len;
+	p[len] = '\0';
+	s->arena->used += len + 1;
 	return p;
+}
+
+static bool nsi_arena_room(const struct nsi_mnt_snap *s)
+{
+	return s->arena && s->arena->cap - s->arena->used >= NSI_MNT_STRINGS_MAX;
+}
+
+/* Room for another mount's record and strings; may sleep. */
+static int nsi_snap_grow(struct nsi_mnt_snap *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = max_t(size_t, 256, 2 * s->cap);
+		struct nsi_mnt *m = kvmalloc_array(cap, sizeof(*m), GFP_KERNEL_ACCOUNT);
+
+		if (!m)
+			return -ENOMEM;
+		if (s->n)
+			memcpy(m, s->m, s->n * sizeof(*m));
+		kvfree(s->m);
+		s->m = m;
+		s->cap = cap;
+		s->bytes += (cap - s->n) * sizeof(*m);
+	}
+	if (!nsi_arena_room(s)) {
+		size_t cap = max_t(size_t, 16 * NSI_MNT_STRINGS_MAX,
+				   s->arena ? 2 * s->arena->cap : 0);
+		struct nsi_arena *a = kvmalloc(struct_size(a, data, cap), GFP_KERNEL_ACCOUNT);
+
+		if (!a)
+			return -ENOMEM;
+		a->next = s->arena;
+		a->used = 0;
+		a->cap = cap;
+		s->arena = a;
+		s->bytes += struct_size(a, data, cap);
+	}
+	return 0;
 }
 
 static bool str_has_suffix(const char *s, const char *suffix)
@@ -549,8 +898,9 @@ static void nsi_sb_holds(struct nsi_mnt_walk *w, struct super_block *sb)
  * keeps m on its superblock's list, its dentries and its links stable, and
  * RCU, which keeps its master from being freed.
  */
-static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
+static int nsi_mnt_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
 {
+	struct nsi_mnt_walk *w = it->arg;
 	struct nsi_mount *master = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MASTER, struct nsi_mount *);
 	const char *devname = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_DEVNAME, const char *);
 	struct mnt_namespace *ns = nsi_mnt_ns(m);
@@ -561,7 +911,7 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	struct nsi_mnt *r;
 	char *p;
 
-	if (s->n == s->cap)
+	if (s->n == s->cap || !nsi_arena_room(s))
 		return -ENOSPC;
 	r = &s->m[s->n];
 	memset(r, 0, sizeof(*r));
@@ -584,8 +934,11 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 #endif
 	r->dev = sb->s_dev;
 	r->root_ino = d_inode(v->mnt_root)->i_ino;
-	if (sb != w->sb)
+	/* Found again after a lost place, it may be another at that address. */
+	if (sb != w->sb || it->lost != w->sb_lost) {
 		nsi_sb_holds(w, sb);
+		w->sb_lost = it->lost;
+	}
 	r->userns = w->userns;
 #ifdef NSI_HAS_VFSMOUNT_MNT_USERNS
 	if (v->mnt_userns != &init_user_ns)
@@ -596,6 +949,9 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	r->shared = nsi_mnt_shared(m, r->flags);
 	r->unbindable = nsi_mnt_unbindable(m, r->flags);
 	r->count = nsi_mnt_count(nsi_mnt_pcp(m));
+	/* The file being read holds its mount: that reference is ours. */
+	if (v == w->reader)
+		r->count--;
 	r->writers = nsi_mnt_pcp_sum(nsi_mnt_pcp(m), NSI_OFF_MNT_PCP_MNT_WRITERS);
 
 	if (sb->s_subtype)
@@ -614,213 +970,8 @@ static int nsi_mnt_read(struct nsi_mnt_walk *w, struct nsi_mount *m)
 	if (!IS_ERR(p) && d_unlinked(v->mnt_root) && str_has_suffix(p, " (deleted)"))
 		p[strlen(p) - strlen(" (deleted)")] = '\0';
 	r->mountpoint = nsi_arena_put(s, IS_ERR(p) ? "?" : p);
-	if (!r->fstype || !r->source || !r->root || !r->mountpoint)
-		return -ENOSPC;
 	s->n++;
 	return 0;
-}
-
-/* Mounts read per hold of mount_lock, which every mount and umount waits for. */
-#define NSI_MNT_BATCH 32
-/* A superblock whose list changed this often under us is read in one hold. */
-#define NSI_MNT_RESTARTS 3
-
-/*
- * One superblock's mounts, NSI_MNT_BATCH per hold of mount_lock. When the
- * list changed while the lock was dropped, what was read of it is dropped
- * and it is read again.
- */
-static void nsi_sb_count(struct nsi_mnt_walk *w, struct super_block *sb)
-{
-	struct nsi_mount *m;
-
-	for (m = nsi_sb_first_mount(sb); m; m = nsi_sb_next_mount(sb, m))
-		w->uncopied++;
-}
-
-static void nsi_sb_mounts(struct nsi_mnt_walk *w, struct super_block *sb)
-{
-	struct nsi_mnt_snap *s = w->s;
-	size_t n0 = s->n, used0 = s->arena_used;
-	unsigned int batch = 0, restarts = 0, seq;
-	u64 start = local_clock();
-	struct nsi_mount *m;
-
-	w->sb = NULL;
-	read_seqlock_excl(nsi_ksyms.mount_lock);
-	m = w->counting ? NULL : nsi_sb_first_mount(sb);
-	while (m) {
-		if (nsi_mnt_read(w, m)) {
-			/* Out of room: drop this superblock's part, count the rest. */
-			s->n = n0;
-			s->arena_used = used0;
-			w->counting = true;
-			break;
-		}
-		if (++batch % NSI_MNT_BATCH || restarts >= NSI_MNT_RESTARTS) {
-			m = nsi_sb_next_mount(sb, m);
-			continue;
-		}
-		seq = read_seqbegin(nsi_ksyms.mount_lock);
-		read_sequnlock_excl(nsi_ksyms.mount_lock);
-		nsi_hold(s, start);
-		cpu_relax();
-		start = local_clock();
-		read_seqlock_excl(nsi_ksyms.mount_lock);
-		m = nsi_sb_resume(m, seq);
-		if (m) {
-			m = nsi_sb_next_mount(sb, m);
-			continue;
-		}
-		s->n = n0;
-		s->arena_used = used0;
-		restarts++;
-		m = nsi_sb_first_mount(sb);
-	}
-	if (w->counting)
-		nsi_sb_count(w, sb);
-	read_sequnlock_excl(nsi_ksyms.mount_lock);
-	nsi_hold(s, start);
-}
-
-static int nsi_ptr_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Mark which of sbs[from..] sb_lock's list still holds. */
-static void nsi_sbs_check(struct nsi_mnt_walk *w, size_t from)
-{
-	u64 start = local_clock();
-	struct super_block *sb, **p;
-
-	memset(w->live + from, 0, (w->nsb - from) * sizeof(*w->live));
-	spin_lock(nsi_ksyms.sb_lock);
-	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list) {
-		p = bsearch(&sb, w->sbs + from, w->nsb - from, sizeof(*p), nsi_ptr_cmp);
-		if (p)
-			w->live[p - w->sbs] = true;
-	}
-	spin_unlock(nsi_ksyms.sb_lock);
-	nsi_hold(w->s, start);
-}
-
-/* Every superblock on the list, under sb_lock; -ENOSPC when they don't fit. */
-static int nsi_sbs_list(struct nsi_mnt_walk *w)
-{
-	u64 start = local_clock();
-	struct super_block *sb;
-	int err = 0;
-
-	w->nsb = 0;
-	w->sbs_full = false;
-	spin_lock(nsi_ksyms.sb_lock);
-	list_for_each_entry(sb, nsi_ksyms.super_blocks, s_list) {
-		if (w->nsb == w->sb_cap) {
-			w->sbs_full = true;
-			err = -ENOSPC;
-			break;
-		}
-		w->sbs[w->nsb++] = sb;
-	}
-	spin_unlock(nsi_ksyms.sb_lock);
-	nsi_hold(w->s, start);
-	return err;
-}
-
-/*
- * One walk with the room reserved; -ENOSPC when it ran out, having counted
- * what it could not copy.
- */
-static int nsi_walk(struct nsi_mnt_walk *w)
-{
-	size_t i;
-	int err;
-
-	w->s->n = 0;
-	w->s->arena_used = 0;
-	w->counting = false;
-	w->uncopied = 0;
-	rcu_read_lock();
-	w->rcu_start = local_clock();
-	err = nsi_sbs_list(w);
-	if (!err) {
-		sort(w->sbs, w->nsb, sizeof(*w->sbs), nsi_ptr_cmp, NULL);
-		memset(w->live, 1, w->nsb * sizeof(*w->live));
-	}
-	for (i = 0; i < w->nsb && !err; i++) {
-		if (w->live[i])
-			nsi_sb_mounts(w, w->sbs[i]);
-		if (local_clock() - w->rcu_start > NSI_RCU_SLICE_NS) {
-			nsi_hold(w->s, w->rcu_start);
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-			w->rcu_start = local_clock();
-			nsi_sbs_check(w, i + 1);
-		}
-	}
-	nsi_hold(w->s, w->rcu_start);
-	rcu_read_unlock();
-	return err ?: w->counting ? -ENOSPC : 0;
-}
-
-static void nsi_walk_free(struct nsi_mnt_walk *w)
-{
-	kvfree(w->sbs);
-	kvfree(w->live);
-	w->sbs = NULL;
-	w->live = NULL;
-}
-
-/* The longest section of any mounts walk since load. */
-static u64 nsi_mnt_max_hold;
-
-u64 nsi_mounts_max_hold_ns(void)
-{
-	return READ_ONCE(nsi_mnt_max_hold);
-}
-
-/* Room for what the last walk needed, and more each time a walk runs out. */
-static size_t nsi_hint_mounts = 256, nsi_hint_arena = 32768, nsi_hint_sbs = 64;
-
-static int nsi_walk_reserve(struct nsi_mnt_walk *w)
-{
-	struct nsi_mnt_snap *s = w->s;
-
-	kvfree(s->m);
-	kvfree(s->arena);
-	nsi_walk_free(w);
-	s->cap = READ_ONCE(nsi_hint_mounts);
-	s->arena_cap = READ_ONCE(nsi_hint_arena);
-	w->sb_cap = READ_ONCE(nsi_hint_sbs);
-	s->m = kvmalloc_array(s->cap, sizeof(*s->m), GFP_KERNEL_ACCOUNT);
-	s->arena = kvmalloc(s->arena_cap, GFP_KERNEL_ACCOUNT);
-	w->sbs = kvmalloc_array(w->sb_cap, sizeof(*w->sbs), GFP_KERNEL_ACCOUNT);
-	w->live = kvmalloc_array(w->sb_cap, sizeof(*w->live), GFP_KERNEL_ACCOUNT);
-	return s->m && s->arena && w->sbs && w->live ? 0 : -ENOMEM;
-}
-
-/*
- * Room for what the walk that ran out counted, and a quarter more: records
- * for every mount, and strings at the size of those copied so far (twice
- * the arena when the first superblock filled it).
- */
-static void nsi_walk_grow(struct nsi_mnt_walk *w)
-{
-	struct nsi_mnt_snap *s = w->s;
-	size_t total = s->n + w->uncopied;
-
-	if (w->sbs_full) {
-		WRITE_ONCE(nsi_hint_sbs, 2 * w->sb_cap);
-		return;
-	}
-	total += total / 4;
-	WRITE_ONCE(nsi_hint_mounts, max(s->cap, total));
-	WRITE_ONCE(nsi_hint_arena, s->n ? max(2 * s->arena_cap, s->arena_used / s->n * total) :
-				    2 * s->arena_cap);
 }
 
 static int nsi_mnt_cmp(const void *a, const void *b)
@@ -836,55 +987,59 @@ static int nsi_mnt_cmp(const void *a, const void *b)
 
 void nsi_mounts_free(struct nsi_mnt_snap *s)
 {
+	struct nsi_arena *a;
+
 	if (IS_ERR_OR_NULL(s))
 		return;
+	while ((a = s->arena)) {
+		s->arena = a->next;
+		kvfree(a);
+	}
 	kvfree(s->m);
-	kvfree(s->arena);
 	kfree(s);
 }
 
-struct nsi_mnt_snap *nsi_mounts_take(void)
+static int nsi_mnt_grow(struct nsi_mnt_iter *it)
 {
-	struct nsi_mnt_walk w = { };
+	struct nsi_mnt_walk *w = it->arg;
+
+	return nsi_snap_grow(w->s);
+}
+
+/* Room for as many mounts as the last walk read, and a quarter more. */
+static size_t nsi_hint_records = 256;
+
+struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader)
+{
+	struct nsi_mnt_walk w = { .reader = reader };
+	struct nsi_mnt_iter it = { .fn = nsi_mnt_fn, .grow = nsi_mnt_grow, .arg = &w };
 	u64 start = local_clock();
 	int err;
 
 	w.s = kzalloc(sizeof(*w.s), GFP_KERNEL_ACCOUNT);
 	if (!w.s)
 		return ERR_PTR(-ENOMEM);
+	w.s->bytes = sizeof(*w.s);
 	if (nsi_mounts_unavailable)
 		return w.s;
+	w.s->cap = READ_ONCE(nsi_hint_records);
+	w.s->m = kvmalloc_array(w.s->cap, sizeof(*w.s->m), GFP_KERNEL_ACCOUNT);
+	w.s->bytes += w.s->cap * sizeof(*w.s->m);
 	w.buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	err = w.buf ? 0 : -ENOMEM;
-	while (!err) {
-		if (fatal_signal_pending(current)) {
-			err = -EINTR;
-			break;
-		}
-		err = nsi_walk_reserve(&w);
-		if (!err)
-			err = nsi_walk(&w);
-		if (err != -ENOSPC)
-			break;
-		nsi_walk_grow(&w);
-		w.s->restarts++;
-		err = 0;
-	}
-	nsi_walk_free(&w);
+	err = w.s->m && w.buf ? nsi_snap_grow(w.s) : -ENOMEM;
+	if (!err)
+		err = nsi_mnt_iterate(&it);
 	kfree(w.buf);
+	nsi_iter_account(&it, NULL);
+	w.s->max_hold_ns = it.max_hold_ns;
+	w.s->lost = it.lost;
 	if (err) {
 		nsi_mounts_free(w.s);
 		return ERR_PTR(err);
 	}
-	/* Next time, room for this many and a quarter more. */
-	WRITE_ONCE(nsi_hint_mounts, max_t(size_t, 256, w.s->n + w.s->n / 4));
-	WRITE_ONCE(nsi_hint_arena, max_t(size_t, 32768, w.s->arena_used + w.s->arena_used / 4));
-	WRITE_ONCE(nsi_hint_sbs, max_t(size_t, 64, w.nsb + w.nsb / 4));
+	WRITE_ONCE(nsi_hint_records, max_t(size_t, 256, w.s->n + w.s->n / 4));
 	sort(w.s->m, w.s->n, sizeof(*w.s->m), nsi_mnt_cmp, NULL);
 	w.s->took_ns = local_clock() - start;
-	if (w.s->max_hold_ns > READ_ONCE(nsi_mnt_max_hold))
-		WRITE_ONCE(nsi_mnt_max_hold, w.s->max_hold_ns);
-	w.s->bytes = sizeof(*w.s) + w.s->cap * sizeof(*w.s->m) + w.s->arena_cap;
 	return w.s;
 }
 

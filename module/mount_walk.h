@@ -44,18 +44,22 @@ struct nsi_mnt {
 	const char *fstype, *source, *root, *mountpoint;
 };
 
+struct nsi_arena;
+
 struct nsi_mnt_snap {
 	struct nsi_mnt *m;
 	size_t n, cap;
-	char *arena;			/* the records' strings */
-	size_t arena_used, arena_cap;
-	u64 took_ns, max_hold_ns;	/* max_hold_ns: mount_lock, sb_lock or RCU */
-	unsigned int restarts;		/* walks redone with more room */
+	struct nsi_arena *arena;	/* the records' strings, in chunks */
+	u64 took_ns, max_hold_ns;	/* max_hold_ns: RCU, mount_lock or sb_lock */
+	unsigned int lost;		/* places the walk lost to dying mounts */
 	size_t bytes;			/* memory the snapshot holds */
 };
 
-/* Every mount of every superblock, or an ERR_PTR. */
-struct nsi_mnt_snap *nsi_mounts_take(void);
+/*
+ * Every mount of every superblock, or an ERR_PTR. The reference the file
+ * being read holds on its own mount (reader) is not counted.
+ */
+struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader);
 void nsi_mounts_free(struct nsi_mnt_snap *s);
 
 /* Check the layout against the running kernel, once, after nsi_ksyms_resolve(). */
@@ -98,19 +102,25 @@ typedef int (*nsi_ns_fn_t)(void *arg, struct ns_common *ns);
 typedef int (*nsi_visit_fn_t)(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos,
 			      u64 *held_ns);
 
-/* The namespace behind each nsfs bind mount, attached or detached. */
-int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, void *arg, struct nsi_visit_pos *pos, u64 *held_ns);
+/*
+ * The namespace behind each nsfs bind mount, attached or detached, each
+ * once: fn runs under RCU and mount_lock, which keep the namespace alive,
+ * and must not sleep; when it returns -ENOSPC, grow(arg) is called outside
+ * them and fn again on the same mount. Returns 0, an error of fn or grow,
+ * or -EOPNOTSUPP. *held_ns gets the longest section.
+ */
+int nsi_visit_nsfs_mounts(nsi_ns_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns);
 
 /*
  * Call fn for the cred each procfs superblock keeps of its mounter (7.x),
- * under mount_lock, which keeps it alive; must not sleep. Returns 0, fn's
- * error (the caller grows its pools and calls again: fn must count each
- * cred once whatever the calls), -ENOMEM, or -EOPNOTSUPP where procfs keeps
- * none or the mount walker is unavailable.
+ * under mount_lock, which keeps it alive; must not sleep. -ENOSPC from fn
+ * calls grow(arg) as for nsi_visit_nsfs_mounts(). Returns 0, an error of fn
+ * or grow, -ENOMEM, or -EOPNOTSUPP where procfs keeps none or the mount
+ * walker is unavailable. Superblocks may share a cred: fn counts it once.
  */
 struct cred;
 typedef int (*nsi_cred_fn_t)(void *arg, const struct cred *cred);
-int nsi_visit_proc_creds(nsi_cred_fn_t fn, void *arg, u64 *held_ns);
+int nsi_visit_proc_creds(nsi_cred_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns);
 
 /*
  * Where a mount keeps its counts, for the tracer: its per-CPU struct
@@ -137,9 +147,9 @@ struct nsi_mnt_counters {
 /*
  * The counters of the mount with this id, found under mount_lock, which
  * keeps it and its mnt_pcp while held, like nsi_mounts_take(). Returns 0,
- * -ENOENT when no superblock lists such a mount, -ENOMEM, or -EOPNOTSUPP
- * when the mount walker is unavailable. *held_ns gets the RCU section's
- * length, which covers the lock's holds.
+ * -ENOENT when no superblock lists such a mount, -ENOMEM, -EINTR, or
+ * -EOPNOTSUPP when the mount walker is unavailable. *held_ns gets the
+ * longest section.
  */
 int nsi_mount_counters(int id, struct nsi_mnt_counters *c, u64 *held_ns);
 

@@ -53,9 +53,9 @@ static const struct {
 	{ MNT_UMOUNT, "umount" },
 };
 
-static void *mounts_take(void)
+static void *mounts_take(const struct file *reader)
 {
-	return nsi_mounts_take();
+	return nsi_mounts_take(reader->f_path.mnt);
 }
 
 static void mounts_free(void *snap)

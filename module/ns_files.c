@@ -11,7 +11,7 @@
 
 /* One snapshot serves the three files, shared while a process holds them. */
 
-static void *ns_take(void)
+static void *ns_take(const struct file *reader)
 {
 	return nsi_snap_get();
 }

@@ -74,6 +74,7 @@
 
 #include "compat.h"
 #include "format.h"
+#include "ksyms.h"
 #include "mount_walk.h"
 #include "snapshot.h"
 #include "trace.h"
@@ -297,7 +298,7 @@ static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
 		unsigned int gets = 0, puts = 0;
 		int sum = 0;
 
-		for_each_possible_cpu(cpu) {
+		for_each_cpu(cpu, nsi_counted_cpus()) {
 			if (nsi_trace_mnt_read(o, cpu, &s))
 				return false;
 			sum += s.count;
@@ -305,7 +306,7 @@ static bool nsi_trace_mnt_zero(const struct nsi_trace_obj *o)
 		}
 		if (o->mc.off_count < 0) {
 			smp_mb();	/* as mnt_get_count(): puts, then gets */
-			for_each_possible_cpu(cpu) {
+			for_each_cpu(cpu, nsi_counted_cpus()) {
 				if (nsi_trace_mnt_read(o, cpu, &s))
 					return false;
 				gets += s.gets;
@@ -672,7 +673,7 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 	cpus_read_lock();
 	/* The CPUs armed are those online now: hotplug waits for the lock. */
 	o->hotplug_gen = atomic_read(&nsi_trace_hotplug);
-	for_each_possible_cpu(cpu) {
+	for_each_cpu(cpu, nsi_counted_cpus()) {
 		if (nsi_trace_mnt_read(o, cpu, &o->slots[cpu])) {
 			err = -ESRCH;
 			break;

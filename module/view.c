@@ -19,7 +19,7 @@ static void *nsi_seq_start(struct seq_file *m, loff_t *pos)
 	struct nsi_open *o = m->private;
 
 	if (!o->snap) {
-		void *snap = o->view->take();
+		void *snap = o->view->take(m->file);
 
 		if (IS_ERR(snap))
 			return snap;

@@ -10,10 +10,12 @@
 #include <linux/seq_file.h>
 
 struct dentry;
+struct file;
 
 struct nsi_view {
 	const char *header;			/* first comment line, with '\n' */
-	void *(*take)(void);			/* a snapshot, or an ERR_PTR */
+	/* a snapshot, or an ERR_PTR; reader: the file it is read through */
+	void *(*take)(const struct file *reader);
 	void (*free)(void *snap);
 	size_t (*count)(const void *snap);	/* records in the snapshot */
 	/* "# ..." lines after the header */

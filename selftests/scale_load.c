@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Builds the scale tests' objects fast, with no fork and exec per object,
+ * which under TCG would cost more than what is measured:
+ *
+ *   scale_load binds N DIR    a new mount namespace holding one tmpfs on DIR
+ *                             and N bind mounts of it: N mounts, one
+ *                             superblock
+ *   scale_load tmpfs N DIR    a new mount namespace holding N tmpfs mounts
+ *                             under DIR: N superblocks, one namespace
+ *   scale_load threads N      N threads that sleep
+ *
+ * Each prints "ready" once its objects exist and keeps them until SIGTERM,
+ * then exits, which ends them all (a mount namespace dies with its last
+ * task).
+ *
+ *   scale_load churn SECONDS DIR
+ *                             mounts a tmpfs on DIR and unmounts it again
+ *                             for SECONDS, then prints
+ *                             "churn cycles=N worst_us=N", the longest
+ *                             mount+umount pair
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int fail(const char *what, const char *arg)
+{
+	fprintf(stderr, "scale_load: %s %s: %s\n", what, arg, strerror(errno));
+	return 1;
+}
+
+/* Block SIGTERM before the objects exist, so that it is never lost. */
+static void block_term(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+static int ready_then_wait(sigset_t *set)
+{
+	int sig;
+
+	printf("ready\n");
+	fflush(stdout);
+	return sigwait(set, &sig) ? 1 : 0;
+}
+
+/* A private mount namespace with a tmpfs on dir, its propagation private. */
+static int private_tmpfs(const char *dir)
+{
+	if (unshare(CLONE_NEWNS))
+		return fail("unshare", "CLONE_NEWNS");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return fail("make-rprivate", "/");
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return fail("mkdir", dir);
+	if (mount("scale", dir, "tmpfs", 0, "size=64m,nr_inodes=0"))
+		return fail("mount tmpfs", dir);
+	return 0;
+}
+
+static int mounts(const char *kind, long n, const char *dir)
+{
+	char path[4096];
+	sigset_t set;
+	long i;
+
+	block_term(&set);
+	if (private_tmpfs(dir))
+		return 1;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%ld", dir, i);
+		if (mkdir(path, 0700))
+			return fail("mkdir", path);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%ld", dir, i);
+		if (!strcmp(kind, "binds") ? mount(dir, path, NULL, MS_BIND, NULL) :
+		    mount("scale", path, "tmpfs", 0, "size=4k"))
+			return fail("mount", path);
+	}
+	return ready_then_wait(&set);
+}
+
+static void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static int threads(long n)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	sigset_t set;
+	long i;
+
+	block_term(&set);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		errno = pthread_create(&t, &attr, sleeper, NULL);
+		if (errno)
+			return fail("pthread_create", "");
+	}
+	return ready_then_wait(&set);
+}
+
+static int mount_churn(long seconds, const char *dir)
+{
+	long long end = now_us() + seconds * 1000000LL, worst = 0, t;
+	long cycles = 0;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return fail("mkdir", dir);
+	while ((t = now_us()) < end) {
+		if (mount("churn", dir, "tmpfs", 0, "size=4k"))
+			return fail("mount", dir);
+		if (umount(dir))
+			return fail("umount", dir);
+		t = now_us() - t;
+		if (t > worst)
+			worst = t;
+		cycles++;
+	}
+	printf("churn cycles=%ld worst_us=%lld\n", cycles, worst);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+
+	if (argc == 4 && (!strcmp(argv[1], "binds") || !strcmp(argv[1], "tmpfs")))
+		return mounts(argv[1], n, argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "threads"))
+		return threads(n);
+	if (argc == 4 && !strcmp(argv[1], "churn"))
+		return mount_churn(n, argv[3]);
+	fprintf(stderr, "usage: scale_load binds|tmpfs N DIR | threads N | churn SECONDS DIR\n");
+	return 2;
+}
