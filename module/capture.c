@@ -311,66 +311,98 @@ static void nsi_hold_end(struct nsi_walk *w, u64 start)
 }
 
 /* Threads in the last snapshot: the next one sizes its array by it. */
-static size_t nsi_tasks_hint;
+static size_t nsi_tasks_hint = 256;
 
-/* Take a reference on every thread; nothing else, so RCU is held briefly. */
+/* Threads taken per RCU section, which fork and exit do not wait for. */
+#define NSI_TASK_BATCH 256
+
+/* A bigger array for the threads, with those taken so far; may sleep. */
+static int nsi_tasks_grow(struct task_struct ***ts, size_t *cap, size_t n)
+{
+	size_t bigger = *cap * 2;
+	struct task_struct **t = kvmalloc_array(bigger, sizeof(*t), GFP_KERNEL_ACCOUNT);
+
+	if (!t)
+		return -ENOMEM;
+	memcpy(t, *ts, n * sizeof(*t));
+	kvfree(*ts);
+	*ts = t;
+	*cap = bigger;
+	return 0;
+}
+
+/*
+ * Take a reference on every thread, NSI_TASK_BATCH per RCU section, by pid
+ * number in the initial pid namespace, where every thread has one: each
+ * section goes on at the next number, as /proc's readdir does, so none
+ * grows with the threads. As there, a thread born meanwhile at a number
+ * already passed is missed. Then every CPU's idle thread, which has none.
+ */
 int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 {
-	struct task_struct *g, *t, **ts;
-	size_t n = READ_ONCE(nsi_tasks_hint), cap, i;
+	size_t cap = READ_ONCE(nsi_tasks_hint) + num_possible_cpus() + 64, i = 0;
+	struct task_struct **ts, *t;
+	bool done = false;
+	int nr = 1, err = 0;
 	u64 start;
 
-	/* A walk of its own costs a quarter of the grab on a large system. */
-	if (!n) {
+	ts = kvmalloc_array(cap, sizeof(*ts), GFP_KERNEL_ACCOUNT);
+	if (!ts)
+		return -ENOMEM;
+	while (!done) {
+		unsigned int batch;
+
 		start = local_clock();
 		rcu_read_lock();
-		for_each_process_thread(g, t)
-			n++;
-		rcu_read_unlock();
-		nsi_hold_end(w, start);
-		n += num_possible_cpus();
-	}
+		for (batch = 0; batch < NSI_TASK_BATCH && i < cap; batch++) {
+			struct pid *pid = find_ge_pid(nr, &init_pid_ns);
 
-	for (;;) {
-		cap = n + n / 8 + 64;
-		ts = kvmalloc_array(cap, sizeof(*ts), GFP_KERNEL_ACCOUNT);
-		if (!ts)
-			return -ENOMEM;
-		i = 0;
-		start = local_clock();
-		rcu_read_lock();
-		for_each_process_thread(g, t) {
-			if (i == cap)
-				goto full;
-			get_task_struct(t);
-			ts[i++] = t;
-		}
-		rcu_read_unlock();
-		nsi_hold_end(w, start);
-		if (w->idle_threads) {
-			int cpu;
-
-			for_each_possible_cpu(cpu) {
-				t = READ_ONCE(*per_cpu_ptr(w->idle_threads, cpu));
-				if (!t || i == cap)
-					continue;
+			if (!pid) {
+				done = true;
+				break;
+			}
+			nr = pid_nr(pid) + 1;
+			t = pid_task(pid, PIDTYPE_PID);
+			if (t) {
 				get_task_struct(t);
 				ts[i++] = t;
 			}
 		}
-		*out = ts;
-		*nout = i;
-		WRITE_ONCE(nsi_tasks_hint, i);
-		return 0;
-full:
 		rcu_read_unlock();
 		nsi_hold_end(w, start);
-		/* Threads were created faster than the slack: try bigger. */
-		while (i)
-			put_task_struct(ts[--i]);
-		kvfree(ts);
-		n = cap * 2;
+		if (i == cap)
+			err = nsi_tasks_grow(&ts, &cap, i);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+		if (err)
+			goto fail;
+		cond_resched();
 	}
+	if (w->idle_threads) {
+		int cpu;
+
+		for_each_possible_cpu(cpu) {
+			t = READ_ONCE(*per_cpu_ptr(w->idle_threads, cpu));
+			if (!t)
+				continue;
+			if (i == cap) {
+				err = nsi_tasks_grow(&ts, &cap, i);
+				if (err)
+					goto fail;
+			}
+			get_task_struct(t);
+			ts[i++] = t;
+		}
+	}
+	*out = ts;
+	*nout = i;
+	WRITE_ONCE(nsi_tasks_hint, i);
+	return 0;
+fail:
+	while (i)
+		put_task_struct(ts[--i]);
+	kvfree(ts);
+	return err;
 }
 
 static int nsi_note_role(struct nsi_walk *w, struct nsi_task_refs *r, enum nsi_role role,
@@ -597,6 +629,9 @@ static int nsi_count_cred(struct nsi_walk *w, const struct cred *cred)
  * its credentials (and their user namespace); an nsfs inode (its
  * namespace); a socket (its net namespace, if the socket holds it).
  */
+/* Open files read per hold of task_lock and the table's file_lock. */
+#define NSI_FD_BATCH 256
+
 static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 {
 	struct nsi_walk *w = (struct nsi_walk *)arg;
@@ -636,7 +671,11 @@ static int nsi_fd_cb(const void *arg, struct file *f, unsigned int fd)
 		e->sockets++;
 		nsi_holder_add(w, e, kind, fd);
 	}
-	return 0;
+	/* Enough for one hold of the task's and the table's locks. */
+	if (++w->fd_batch < NSI_FD_BATCH)
+		return 0;
+	w->resume_fd = fd + 1;
+	return 1;
 err:
 	if (err != -ENOSPC)
 		return err;
@@ -668,14 +707,16 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 			continue;
 		}
 		for (;;) {
+			w->fd_batch = 0;
 			err = iterate_fd(files, w->resume_fd, nsi_fd_cb, w);
 			task_unlock(t);
 			nsi_hold_end(w, start);
-			if (err != -ENOSPC)
+			if (err != -ENOSPC && err != 1)
 				break;
 			err = nsi_reserve(w);
 			if (err)
 				return err;
+			cond_resched();
 			start = local_clock();
 			task_lock(t);
 			/* The task may have exited or unshared its table meanwhile. */

@@ -31,6 +31,7 @@ struct nsi_walk {
 	struct hlist_head *seen_hash;
 	struct task_struct *fd_task;	/* whose fd table is being walked */
 	unsigned int resume_fd;		/* where an fd table walk goes on */
+	unsigned int fd_batch;		/* files read in this hold */
 	/* worklist for owner and parent chains, so that no walk recurses */
 	struct {
 		struct ns_common *ns;

@@ -248,7 +248,8 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
  * How the walk bounds what it makes others wait for:
  *
  * - mount_lock is held for one batch: at most NSI_BATCH_COST units, a mount
- *   read costing NSI_READ_COST and a mount stepped over 1, and a read's
+ *   read costing NSI_READ_COST and a mount stepped over 1, or NSI_LOCK_NS
+ *   where reads are slower than that allows, and a read's
  *   per-CPU sums are over the CPUs that have ever run (nsi_counted_cpus()),
  *   its batch shrinking as they grow. Between batches the walk goes on at
  *   the mount it read last, which is still listed and still there while it
@@ -275,6 +276,8 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
 /* Per-CPU slots read in one hold, at most, unless one mount has more. */
 #define NSI_BATCH_SLOTS		2048
 #define NSI_SB_STEPS		64
+/* A batch's hold of mount_lock, at most, where reads are slow. */
+#define NSI_LOCK_NS		(200 * NSEC_PER_USEC)
 
 /* What a visitor returns, besides 0 (go on) and a negative error. */
 enum {
@@ -416,7 +419,7 @@ static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 static int nsi_iter_batch(struct nsi_mnt_iter *it)
 {
 	unsigned int cost = 0, limit = it->batch_reads * NSI_READ_COST;
-	u64 start = local_clock();
+	u64 start = local_clock(), t;
 	struct nsi_mount *m;
 	int ret = 0;
 
@@ -441,6 +444,12 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 		cost += NSI_READ_COST;
 		if (ret)
 			break;
+		/* Where a read is slow (a deep path, an emulated CPU), time ends it. */
+		t = local_clock();
+		if (t - start > NSI_LOCK_NS || t - it->slice_start > NSI_RCU_SLICE_NS) {
+			m = nsi_sb_next_mount(it->sb, m);
+			break;
+		}
 	}
 	if (!m && !ret)
 		ret = NSI_ITER_NEXT_SB;

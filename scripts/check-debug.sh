@@ -95,14 +95,15 @@ debug_suite() {
 	make -s -C selftests payload PAYLOAD="$payload" NSI_VERSION="$version" \
 		NSI_KO="$tree/nsinspect.ko" SKEWED_KO="$skewed" NSI_TEST_TIMEOUT=1500 \
 		LEAK_KO="$top/build/debug/leak/nsi_leak.ko" \
-		NSI_TEST_ENV="NSI_STRESS_SECONDS=$stress_seconds NSI_LOAD_CYCLES=$load_cycles" \
+		NSI_TEST_ENV="NSI_STRESS_SECONDS=$stress_seconds NSI_LOAD_CYCLES=$load_cycles NSI_SCALE_N=1000" \
 		>"$log/selftests-build.log" 2>&1 || {
 		echo "not ok - selftests build"
 		tail -n 30 "$log/selftests-build.log" | sed 's/^/# /'
 		return
 	}
 	vstart=$(date +%s)
-	if selftests/vm/run.sh -K "$kdir" -t 3600 -o "$top/build/vm/debug" "$payload" \
+	if NSI_VM_SMP=${NSI_VM_SMP:-$vm_smp} \
+		selftests/vm/run.sh -K "$kdir" -t 3600 -o "$top/build/vm/debug" "$payload" \
 		2>"$log/vm.log"; then
 		echo "ok - debug vm verdict ($(tail -n 1 "$log/vm.log"))"
 	else

@@ -21,7 +21,7 @@ mi_root() {
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 dir=$(mktemp -d)
 snap=$dir/mounts
 mkdir "$dir/ns" "$dir/bind" "$dir/gone" "$dir/t"
@@ -33,6 +33,9 @@ mount -t tmpfs cnt "$dir/t"
 touch "$dir/t/a" "$dir/t/b" "$dir/t/c"
 sleep 1000 3<"$dir/t/a" 4<"$dir/t/b" 5<"$dir/t/c" &
 holder=$!
+# Another process with a debugfs file open: its reference counts.
+sleep 1000 3<$D/version &
+debugfs_holder=$!
 cat $D/mounts >"$snap"
 
 want=$(mi_root "$dir/ns/net")
@@ -51,12 +54,17 @@ got=$(rec "$dir/t" count)
 [ "$got" = 4 ]
 ok $? "tmpfs with three open files: count=4 exactly" "nsinspect: count=$got"
 
-# debugfs: attached, and cat's one open file; the lookup that opened it
-# holds nothing by the time the snapshot is taken.
+# debugfs: attached, and the other process's open file; the file the
+# snapshot is read through, and the lookup that opened it, are not counted.
 got=$(rec /sys/kernel/debug count)
 [ "$got" = 2 ]
-ok $? "debugfs read by cat: count=2, the reader's open file and nothing of its lookup" \
-	"nsinspect: count=$got"
+ok $? "debugfs: count=2, another's open file and none of the reader's" "nsinspect: count=$got"
+
+kill $debugfs_holder
+wait $debugfs_holder 2>/dev/null
+got=$(sed -n "s|^mntns=$(stat -L -c %i /proc/self/ns/mnt) .* mountpoint=/sys/kernel/debug .* count=\([^ ]*\).*|\1|p" $D/mounts)
+[ "$got" = 1 ]
+ok $? "debugfs read alone: count=1, attached, and nothing of the reader's" "nsinspect: count=$got"
 
 kill $holder
 wait $holder 2>/dev/null

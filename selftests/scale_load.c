@@ -8,6 +8,9 @@
  *                             superblock
  *   scale_load tmpfs N DIR    a new mount namespace holding N tmpfs mounts
  *                             under DIR: N superblocks, one namespace
+ *   scale_load nsbinds N DIR  a new mount namespace holding N uts
+ *                             namespaces, each kept by an nsfs bind mount
+ *                             of it under DIR and by nothing else
  *   scale_load threads N      N threads that sleep
  *
  * Each prints "ready" once its objects exist and keeps them until SIGTERM,
@@ -22,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -101,6 +105,30 @@ static int mounts(const char *kind, long n, const char *dir)
 	return ready_then_wait(&set);
 }
 
+static int nsbinds(long n, const char *dir)
+{
+	char path[4096];
+	sigset_t set;
+	long i;
+	int fd;
+
+	block_term(&set);
+	if (private_tmpfs(dir))
+		return 1;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%ld", dir, i);
+		fd = open(path, O_CREAT | O_WRONLY, 0600);
+		if (fd < 0)
+			return fail("create", path);
+		close(fd);
+		if (unshare(CLONE_NEWUTS))
+			return fail("unshare", "CLONE_NEWUTS");
+		if (mount("/proc/self/ns/uts", path, NULL, MS_BIND, NULL))
+			return fail("bind", path);
+	}
+	return ready_then_wait(&set);
+}
+
 static void *sleeper(void *arg)
 {
 	for (;;)
@@ -153,10 +181,12 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && (!strcmp(argv[1], "binds") || !strcmp(argv[1], "tmpfs")))
 		return mounts(argv[1], n, argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "nsbinds"))
+		return nsbinds(n, argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(n);
 	if (argc == 4 && !strcmp(argv[1], "churn"))
 		return mount_churn(n, argv[3]);
-	fprintf(stderr, "usage: scale_load binds|tmpfs N DIR | threads N | churn SECONDS DIR\n");
+	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads N | churn SECONDS DIR\n");
 	return 2;
 }
