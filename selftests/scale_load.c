@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 		return threads(n);
 	if (argc == 4 && !strcmp(argv[1], "churn"))
 		return mount_churn(n, argv[3]);
-	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads N | churn SECONDS DIR\n");
+	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads N | %s\n",
+		"churn SECONDS DIR");
 	return 2;
 }
