@@ -48,6 +48,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/irq_work.h>
 #include <linux/kallsyms.h>
 #include <linux/ipc_namespace.h>
@@ -62,6 +63,7 @@
 #include <linux/sched/task.h>
 #include <linux/task_work.h>
 #include <linux/security.h>
+#include <linux/smp.h>
 #include <linux/sort.h>
 #include <linux/stacktrace.h>
 #include <linux/time_namespace.h>
@@ -82,10 +84,21 @@
 #define NSI_TRACE_USAGE "watch TYPE INUM | watch mount ID [writers] | watch new net | " \
 	"stop [TYPE NUM | new] | clear [TYPE NUM | new]"
 
-/* Ledgers kept at once; together they use at most NSI_TRACE_REGS registers. */
+/* Ledgers kept at once; together they use at most nsi_trace_regs registers. */
 #define NSI_TRACE_OBJS		16
-/* x86 has 4 debug registers per CPU; ptrace and perf share them. */
-#define NSI_TRACE_REGS		HBP_NUM
+/*
+ * x86 has 4 debug registers per CPU, which ptrace and perf share: the
+ * watches take 3 at most unless told, so that a gdb watchpoint or a perf
+ * breakpoint set on the machine meanwhile still finds one.
+ */
+static unsigned int trace_regs = HBP_NUM - 1;
+module_param(trace_regs, uint, 0600);
+MODULE_PARM_DESC(trace_regs, "debug registers the tracer may take on each CPU (default: all but one)");
+#define NSI_TRACE_REGS		clamp_t(unsigned int, READ_ONCE(trace_regs), 1, HBP_NUM)
+/* Test only: ms between arming a mount's breakpoints and reading its slots. */
+static unsigned int debug_arm_delay_ms;
+module_param(debug_arm_delay_ms, uint, 0600);
+MODULE_PARM_DESC(debug_arm_delay_ms, "test only: delay between arming a mount and reading it");
 /* A mount's watched words of struct mnt_pcp: at most 3, in 2 registers. */
 #define NSI_TRACE_MNT_WORDS	3
 /* The object type of a mount: after the namespace types. */
@@ -114,10 +127,12 @@ struct nsi_trace_slot {
 	int count;			/* up to 7.1 */
 	unsigned int gets, puts;	/* 7.2 */
 	int writers;
+	bool synced;			/* read on that CPU since it was armed */
 };
 
 struct nsi_trace_obj {
 	bool used;
+	bool published;			/* what the ledger shows is set: readers may look */
 	unsigned int id;		/* object=ID in the ledger */
 	int type;			/* enum nsi_type, or NSI_TRACE_MOUNT */
 	unsigned int inum;		/* a mount's: its id */
@@ -146,7 +161,15 @@ struct nsi_trace_obj {
 	struct work_struct disarm;
 };
 
+/*
+ * nsi_trace_lock orders what changes the watches (trace_control, a birth
+ * being armed, hotplug); nsi_trace_read_lock, taken inside it, keeps a
+ * ledger from being freed while the trace file formats it, so that a
+ * reader sorting and symbolizing never holds up a birth being armed as its
+ * creator returns to user space.
+ */
 static DEFINE_MUTEX(nsi_trace_lock);
+static DEFINE_MUTEX(nsi_trace_read_lock);
 static struct nsi_trace_obj nsi_trace_objs[NSI_TRACE_OBJS];
 
 /* A net namespace seen born, until it is armed. */
@@ -167,8 +190,9 @@ static struct {
 	bool used;			/* armed since load */
 	atomic_t next;			/* slots claimed */
 	atomic_t seen, missed;		/* births; those not watched */
-	unsigned int watched;
+	atomic_t watched;
 	atomic_t pending;		/* dispatched, not yet armed */
+	unsigned int hotplug_gen;	/* nsi_trace_hotplug when armed */
 	struct irq_work iw;
 	struct nsi_trace_born born[NSI_TRACE_BIRTHS];
 } nsi_birth;
@@ -331,8 +355,11 @@ static void nsi_trace_mnt_hit(struct perf_event *bp, struct perf_sample_data *da
 	struct nsi_trace_slot now, *last = &o->slots[smp_processor_id()];
 	int refs, writers, delta, sum = 1;
 
-	if (atomic_read(&o->dead) || nsi_trace_mnt_read(o, smp_processor_id(), &now))
+	/* Before its slot is read on this CPU, the read will include this write. */
+	if (!READ_ONCE(last->synced) || atomic_read(&o->dead) ||
+	    nsi_trace_mnt_read(o, smp_processor_id(), &now))
 		return;
+	now.synced = true;
 	refs = nsi_trace_slot_refs(o, &now) - nsi_trace_slot_refs(o, last);
 	writers = now.writers - last->writers;
 	*last = now;
@@ -390,9 +417,11 @@ static void nsi_trace_release(struct nsi_trace_obj *o)
 	/* A handler still running on another CPU may have queued these. */
 	irq_work_sync(&o->iw);
 	cancel_work_sync(&o->disarm);
+	mutex_lock(&nsi_trace_read_lock);
 	vfree(o->ring);
 	kfree(o->slots);
 	memset(o, 0, sizeof(*o));
+	mutex_unlock(&nsi_trace_read_lock);
 }
 
 static bool nsi_trace_is_armed(const struct nsi_trace_obj *o)
@@ -486,54 +515,91 @@ static struct ns_common *nsi_trace_in_task(struct task_struct *t, enum nsi_type 
 }
 
 /*
- * The reference count word of namespace (type, inum), found under the lock
- * that pins it, and its value read there; NULL if nothing reaches it.
- * Takes no reference, so the address is good only while that lock is held:
- * afterwards it is only ever compared, or read with copy_from_kernel_nofault().
+ * What a lookup found, under the lock that pins the namespace: its count's
+ * word and value. No reference is taken, so the address is good only while
+ * that lock is held: afterwards it is only ever compared, or read with
+ * copy_from_kernel_nofault().
  */
-static refcount_t *nsi_trace_lookup(enum nsi_type type, unsigned int inum, int *count,
-				    bool *counted)
+struct nsi_trace_found {
+	refcount_t *word;	/* NULL: not found */
+	int count;
+	bool counted;
+	u64 id;			/* ns_id where the kernel has one (6.18+), else 0 */
+};
+
+static void nsi_trace_found_ns(struct nsi_trace_found *f, struct ns_common *ns)
 {
-	struct task_struct *g, *t;
-	struct ns_common *ns = NULL;
-	refcount_t *word = NULL;
+	f->word = nsi_ns_ref_word(ns);
+	f->count = refcount_read(f->word);
+	f->counted = nsi_ns_counted(ns);
+#ifdef NSI_HAVE_NS_ID
+	f->id = nsi_ns_id(ns);
+#else
+	f->id = 0;
+#endif
+}
+
+/* Threads looked at per RCU section of a lookup, as the snapshot's grab. */
+#define NSI_TRACE_TASK_BATCH 256
+
+/*
+ * The namespace of this type and inum, found where it is held: the net
+ * list, then each thread's nsproxy and creds, by pid number, a bounded
+ * batch per RCU section. Takes no reference; returns false when none is
+ * found.
+ */
+static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_trace_found *f)
+{
+	struct task_struct *t;
+	struct ns_common *ns;
 	struct net *net;
+	bool done = false;
+	int nr = 1;
 	u64 start;
 
+	f->word = NULL;
 	if (type == NSI_NET) {
-		/* net_rwsem keeps every listed net, dying ones too. */
-		down_read(&net_rwsem);
+		/* RCU keeps every listed net, dying ones too (cleanup_net()). */
+		rcu_read_lock();
 		start = local_clock();
-		for_each_net(net) {
+		for_each_net_rcu(net) {
 			if (net->ns.inum == inum) {
-				word = nsi_ns_ref_word(&net->ns);
-				*count = refcount_read(word);
-				*counted = nsi_ns_counted(&net->ns);
+				nsi_trace_found_ns(f, &net->ns);
 				break;
 			}
 		}
 		nsi_trace_held(start);
-		up_read(&net_rwsem);
-		if (word)
-			return word;
+		rcu_read_unlock();
+		if (f->word)
+			return true;
 	}
-	rcu_read_lock();
-	start = local_clock();
-	for_each_process_thread(g, t) {
-		task_lock(t);
-		ns = nsi_trace_in_task(t, type, inum);
-		if (ns) {
-			word = nsi_ns_ref_word(ns);
-			*count = refcount_read(word);
-			*counted = nsi_ns_counted(ns);
+	while (!done && !f->word) {
+		unsigned int batch;
+
+		rcu_read_lock();
+		start = local_clock();
+		for (batch = 0; batch < NSI_TRACE_TASK_BATCH && !f->word; batch++) {
+			struct pid *pid = find_ge_pid(nr, &init_pid_ns);
+
+			if (!pid) {
+				done = true;
+				break;
+			}
+			nr = pid_nr(pid) + 1;
+			t = pid_task(pid, PIDTYPE_PID);
+			if (!t)
+				continue;
+			task_lock(t);
+			ns = nsi_trace_in_task(t, type, inum);
+			if (ns)
+				nsi_trace_found_ns(f, ns);
+			task_unlock(t);
 		}
-		task_unlock(t);
-		if (word)
-			break;
+		nsi_trace_held(start);
+		rcu_read_unlock();
+		cond_resched();
 	}
-	nsi_trace_held(start);
-	rcu_read_unlock();
-	return word;
+	return f->word;
 }
 
 static int nsi_trace_type(const char *name)
@@ -573,32 +639,29 @@ static int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_bo
 	const char *tname = nsi_type_name[o->type];
 	struct perf_event * __percpu *bp;
 	struct perf_event_attr attr;
-	refcount_t *word, *again;
-	bool counted = true;
-	int count;
+	struct nsi_trace_found f, again;
 
-	word = nsi_trace_lookup(o->type, o->inum, &count, &counted);
-	if (!word)
+	if (!nsi_trace_lookup(o->type, o->inum, &f))
 		return nsi_trace_fail(-ESRCH,
 				      "no %s namespace %u reached by a task or the net list",
 				      tname, o->inum);
 	/* A net stays listed with count 0 until cleanup_net() frees it. */
-	if (counted && count <= 0)
+	if (f.counted && f.count <= 0)
 		return nsi_trace_fail(-ESRCH, "%s namespace %u is being freed", tname, o->inum);
 	/* 6.19+: the initial namespaces' counts never move. */
-	if (!counted)
+	if (!f.counted)
 		return nsi_trace_fail(-EINVAL,
 				      "the kernel counts no references to %s namespace %u (an initial one)",
 				      tname, o->inum);
-	if (b && word != nsi_ns_ref_word(&b->net->ns))
+	if (b && f.word != nsi_ns_ref_word(&b->net->ns))
 		return nsi_trace_fail(-ESRCH, "net namespace %u is not the one born", o->inum);
-	o->word = word;
-	o->initial = b ? 0 : count;
-	o->unseen = b ? count - b->hit.value : 0;
-	atomic_set(&o->last, count);
+	o->word = f.word;
+	o->initial = b ? 0 : f.count;
+	o->unseen = b ? f.count - b->hit.value : 0;
+	atomic_set(&o->last, f.count);
 
 	hw_breakpoint_init(&attr);
-	attr.bp_addr = (unsigned long)word;
+	attr.bp_addr = (unsigned long)f.word;
 	attr.bp_len = HW_BREAKPOINT_LEN_4;
 	attr.bp_type = HW_BREAKPOINT_W;
 	bp = register_wide_hw_breakpoint(&attr, nsi_trace_hit, o);
@@ -610,9 +673,13 @@ static int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_bo
 	if (atomic_read_acquire(&o->dead))
 		schedule_work(&o->disarm);
 
-	/* Armed on what was that namespace: is it still, and alive? */
-	again = nsi_trace_lookup(o->type, o->inum, &count, &counted);
-	if (again != word || count <= 0)
+	/*
+	 * Armed on what was that namespace: is it still, and alive? Another
+	 * may have taken its memory and inum meanwhile; where the kernel has
+	 * ns_id, which is never reused, that tells them apart.
+	 */
+	if (!nsi_trace_lookup(o->type, o->inum, &again) || again.word != f.word ||
+	    again.id != f.id || again.count <= 0)
 		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
 				      tname, o->inum);
 	return 0;
@@ -652,11 +719,32 @@ static unsigned int nsi_trace_mnt_ranges(const struct nsi_trace_obj *o, unsigned
 	return k;
 }
 
+/* A mount's slot read on its own CPU, between two of its writes. */
+static void nsi_trace_mnt_sync(void *arg)
+{
+	struct nsi_trace_obj *o = arg;
+	struct nsi_trace_slot *slot = &o->slots[smp_processor_id()];
+
+	if (nsi_trace_mnt_read(o, smp_processor_id(), slot))
+		return;
+	/* Pairs with the handler's READ_ONCE(): it counts from this value on. */
+	WRITE_ONCE(slot->synced, true);
+}
+
+static void nsi_trace_mnt_sync_offline(struct nsi_trace_obj *o, int cpu)
+{
+	if (!nsi_trace_mnt_read(o, cpu, &o->slots[cpu]))
+		o->slots[cpu].synced = true;
+}
+
 /*
- * Arm a mount's watch: on each online CPU, breakpoints on that CPU's slot,
- * its words read just before, so that the first hit's delta includes any
- * write that came between. Under cpus_read_lock(), as
- * register_wide_hw_breakpoint().
+ * Arm a mount's watch: on each online CPU, breakpoints on that CPU's slot;
+ * then read each slot on its own CPU (an IPI, between two instructions of
+ * whatever runs there), the handler ignoring the writes before that read,
+ * which it includes. So no write between arming and reading is lost, as
+ * one read before arming would lose it. CPUs that have run but are offline
+ * are read where we are: their slots cannot move. Under cpus_read_lock(),
+ * as register_wide_hw_breakpoint().
  */
 static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const int *len,
 			       unsigned int nr)
@@ -673,14 +761,8 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 	cpus_read_lock();
 	/* The CPUs armed are those online now: hotplug waits for the lock. */
 	o->hotplug_gen = atomic_read(&nsi_trace_hotplug);
-	for_each_cpu(cpu, nsi_counted_cpus()) {
-		if (nsi_trace_mnt_read(o, cpu, &o->slots[cpu])) {
-			err = -ESRCH;
-			break;
-		}
-		refs += nsi_trace_slot_refs(o, &o->slots[cpu]);
-		writers += o->slots[cpu].writers;
-		for (i = 0; i < nr && cpu_online(cpu) && !err; i++) {
+	for_each_online_cpu(cpu) {
+		for (i = 0; i < nr && !err; i++) {
 			hw_breakpoint_init(&attr);
 			attr.bp_addr = (unsigned long)per_cpu_ptr(o->mc.pcp, cpu) + off[i];
 			attr.bp_len = len[i] == 8 ? HW_BREAKPOINT_LEN_8 : HW_BREAKPOINT_LEN_4;
@@ -695,12 +777,26 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 		if (err)
 			break;
 	}
+	if (!err && debug_arm_delay_ms)
+		msleep(debug_arm_delay_ms);
+	for_each_cpu(cpu, nsi_counted_cpus()) {
+		if (err)
+			break;
+		if (cpu_online(cpu))
+			err = smp_call_function_single(cpu, nsi_trace_mnt_sync, o, 1);
+		else
+			nsi_trace_mnt_sync_offline(o, cpu);
+		if (!err && !o->slots[cpu].synced)
+			err = -ESRCH;
+		refs += nsi_trace_slot_refs(o, &o->slots[cpu]);
+		writers += o->slots[cpu].writers;
+	}
 	cpus_read_unlock();
 	if (err) {
 		nsi_trace_unregister(cpu_bp);
 		return err;
 	}
-	/* What the slots held as each was armed; the hits so far added to 0. */
+	/* What the slots held as each was read; the hits so far added to 0. */
 	o->initial = o->writers ? writers : refs;
 	atomic_add(o->initial, &o->last);
 	atomic_add(refs, &o->refs);
@@ -806,6 +902,8 @@ static int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 		atomic_set(&o->next, 1);
 		atomic_set(&o->gets, b->hit.delta);
 	}
+	/* Pairs with the reader's acquire: what identifies the ledger is set. */
+	smp_store_release(&o->published, true);
 
 	err = type == NSI_TRACE_MOUNT ? nsi_trace_watch_mount(o) : nsi_trace_watch_ns(o, b);
 	if (!err)
@@ -870,7 +968,7 @@ static void nsi_trace_birth_arm(struct nsi_trace_born *b)
 	/* error= says why the last write failed, not why a birth was missed. */
 	memcpy(err, nsi_trace_err, sizeof(err));
 	if (READ_ONCE(nsi_birth.bp) && b->inum && !nsi_trace_watch("net", b->inum, false, b))
-		nsi_birth.watched++;
+		atomic_inc(&nsi_birth.watched);
 	else
 		atomic_inc(&nsi_birth.missed);
 	memcpy(nsi_trace_err, err, sizeof(err));
@@ -955,7 +1053,8 @@ static int nsi_trace_watch_new(const char *tname)
 	atomic_set(&nsi_birth.next, 0);
 	atomic_set(&nsi_birth.seen, 0);
 	atomic_set(&nsi_birth.missed, 0);
-	nsi_birth.watched = 0;
+	atomic_set(&nsi_birth.watched, 0);
+	nsi_birth.hotplug_gen = atomic_read(&nsi_trace_hotplug);
 
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = (unsigned long)&net_namespace_list.prev;
@@ -1260,21 +1359,25 @@ static int nsi_trace_show(struct seq_file *m, void *v)
 
 	if (!sym)
 		return -ENOMEM;
-	mutex_lock(&nsi_trace_lock);
+	mutex_lock(&nsi_trace_read_lock);
 	seq_puts(m, "# nsinspect trace ledger: each object, then its distinct stacks and their frames\n");
-	if (nsi_birth.shown) {
+	if (READ_ONCE(nsi_birth.shown)) {
 		seq_puts(m, "new=net");
 		nsi_put_str(m, "state", READ_ONCE(nsi_birth.bp) ? "armed" : "stopped");
 		nsi_put_num(m, "born", atomic_read(&nsi_birth.seen));
-		nsi_put_num(m, "watched", nsi_birth.watched);
+		nsi_put_num(m, "watched", atomic_read(&nsi_birth.watched));
 		nsi_put_num(m, "missed", atomic_read(&nsi_birth.missed));
 		nsi_put_num(m, "pending", atomic_read(&nsi_birth.pending));
+		/* A CPU went offline or came online since: the watch was stopped. */
+		nsi_put_str(m, "complete", READ_ONCE(nsi_birth.hotplug_gen) ==
+			    atomic_read(&nsi_trace_hotplug) ? "yes" : "no");
 		seq_putc(m, '\n');
 	}
 	for (i = 0; i < NSI_TRACE_OBJS && !err; i++)
-		if (nsi_trace_objs[i].used)
+		/* Pairs with nsi_trace_watch()'s release; freeing takes our lock. */
+		if (smp_load_acquire(&nsi_trace_objs[i].published))
 			err = nsi_trace_show_obj(m, &nsi_trace_objs[i], &stack_nr, sym);
-	mutex_unlock(&nsi_trace_lock);
+	mutex_unlock(&nsi_trace_read_lock);
 	kfree(sym);
 	return err;
 }
@@ -1307,13 +1410,16 @@ const char *nsi_trace_why(void)
 /*
  * An object's last put may now land on a CPU not armed, and its memory be
  * freed and reused unseen under our breakpoints: stop the watches armed
- * before. (The births' watch is on static memory, and stays.)
+ * before. A birth on a CPU not armed would be missed unseen: stop the
+ * births' watch too, and its line says complete=no.
  */
 static void nsi_trace_hotplug_stop(struct work_struct *work)
 {
 	unsigned int i, gen = atomic_read(&nsi_trace_hotplug);
 
 	mutex_lock(&nsi_trace_lock);
+	if (nsi_birth.hotplug_gen != gen)
+		nsi_trace_birth_disarm();
 	for (i = 0; i < NSI_TRACE_OBJS; i++) {
 		struct nsi_trace_obj *o = &nsi_trace_objs[i];
 
