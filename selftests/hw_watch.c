@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static volatile int watched;
+static int watched;
 
 int main(void)
 {
@@ -37,7 +37,7 @@ int main(void)
 		return 1;
 	}
 	for (i = 0; i < 5; i++)
-		watched = i;
+		__atomic_store_n(&watched, i, __ATOMIC_RELAXED);
 	if (read(fd, &hits, sizeof(hits)) != sizeof(hits))
 		return 1;
 	printf("hits=%lld\n", hits);

@@ -547,7 +547,8 @@ static void print_births(const struct nsi_file *f)
 			printf(", %lld not (%s)", num(r, "missed"),
 			       "no free debug register or ledger, or gone before armed");
 		if (nsi_record_get(r, "complete") && !strcmp(nsi_record_get(r, "complete"), "no"))
-			printf("; incomplete: a CPU went offline or came online, which stopped the watch");
+			printf("; incomplete: %s",
+			       "a CPU went offline or came online, which stopped the watch");
 		printf("\n");
 	}
 }
