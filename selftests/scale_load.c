@@ -23,7 +23,6 @@
  *                             "churn cycles=N worst_us=N", the longest
  *                             mount+umount pair
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
