@@ -25,6 +25,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/time_namespace.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -331,16 +332,35 @@ static int nsi_tasks_grow(struct task_struct ***ts, size_t *cap, size_t n)
 	return 0;
 }
 
+static int nsi_ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* By pid, for the tasks file; an exec may change one meanwhile, harmlessly. */
+static int nsi_pid_cmp(const void *a, const void *b)
+{
+	pid_t x = READ_ONCE((*(struct task_struct *const *)a)->pid);
+	pid_t y = READ_ONCE((*(struct task_struct *const *)b)->pid);
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * Take a reference on every thread, NSI_TASK_BATCH per RCU section, by pid
  * number in the initial pid namespace, where every thread has one: each
  * section goes on at the next number, as /proc's readdir does, so none
- * grows with the threads. As there, a thread born meanwhile at a number
- * already passed is missed. Then every CPU's idle thread, which has none.
+ * grows with the threads. As there, a thread given a number already passed
+ * meanwhile is missed: one born after a wrap of pid_max, or one that took
+ * its leader's number in an exec (de_thread()), whose old leader may then
+ * be taken twice: the array is sorted and each thread kept once. Then every
+ * CPU's idle thread, which has no number.
  */
 int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 {
-	size_t cap = READ_ONCE(nsi_tasks_hint) + num_possible_cpus() + 64, i = 0;
+	size_t cap = READ_ONCE(nsi_tasks_hint) + num_possible_cpus() + 64, i = 0, j, k;
 	struct task_struct **ts, *t;
 	bool done = false;
 	int nr = 1, err = 0;
@@ -378,6 +398,15 @@ int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 			goto fail;
 		cond_resched();
 	}
+	sort(ts, i, sizeof(*ts), nsi_ptr_cmp, NULL);
+	for (k = 0, j = 0; j < i; j++) {
+		if (k && ts[k - 1] == ts[j])
+			put_task_struct(ts[j]);
+		else
+			ts[k++] = ts[j];
+	}
+	i = k;
+	sort(ts, i, sizeof(*ts), nsi_pid_cmp, NULL);
 	if (w->idle_threads) {
 		int cpu;
 
@@ -684,6 +713,27 @@ full:
 	return -ENOSPC;
 }
 
+/*
+ * A task that uses the fd table @files, from ts[from] on: the one whose
+ * table was being read may have exited or unshared it meanwhile, and the
+ * rest of the table, marked seen, is then read through another.
+ */
+static struct task_struct *nsi_fd_table_user(struct nsi_walk *w, struct task_struct **ts,
+					     size_t from, struct files_struct *files)
+{
+	bool uses;
+	size_t i;
+
+	for (i = from; i < w->s->ntasks; i++) {
+		task_lock(ts[i]);
+		uses = ts[i]->files == files;
+		task_unlock(ts[i]);
+		if (uses)
+			return ts[i];
+	}
+	return NULL;
+}
+
 static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 {
 	size_t i;
@@ -718,12 +768,16 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 				return err;
 			cond_resched();
 			start = local_clock();
+			t = nsi_fd_table_user(w, ts, i, files);
+			if (!t)
+				break;
 			task_lock(t);
-			/* The task may have exited or unshared its table meanwhile. */
+			/* Changed again since: give the rest up. */
 			if (t->files != files) {
 				task_unlock(t);
 				break;
 			}
+			w->fd_task = t;
 		}
 		if (err && err != -ENOSPC)
 			return err;

@@ -151,8 +151,12 @@ static bool nsi_sb_listed(struct super_block *sb)
 	bool found = false;
 
 	spin_lock(nsi_ksyms.sb_lock);
-	list_for_each_entry(pos, nsi_ksyms.super_blocks, s_list)
-		found |= pos == sb;
+	list_for_each_entry(pos, nsi_ksyms.super_blocks, s_list) {
+		if (pos == sb) {
+			found = true;
+			break;
+		}
+	}
 	spin_unlock(nsi_ksyms.sb_lock);
 	return found;
 }
@@ -263,9 +267,12 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
  *   read is then still listed, and keeps its superblock active. Otherwise
  *   the place is lost, and found again from the head of the lists, stepping
  *   over every superblock finished and every mount read (two sets of their
- *   addresses). Finding it costs a step per mount already read of that
- *   superblock: the one section that grows, and only while mounts die under
- *   the walk; the slice starts anew after it, so the walk always advances.
+ *   addresses). Finding it costs a step per superblock finished and per
+ *   mount already read of that superblock: the one section that grows, and
+ *   only while mounts die under the walk. It is not cut before it has read
+ *   a mount, and the slice starts anew then, so the walk always advances.
+ *   (That a doom is a write of mount_lock's seqcount is the kernel's
+ *   mntput() slow path, under lock_mount_hash(), from 6.1 to 7.2.)
  *
  * A superblock or mount created while the walk runs may be missed, as any
  * reader of a changing list may miss it; one that dies may be listed.
@@ -364,6 +371,8 @@ struct nsi_mnt_iter {
 	struct super_block *sb;		/* being read; NULL: find one from the head */
 	bool sb_done;			/* sb is read: go on after it */
 	struct nsi_mount *last;		/* read last on sb; NULL: from its head */
+	/* place lost: no cut until a mount is read, so that the walk advances */
+	bool refinding;
 	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
 	unsigned int seq;		/* mount_lock's, at the last unlock */
 	u64 slice_start;
@@ -428,6 +437,7 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 		/* Unlisted since: from the head again, past what was read. */
 		it->last = NULL;
 		it->lost++;
+		it->refinding = true;
 	}
 	m = it->last ? nsi_sb_next_mount(it->sb, it->last) : nsi_sb_first_mount(it->sb);
 	for (; m && cost < limit; m = nsi_sb_next_mount(it->sb, m)) {
@@ -442,10 +452,15 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 		nsi_ptrset_add(&it->mounts_read, m);
 		it->last = m;
 		cost += NSI_READ_COST;
+		t = local_clock();
+		if (it->refinding) {
+			/* Found again: the slice starts now. */
+			it->refinding = false;
+			it->slice_start = t;
+		}
 		if (ret)
 			break;
 		/* Where a read is slow (a deep path, an emulated CPU), time ends it. */
-		t = local_clock();
 		if (t - start > NSI_LOCK_NS || t - it->slice_start > NSI_RCU_SLICE_NS) {
 			m = nsi_sb_next_mount(it->sb, m);
 			break;
@@ -493,6 +508,7 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 		it->sb = NULL;
 		it->sb_done = false;
 		it->lost++;
+		it->refinding = true;
 	}
 	return err;
 }
@@ -552,7 +568,8 @@ static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 		}
 		if (ret == NSI_ITER_STOP || (ret < 0 && ret != -ENOSPC))
 			break;
-		if (ret == -ENOSPC || local_clock() - it->slice_start > NSI_RCU_SLICE_NS) {
+		if (ret == -ENOSPC ||
+		    (!it->refinding && local_clock() - it->slice_start > NSI_RCU_SLICE_NS)) {
 			ret = nsi_iter_cut(it, ret == -ENOSPC);
 			if (ret)
 				break;
@@ -910,7 +927,9 @@ static void nsi_sb_holds(struct nsi_mnt_walk *w, struct super_block *sb)
 static int nsi_mnt_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
 {
 	struct nsi_mnt_walk *w = it->arg;
-	struct nsi_mount *master = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MASTER, struct nsi_mount *);
+	/* 6.16+ changes it under namespace_sem alone: the group read is best effort. */
+	struct nsi_mount *master = READ_ONCE(NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MASTER,
+						       struct nsi_mount *));
 	const char *devname = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_DEVNAME, const char *);
 	struct mnt_namespace *ns = nsi_mnt_ns(m);
 	struct vfsmount *v = nsi_vfs(m);

@@ -12,6 +12,7 @@
  *                             namespaces, each kept by an nsfs bind mount
  *                             of it under DIR and by nothing else
  *   scale_load threads N      N threads that sleep
+ *   scale_load fds N          one process with N open files (dups of one)
  *
  * Each prints "ready" once its objects exist and keeps them until SIGTERM,
  * then exits, which ends them all (a mount namespace dies with its last
@@ -22,6 +23,9 @@
  *                             for SECONDS, then prints
  *                             "churn cycles=N worst_us=N", the longest
  *                             mount+umount pair
+ *   scale_load forks SECONDS  forks a child that exits at once and reaps it
+ *                             for SECONDS: "forks cycles=N worst_us=N"
+ *   scale_load opens N PATH   opens and closes PATH N times: "us=N"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,6 +159,60 @@ static int threads(long n)
 	return ready_then_wait(&set);
 }
 
+static int fds(long n)
+{
+	struct rlimit rl = { .rlim_cur = n + 64, .rlim_max = n + 64 };
+	sigset_t set;
+	long i;
+
+	block_term(&set);
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return fail("setrlimit", "RLIMIT_NOFILE");
+	for (i = 0; i < n; i++)
+		if (dup(0) < 0)
+			return fail("dup", "0");
+	return ready_then_wait(&set);
+}
+
+static int fork_loop(long seconds)
+{
+	long long end = now_us() + seconds * 1000000LL, worst = 0, t;
+	long cycles = 0;
+	pid_t pid;
+
+	while ((t = now_us()) < end) {
+		pid = fork();
+		if (pid < 0)
+			return fail("fork", "");
+		if (!pid)
+			_exit(0);
+		if (waitpid(pid, NULL, 0) != pid)
+			return fail("waitpid", "");
+		t = now_us() - t;
+		if (t > worst)
+			worst = t;
+		cycles++;
+	}
+	printf("forks cycles=%ld worst_us=%lld\n", cycles, worst);
+	return 0;
+}
+
+static int opens(long n, const char *path)
+{
+	long long t = now_us();
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return fail("open", path);
+		close(fd);
+	}
+	printf("us=%lld\n", now_us() - t);
+	return 0;
+}
+
 static int mount_churn(long seconds, const char *dir)
 {
 	long long end = now_us() + seconds * 1000000LL, worst = 0, t;
@@ -184,9 +244,15 @@ int main(int argc, char **argv)
 		return nsbinds(n, argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(n);
+	if (argc == 3 && !strcmp(argv[1], "fds"))
+		return fds(n);
+	if (argc == 3 && !strcmp(argv[1], "forks"))
+		return fork_loop(n);
+	if (argc == 4 && !strcmp(argv[1], "opens"))
+		return opens(n, argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "churn"))
 		return mount_churn(n, argv[3]);
-	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads N | %s\n",
-		"churn SECONDS DIR");
+	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads|fds N | %s\n",
+		"churn SECONDS DIR | forks SECONDS | opens N PATH");
 	return 2;
 }
