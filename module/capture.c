@@ -557,7 +557,8 @@ int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task 
 
 	rec->pid = t->pid;
 	rec->tgid = t->tgid;
-	rec->cpu = is_idle_task(t) ? task_cpu(t) : -1;
+	/* Idle threads of CPUs never up lack PF_IDLE; pid 0 is every idle thread. */
+	rec->cpu = !t->pid ? task_cpu(t) : -1;
 	rec->level = -1;
 
 	start = local_clock();

@@ -134,8 +134,11 @@ static int nsbinds(long n, const char *dir)
 	return ready_then_wait(&set);
 }
 
+static pthread_barrier_t started;
+
 static void *sleeper(void *arg)
 {
+	pthread_barrier_wait(&started);
 	for (;;)
 		pause();
 	return arg;
@@ -151,11 +154,15 @@ static int threads(long n)
 	block_term(&set);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_barrier_init(&started, NULL, n + 1);
 	for (i = 0; i < n; i++) {
 		errno = pthread_create(&t, &attr, sleeper, NULL);
 		if (errno)
 			return fail("pthread_create", "");
 	}
+	/* Every thread has run, and then a second for them all to settle. */
+	pthread_barrier_wait(&started);
+	sleep(1);
 	return ready_then_wait(&set);
 }
 

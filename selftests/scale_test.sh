@@ -72,6 +72,8 @@ scaled() {
 			return
 		fi
 		have=$(sh -c "$count")
+		# The first read after a change sizes what the next ones reserve.
+		cat "$D/$file" >/dev/null
 		measure "$file"
 		stop_load
 		[ "$size" = "$small" ] && { t1=$t h1=$h have1=$have; }

@@ -455,7 +455,7 @@ wait $k1 $k2 2>/dev/null
 sleep 0.5
 rec=$(grep "^object=.* id=$dmid " $D/trace)
 echo clear >$D/trace_control
-case $rec in *" state=freed "*" initial=1 "*) r=0 ;; *) r=1 ;; esac
+case $rec in *" state=freed initial=1 "*) r=0 ;; *) r=1 ;; esac
 [ $armrc -eq 0 ] || r=1
 ok $r "a put while mount $dmid is being armed: counted in its initial 1, then freed" \
 	"watch exit $armrc: $rec"
