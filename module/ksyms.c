@@ -25,6 +25,7 @@
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/magic.h>
+#include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
@@ -36,6 +37,11 @@
 static_assert(NSI_NS_TREES == NSI_NTYPES);
 
 struct nsi_ksyms nsi_ksyms;
+
+/* Test only: refuse this symbol as if kallsyms had not given it. */
+static char *debug_refuse_ksym;
+module_param(debug_refuse_ksym, charp, 0400);
+MODULE_PARM_DESC(debug_refuse_ksym, "test only: a symbol to refuse, to load without it");
 
 struct nsi_ksym_spec {
 	const char *name;
@@ -235,6 +241,8 @@ static const char *nsi_ksym_check(size_t i)
 	const struct nsi_ksym_found *f = &nsi_found[i];
 	const char *why;
 
+	if (debug_refuse_ksym && !strcmp(debug_refuse_ksym, spec->name))
+		return "refused by debug_refuse_ksym";
 	if (!f->seen)
 		return "not in /proc/kallsyms (renamed, or no CONFIG_KALLSYMS_ALL)";
 	if (f->seen > 1)

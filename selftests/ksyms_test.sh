@@ -25,7 +25,7 @@ reload() {
 }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 
 v=$(cat $D/version)
 echo "$v" | grep -q '^feature=mounts state=available$' &&
@@ -105,5 +105,29 @@ wait $churn
 ok $? "tiny pool under bind-mount churn: 8 held net namespaces, bindmounts=1 each, in 10 reads" "$bad"
 for f in "$held"/n*; do umount "$f"; done
 rm -rf "$held"
+
+# Each symbol refused in turn, as a kernel that renamed it would: the
+# module loads, every file reads, and what needs the symbol says why.
+bad=
+for sym in mount_lock nsfs_mnt super_blocks sb_lock cpus_booted_once_mask idle_threads; do
+	if ! reload debug_refuse_ksym=$sym; then
+		bad="$bad $sym:insmod"
+		insmod "$KO"
+		continue
+	fi
+	for f in version tasks nsproxies namespaces holders mounts; do
+		cat "$D/$f" >/dev/null || bad="$bad $sym:$f"
+	done
+	case $sym in
+	mount_lock | super_blocks | sb_lock) want=mounts ;;
+	nsfs_mnt) want=nsfs_mounts ;;
+	cpus_booted_once_mask) want=booted_cpus ;;
+	idle_threads) want=idle_tasks ;;
+	esac
+	feature "$want" | grep -q 'state=unavailable reason=refused\\040by\\040debug_refuse_ksym' ||
+		bad="$bad $sym:$(feature "$want")"
+done
+[ -z "$bad" ]
+ok $? "each symbol refused in turn: loads, every file reads, its feature says why" "$bad"
 reload
 exit $failed
