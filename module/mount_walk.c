@@ -27,6 +27,7 @@
 #include <linux/magic.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/bsearch.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mount.h>
@@ -780,6 +781,7 @@ struct nsi_mnt_walk {
 	unsigned int sb_lost;		/* the iterator's lost count then */
 	unsigned int userns, sbns;
 	const char *sbns_type;
+	const void *sysfs_tag;
 };
 
 /*
@@ -868,22 +870,17 @@ static const char *nsi_mnt_root(struct nsi_mnt_walk *w, struct vfsmount *v)
 }
 
 /*
- * A sysfs superblock's net namespace, by its tag compared against the net
- * list (never followed unless listed); 0 for a net no longer listed. The
- * tag is the struct net up to 6.x, its ns_common on 7.x. One pass over the
- * net list per sysfs superblock, under mount_lock.
+ * A sysfs superblock's tag: its net namespace, the struct net up to 6.x, its
+ * ns_common on 7.x. Kept to be compared, never followed: nsi_sysfs_nets()
+ * names it after the walk.
  */
-static unsigned int nsi_sysfs_net(struct super_block *sb)
+static const void *nsi_sysfs_tag(struct super_block *sb)
 {
 #ifdef NSI_HAS_KERNFS_SUPER_INFO_NS
-	const void *tag = NSI_FIELD(sb->s_fs_info, NSI_OFF_KERNFS_SUPER_INFO_NS, const void *);
-	struct net *net;
-
-	for_each_net_rcu(net)
-		if ((const void *)net == tag || (const void *)&net->ns == tag)
-			return net->ns.inum;
+	return NSI_FIELD(sb->s_fs_info, NSI_OFF_KERNFS_SUPER_INFO_NS, const void *);
+#else
+	return NULL;
 #endif
-	return 0;
 }
 
 /*
@@ -900,6 +897,7 @@ static void nsi_sb_holds(struct nsi_mnt_walk *w, struct super_block *sb)
 	w->userns = sb->s_user_ns->ns.inum;
 	w->sbns_type = NULL;
 	w->sbns = 0;
+	w->sysfs_tag = NULL;
 	switch (sb->s_magic) {
 	case PROC_SUPER_MAGIC:
 		w->sbns_type = "pid";
@@ -907,7 +905,7 @@ static void nsi_sb_holds(struct nsi_mnt_walk *w, struct super_block *sb)
 		break;
 	case SYSFS_MAGIC:
 		w->sbns_type = "net";
-		w->sbns = nsi_sysfs_net(sb);
+		w->sysfs_tag = nsi_sysfs_tag(sb);
 		break;
 	}
 	/* ipc/mqueue.c keeps its magic number to itself. */
@@ -974,6 +972,7 @@ static int nsi_mnt_fn(struct nsi_mnt_iter *it, struct nsi_mount *m)
 #endif
 	r->sbns_type = w->sbns_type;
 	r->sbns = w->sbns;
+	r->sysfs_tag = w->sysfs_tag;
 	r->shared = nsi_mnt_shared(m, r->flags);
 	r->unbindable = nsi_mnt_unbindable(m, r->flags);
 	r->count = nsi_mnt_count(nsi_mnt_pcp(m));
@@ -1034,6 +1033,67 @@ static int nsi_mnt_grow(struct nsi_mnt_iter *it)
 	return nsi_snap_grow(w->s);
 }
 
+static int nsi_tag_cmp(const void *a, const void *b)
+{
+	const struct nsi_mnt *x = *(const struct nsi_mnt *const *)a;
+	const struct nsi_mnt *y = *(const struct nsi_mnt *const *)b;
+	uintptr_t p = (uintptr_t)x->sysfs_tag, q = (uintptr_t)y->sysfs_tag;
+
+	return p < q ? -1 : p > q;
+}
+
+static void nsi_sysfs_name(struct nsi_mnt **byt, size_t n, const void *tag, unsigned int inum)
+{
+	struct nsi_mnt key = { .sysfs_tag = tag }, *k = &key, **hit;
+
+	hit = bsearch(&k, byt, n, sizeof(*byt), nsi_tag_cmp);
+	if (!hit)
+		return;
+	/* Every record of that tag: back to the first, then on. */
+	while (hit > byt && hit[-1]->sysfs_tag == tag)
+		hit--;
+	for (; hit < byt + n && (*hit)->sysfs_tag == tag; hit++)
+		(*hit)->sbns = inum;
+}
+
+/*
+ * The net namespace of each sysfs mount, by its superblock's tag compared
+ * against the net list, which RCU keeps (cleanup_net() unlists a net, then
+ * waits for RCU): one pass over the nets, outside mount_lock. A tag no net
+ * listed has left reads 0; a superblock that died since the walk may name
+ * a net that took its net's memory meanwhile, as its record is of a mount
+ * that has gone.
+ */
+static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
+{
+	struct nsi_mnt **byt;
+	struct net *net;
+	size_t i, n = 0;
+	u64 start;
+
+	for (i = 0; i < s->n; i++)
+		n += !!s->m[i].sysfs_tag;
+	if (!n)
+		return 0;
+	byt = kvmalloc_array(n, sizeof(*byt), GFP_KERNEL);
+	if (!byt)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < s->n; i++)
+		if (s->m[i].sysfs_tag)
+			byt[n++] = &s->m[i];
+	sort(byt, n, sizeof(*byt), nsi_tag_cmp, NULL);
+	rcu_read_lock();
+	start = local_clock();
+	for_each_net_rcu(net) {
+		nsi_sysfs_name(byt, n, net, net->ns.inum);
+		nsi_sysfs_name(byt, n, &net->ns, net->ns.inum);
+	}
+	s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
+	rcu_read_unlock();
+	kvfree(byt);
+	return 0;
+}
+
 /* Room for as many mounts as the last walk read, and a quarter more. */
 static size_t nsi_hint_records = 256;
 
@@ -1060,6 +1120,8 @@ struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader)
 	kfree(w.buf);
 	nsi_iter_account(&it, NULL);
 	w.s->max_hold_ns = it.max_hold_ns;
+	if (!err)
+		err = nsi_sysfs_nets(w.s);
 	w.s->lost = it.lost;
 	if (err) {
 		nsi_mounts_free(w.s);

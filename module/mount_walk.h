@@ -39,6 +39,7 @@ struct nsi_mnt {
 	 */
 	const char *sbns_type;
 	unsigned int sbns;
+	const void *sysfs_tag;		/* a sysfs superblock's, compared, never followed */
 	long count, writers;		/* instantaneous per-CPU sums */
 	/* formatted under mount_lock, into the snapshot's arena */
 	const char *fstype, *source, *root, *mountpoint;

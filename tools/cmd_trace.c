@@ -671,6 +671,7 @@ const struct nsi_cmd nsi_cmd_trace = {
 		"from its birth: the stack that created it is its first get, and it is\n"
 		"armed before the creating task returns to user space. Exit status 1\n"
 		"on such a finding. x86 has 4 debug registers per CPU, shared with\n"
-		"ptrace and perf: a namespace takes 1, a mount 1, its writers 1 or 2,\n"
-		"--new 1 for the net list and 1 per namespace born.\n",
+		"ptrace and perf, which the module leaves one (trace_regs): a namespace\n"
+		"takes 1, a mount 1, its writers 1 or 2, --new 1 for the net list and\n"
+		"1 per namespace born.\n",
 };
