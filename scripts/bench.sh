@@ -60,4 +60,21 @@ NSI_VM_SMP=$scale_smp NSI_VM_MEM=${NSI_VM_MEM:-4G} NSI_VM_TIMEOUT=${NSI_VM_TIMEO
 	echo "# large machines: guest -smp $scale_smp, the same kernel and host"
 	awk -f scripts/bench-scale.awk "$out/raw-scale.txt"
 } >"$results"
+# The goals of issue "No machine too big", from the two summaries.
+summary=$(grep -h -e '^ratio_lsns_4000=' -e '^scale_summary ' "$results" | tr '\n' ' ')
+{
+	echo
+	echo "## goals"
+	echo "$summary" | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		goal("lsns / nsinspect-tool list, 4,000 tasks", v["ratio_lsns_4000"], ">=", 40)
+		goal("findmnt loop / nsinspect-tool mounts, 8,000 mounts", v["ratio_findmnt_8000"], ">=", 10)
+		goal("the tool over a raw read of its file", v["tool_over_raw_max"], "<=", 2)
+		goal("time per doubling, up to 100,000", v["doubling_max"], "<=", 2.1)
+	}
+	function goal(what, got, op, want) {
+		met = op == ">=" ? got + 0 >= want : got + 0 <= want
+		printf "%-52s %8s  goal %s %s  %s\n", what, got, op, want, met ? "met" : "MISSED"
+	}'
+} >>"$results"
 cat "$results"

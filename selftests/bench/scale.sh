@@ -39,15 +39,16 @@ hold_us() {
 	head -n 3 "$D/$1" | sed -n 's/^# snapshot .*max_hold_us=\([0-9]*\).*/\1/p'
 }
 
-# read OBJECTS N FILE KERNEL_CMD...: our file against the kernel's reader.
+# read OBJECTS N FILE LABEL KERNEL_CMD...: our file against the kernel's
+# reader, named LABEL.
 read_vs() {
-	objects=$1 n=$2 file=$3
-	shift 3
+	objects=$1 n=$2 file=$3 label=$4
+	shift 4
 	timeit "$REPS" cat "$D/$file" -- "$@" >/tmp/t
 	ours=$(sed -n 1p /tmp/t | sed 's/^median_us=\([0-9]*\).*/\1/')
 	theirs=$(sed -n 2p /tmp/t | sed 's/^median_us=\([0-9]*\).*/\1/')
 	ratio=$(sed -n 's/^ratio median=\([0-9.]*\).*/\1/p' /tmp/t)
-	echo "scale what=read objects=$objects n=$n file=$file kernel=$1 ours_us=$ours" \
+	echo "scale what=read objects=$objects n=$n file=$file kernel=$label ours_us=$ours" \
 		"kernel_us=$theirs ratio=$ratio max_hold_us=$(hold_us "$file")"
 }
 
@@ -76,7 +77,7 @@ victim() {
 # --- mounts of one superblock ------------------------------------------------
 for n in ${SCALE_BINDS:-20000 100000}; do
 	start_load binds "$n" /tmp/s || continue
-	read_vs binds "$n" mounts cat "/proc/$load/mountinfo"
+	read_vs binds "$n" mounts mountinfo cat "/proc/$load/mountinfo"
 	victim binds "$n" "scale_load churn 5 /tmp/c" "cat $D/mounts" -- \
 		"cat /proc/$load/mountinfo"
 	timeit "$REPS" nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS -- \
@@ -89,14 +90,14 @@ done
 # --- superblocks, all in one namespace ------------------------------------------
 for n in ${SCALE_SBS:-8000 100000}; do
 	start_load tmpfs "$n" /tmp/s || continue
-	read_vs superblocks "$n" mounts cat "/proc/$load/mountinfo"
+	read_vs superblocks "$n" mounts mountinfo cat "/proc/$load/mountinfo"
 	stop_load
 done
 
 # --- threads ---------------------------------------------------------------------
 for n in ${SCALE_THREADS:-50000}; do
 	start_load threads "$n" || continue
-	read_vs threads "$n" namespaces ls "/proc/$load/task"
+	read_vs threads "$n" namespaces ls-task ls "/proc/$load/task"
 	victim threads "$n" "scale_load forks 5" "cat $D/namespaces" -- "ls /proc/$load/task"
 	timeit "$REPS" nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND -- \
 		cat "$D/namespaces" >/tmp/t
@@ -108,7 +109,7 @@ done
 # --- a process with a million open files ----------------------------------------
 for n in ${SCALE_FDS:-1000000}; do
 	start_load fds "$n" || continue
-	read_vs fds "$n" namespaces ls "/proc/$load/fd"
+	read_vs fds "$n" namespaces ls-fd ls "/proc/$load/fd"
 	stop_load
 done
 
