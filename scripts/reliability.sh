@@ -35,6 +35,13 @@ function row(what, load, name) {
 /^# fault: mode=random-point/ { rnd = $0 }
 /^# security: pointer_scan/ && !ptr { ptr = $0 }
 /^# security: bad_input/ && !bad { bad = $0 }
+/^# ebusy: file=mounts/ && !ebusy { ebusy = $0 }
+/^# stuck: A read / && !stuck_a { stuck_a = $0; sub(/^# stuck: A read /, "", stuck_a) }
+/^# stuck: B read / && !stuck_b { stuck_b = $0; sub(/^# stuck: B read /, "", stuck_b) }
+/^# (mounts of one superblock|superblocks|threads|nsfs bind mounts): / && !(substr($0, 3) in grow) {
+	g = substr($0, 3); grow[g] = 1; grows[++ng] = g
+}
+/^# worst mount\+umount at / && !perturb { perturb = $0; sub(/^# /, "", perturb) }
 /^ok - debug kernel / { kernel = $5 }
 /^(ok|not ok) [0-9]+ / {
 	name = $0
@@ -105,6 +112,22 @@ END {
 	printf "%-22s   holds a file open across rmmod (refused with EWOULDBLOCK)\n", ""
 	row("kmemleak", "scan after the last rmmod: " (kml ~ /: 0 unref/ ? "0" : "?") \
 		" objects from nsinspect, " leaks + 0 " in all", "kmemleak after rmmod")
+	print ""
+	print "Harm to others"
+	print "--------------"
+	row("EBUSY", sprintf("%s tmpfs mount/umount cycles under %s readers of mounts: %s EBUSY,",
+		val(ebusy, "cycles"), val(ebusy, "readers"), val(ebusy, "ebusy")),
+		"ebusy.umount_under_mounts_readers")
+	printf "%-22s   %s superblocks left behind\n", "", val(ebusy, "lingering_sb")
+	row("stuck superblock", "ext4 on a suspended dm device, s_umount held in sync:",
+		"- A: mounts reads within 20s while s_umount is held for write")
+	printf "%-22s   remount stuck: %s\n", "", stuck_a
+	printf "%-22s   umount stuck: %s\n", "", stuck_b
+	row("scale", "each file at N and 4N objects, 240 possible CPUs (6x at most):",
+		"- a mounts reader delays mount+umount at most 2x (+10 ms) what a mountinfo reader does")
+	for (i = 1; i <= ng; i++)
+		printf "%-22s   %s\n", "", grows[i]
+	printf "%-22s   %s\n", "", perturb
 	print ""
 	print "Faults injected"
 	print "---------------"
