@@ -33,6 +33,7 @@
 #include "capture.h"
 #include "mount_walk.h"
 #include "nstree.h"
+#include "rcu_section.h"
 
 /* ---- hashes ---------------------------------------------------------------- */
 
@@ -373,7 +374,7 @@ int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 		unsigned int batch;
 
 		start = local_clock();
-		rcu_read_lock();
+		nsi_rcu_enter();
 		for (batch = 0; batch < NSI_TASK_BATCH && i < cap; batch++) {
 			struct pid *pid = find_ge_pid(nr, &init_pid_ns);
 
@@ -388,7 +389,7 @@ int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 				ts[i++] = t;
 			}
 		}
-		rcu_read_unlock();
+		nsi_rcu_exit();
 		nsi_hold_end(w, start);
 		if (i == cap)
 			err = nsi_tasks_grow(&ts, &cap, i);

@@ -49,6 +49,7 @@
 #include "ksyms.h"
 #include "mount_layout.h"
 #include "mount_walk.h"
+#include "rcu_section.h"
 
 static const char *nsi_mounts_unavailable = "not initialised";
 static const char *nsi_nsfs_mounts_unavailable = "not initialised";
@@ -376,7 +377,8 @@ struct nsi_mnt_iter {
 	bool refinding;
 	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
 	unsigned int seq;		/* mount_lock's, at the last unlock */
-	u64 slice_start;
+	u64 rcu_start;			/* the RCU section's, as reported */
+	u64 slice_start;		/* its budget's: anew once found again */
 };
 
 static void nsi_iter_held(struct nsi_mnt_iter *it, u64 start)
@@ -486,8 +488,8 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 {
 	int err = 0;
 
-	nsi_iter_held(it, it->slice_start);
-	rcu_read_unlock();
+	nsi_iter_held(it, it->rcu_start);
+	nsi_rcu_exit();
 	if (grow)
 		err = nsi_ptrset_reserve(&it->mounts_read, it->mounts_read.used + 256) ?:
 		      nsi_ptrset_reserve(&it->sbs_done, it->sbs_done.used + 16) ?:
@@ -495,21 +497,24 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	if (!err && fatal_signal_pending(current))
 		err = -EINTR;
 	cond_resched();
-	rcu_read_lock();
-	it->slice_start = local_clock();
+	nsi_rcu_enter();
+	it->rcu_start = local_clock();
+	it->slice_start = it->rcu_start;
 	if (it->last) {
 		read_seqlock_excl(nsi_ksyms.mount_lock);
 		if (read_seqretry(nsi_ksyms.mount_lock, it->seq))
 			it->last = NULL;
 		read_sequnlock_excl(nsi_ksyms.mount_lock);
-		nsi_iter_held(it, it->slice_start);
+		nsi_iter_held(it, it->rcu_start);
 	}
-	/* A superblock is known to live while its last mount read does. */
-	if (!it->last && it->sb && it->sb != it->only) {
-		it->sb = NULL;
-		it->sb_done = false;
+	if (!it->last && it->sb) {
 		it->lost++;
 		it->refinding = true;
+		/* A superblock is known to live while its last mount read does. */
+		if (it->sb != it->only) {
+			it->sb = NULL;
+			it->sb_done = false;
+		}
 	}
 	return err;
 }
@@ -546,8 +551,9 @@ static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 	      nsi_ptrset_reserve(&it->mounts_read, READ_ONCE(nsi_hint_mounts));
 	if (ret)
 		goto out;
-	rcu_read_lock();
-	it->slice_start = local_clock();
+	nsi_rcu_enter();
+	it->rcu_start = local_clock();
+	it->slice_start = it->rcu_start;
 	for (;;) {
 		if (!it->sb || it->sb_done) {
 			it->sb = nsi_iter_next_sb(it);
@@ -576,8 +582,8 @@ static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 				break;
 		}
 	}
-	nsi_iter_held(it, it->slice_start);
-	rcu_read_unlock();
+	nsi_iter_held(it, it->rcu_start);
+	nsi_rcu_exit();
 	if (ret == NSI_ITER_STOP)
 		ret = 0;
 	if (complete && !it->only && !it->magic) {
@@ -1082,14 +1088,14 @@ static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
 		if (s->m[i].sysfs_tag)
 			byt[n++] = &s->m[i];
 	sort(byt, n, sizeof(*byt), nsi_tag_cmp, NULL);
-	rcu_read_lock();
+	nsi_rcu_enter();
 	start = local_clock();
 	for_each_net_rcu(net) {
 		nsi_sysfs_name(byt, n, net, net->ns.inum);
 		nsi_sysfs_name(byt, n, &net->ns, net->ns.inum);
 	}
 	s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
-	rcu_read_unlock();
+	nsi_rcu_exit();
 	kvfree(byt);
 	return 0;
 }

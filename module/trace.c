@@ -12,7 +12,8 @@
  * from a put by comparing it with the last value seen, saves the call stack
  * into a ring allocated when the watch was armed, and returns. Stacks are
  * deduplicated and symbolized only when the ledger is read, in process
- * context, under nsi_trace_read_lock alone.
+ * context, under no lock: the reader copies each ledger's counts and takes
+ * a reference on its ring under nsi_trace_read_lock, and lets go of it.
  *
  * Once the count reaches 0 the object is being freed: every later hit is
  * ignored (the memory may be reused; the handler only ever reads it with
@@ -106,7 +107,8 @@ void nsi_trace_record(struct nsi_trace_obj *o, struct pt_regs *regs, int delta, 
 		atomic_inc(&o->drops);
 		return;
 	}
-	nsi_trace_fill(&o->ring[slot], regs, delta, value, ktime_get_mono_fast_ns() - o->armed_at);
+	nsi_trace_fill(&o->ring->hit[slot], regs, delta, value,
+		       ktime_get_mono_fast_ns() - o->armed_at);
 }
 
 /* Ignore whatever writes the memory next; state 1: freed, 2: saturated. */
@@ -141,18 +143,28 @@ static void nsi_trace_disarm_irq(struct irq_work *iw)
 	schedule_work(&container_of(iw, struct nsi_trace_obj, iw)->disarm);
 }
 
+static void nsi_trace_ring_free(struct kref *ref)
+{
+	vfree(container_of(ref, struct nsi_trace_ring, ref));
+}
+
 /* Disarm, wait out every handler and deferred disarm, free the ledger. */
 void nsi_trace_release(struct nsi_trace_obj *o)
 {
+	struct nsi_trace_ring *ring;
+
 	nsi_trace_disarm(o);
 	/* A handler still running on another CPU may have queued these. */
 	irq_work_sync(&o->iw);
 	cancel_work_sync(&o->disarm);
 	mutex_lock(&nsi_trace_read_lock);
-	vfree(o->ring);
+	ring = o->ring;
 	kfree(o->slots);
 	memset(o, 0, sizeof(*o));
 	mutex_unlock(&nsi_trace_read_lock);
+	/* A reader formatting it has its own reference. */
+	if (ring)
+		kref_put(&ring->ref, nsi_trace_ring_free);
 }
 
 bool nsi_trace_is_armed(const struct nsi_trace_obj *o)
@@ -234,9 +246,10 @@ int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 				      "all %d debug registers are in use by watches: write stop first",
 				      NSI_TRACE_REGS);
 
-	o->ring = vzalloc(array_size(NSI_TRACE_RING, sizeof(*o->ring)));
+	o->ring = vzalloc(sizeof(*o->ring));
 	if (!o->ring)
 		return nsi_trace_fail(-ENOMEM, "no memory for the ledger");
+	kref_init(&o->ring->ref);
 	o->used = true;
 	o->id = ++nsi_trace_ids;
 	o->type = type;
@@ -250,8 +263,8 @@ int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 	if (b) {
 		o->born = true;
 		o->armed_at = b->hit.time;
-		o->ring[0] = b->hit;
-		o->ring[0].time = 0;
+		o->ring->hit[0] = b->hit;
+		o->ring->hit[0].time = 0;
 		atomic_set(&o->next, 1);
 		atomic_set(&o->gets, b->hit.delta);
 	}
@@ -390,6 +403,19 @@ static const struct file_operations nsi_trace_control_fops = {
 
 /* ---- the ledger ------------------------------------------------------------ */
 
+/* What the ledger shows of one object, copied under nsi_trace_read_lock. */
+struct nsi_trace_view {
+	unsigned int id, inum;
+	int type;
+	bool writers, born, complete;
+	int dead;
+	const char *state;
+	int initial, unseen, last, gets, puts, nochange, ambiguous, drops;
+	unsigned int next;
+	u64 freed_at;
+	struct nsi_trace_ring *ring;	/* with a reference */
+};
+
 struct nsi_trace_stack {
 	const struct nsi_trace_hit *hit;	/* the first hit with this stack */
 	unsigned int hits;
@@ -439,7 +465,7 @@ static unsigned int nsi_trace_first_frame(const struct nsi_trace_hit *h, char *s
 	return 0;
 }
 
-static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_obj *o,
+static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_view *o,
 				 const struct nsi_trace_stack *s, unsigned int nr, char *sym)
 {
 	const struct nsi_trace_hit *h = s->hit;
@@ -467,24 +493,44 @@ static void nsi_trace_show_stack(struct seq_file *m, const struct nsi_trace_obj 
 	}
 }
 
-static const char *nsi_trace_state(const struct nsi_trace_obj *o)
+static void nsi_trace_take_view(struct nsi_trace_view *v, const struct nsi_trace_obj *o)
 {
-	int dead = atomic_read_acquire(&o->dead);
-
-	if (dead)
-		return dead == 2 ? "saturated" : "freed";
-	return nsi_trace_is_armed(o) ? "armed" : "stopped";
+	v->id = o->id;
+	v->inum = o->inum;
+	v->type = o->type;
+	v->writers = o->writers;
+	v->born = o->born;
+	/* A CPU went offline or came online since: the watch was stopped. */
+	v->complete = o->hotplug_gen == atomic_read(&nsi_trace_hotplug);
+	/* Before the counts: a freed object's counts are final. */
+	v->dead = atomic_read_acquire(&o->dead);
+	if (v->dead)
+		v->state = v->dead == 2 ? "saturated" : "freed";
+	else
+		v->state = nsi_trace_is_armed(o) ? "armed" : "stopped";
+	v->initial = o->initial;
+	v->unseen = o->unseen;
+	v->last = atomic_read(&o->last);
+	v->gets = atomic_read(&o->gets);
+	v->puts = atomic_read(&o->puts);
+	v->nochange = atomic_read(&o->nochange);
+	v->ambiguous = atomic_read(&o->ambiguous);
+	v->drops = atomic_read(&o->drops);
+	v->next = min(atomic_read(&o->next), NSI_TRACE_RING);
+	v->freed_at = atomic64_read(&o->freed_at);
+	v->ring = o->ring;
+	kref_get(&v->ring->ref);
 }
 
 /* One object: its header, then its distinct stacks. */
-static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
+static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_view *o,
 			      unsigned int *stack_nr, char *sym)
 {
-	unsigned int n = min(atomic_read(&o->next), NSI_TRACE_RING);
+	unsigned int n = o->next;
 	const struct nsi_trace_hit **hits;
 	struct nsi_trace_stack *stacks;
 	unsigned int i, nh = 0, ns = 0;
-	bool dead = atomic_read_acquire(&o->dead) == 1;
+	bool dead = o->dead == 1;
 
 	hits = kvmalloc_array(max(n, 1U), sizeof(*hits), GFP_KERNEL);
 	stacks = kvmalloc_array(max(n, 1U), sizeof(*stacks), GFP_KERNEL);
@@ -495,8 +541,8 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	}
 	for (i = 0; i < n; i++) {
 		/* Pairs with the handler's smp_store_release(): skip hits half-written. */
-		if (smp_load_acquire(&o->ring[i].ready))
-			hits[nh++] = &o->ring[i];
+		if (smp_load_acquire(&o->ring->hit[i].ready))
+			hits[nh++] = &o->ring->hit[i];
 	}
 	sort(hits, nh, sizeof(*hits), nsi_trace_cmp_hits, NULL);
 	for (i = 0; i < nh; i++) {
@@ -522,24 +568,22 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	nsi_put_num(m, o->type == NSI_TRACE_MOUNT ? "id" : "inum", o->inum);
 	nsi_put_str(m, "counter", o->writers ? "writers" : "refs");
 	nsi_put_str(m, "born", o->born ? "yes" : "no");
-	nsi_put_str(m, "state", nsi_trace_state(o));
+	nsi_put_str(m, "state", o->state);
 	nsi_put_num(m, "initial", o->initial);
 	nsi_put_num(m, "unseen", o->unseen);
-	nsi_put_num(m, "last", atomic_read(&o->last));
-	nsi_put_num(m, "gets", atomic_read(&o->gets));
-	nsi_put_num(m, "puts", atomic_read(&o->puts));
-	nsi_put_num(m, "balance", atomic_read(&o->gets) - atomic_read(&o->puts));
-	nsi_put_num(m, "nochange", atomic_read(&o->nochange));
-	nsi_put_num(m, "ambiguous", atomic_read(&o->ambiguous));
-	/* A CPU went offline or came online since: the watch was stopped. */
-	nsi_put_str(m, "complete", o->hotplug_gen == atomic_read(&nsi_trace_hotplug) ?
-		    "yes" : "no");
+	nsi_put_num(m, "last", o->last);
+	nsi_put_num(m, "gets", o->gets);
+	nsi_put_num(m, "puts", o->puts);
+	nsi_put_num(m, "balance", o->gets - o->puts);
+	nsi_put_num(m, "nochange", o->nochange);
+	nsi_put_num(m, "ambiguous", o->ambiguous);
+	nsi_put_str(m, "complete", o->complete ? "yes" : "no");
 	nsi_put_num(m, "records", nh);
 	nsi_put_num(m, "stacks", ns);
-	nsi_put_num(m, "drops", atomic_read(&o->drops));
+	nsi_put_num(m, "drops", o->drops);
 	nsi_put_key(m, "freed_ns");
 	if (dead)
-		seq_put_decimal_ull(m, "", atomic64_read(&o->freed_at));
+		seq_put_decimal_ull(m, "", o->freed_at);
 	else
 		seq_putc(m, '-');
 	seq_putc(m, '\n');
@@ -550,14 +594,18 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_obj *o,
 	return 0;
 }
 
-static int nsi_trace_show(struct seq_file *m, void *v)
+static int nsi_trace_show(struct seq_file *m, void *unused)
 {
-	unsigned int i, stack_nr = 0;
+	unsigned int i, n = 0, stack_nr = 0;
 	char *sym = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	struct nsi_trace_view *v = kmalloc_array(NSI_TRACE_OBJS, sizeof(*v), GFP_KERNEL);
 	int err = 0;
 
-	if (!sym)
+	if (!sym || !v) {
+		kfree(sym);
+		kfree(v);
 		return -ENOMEM;
+	}
 	mutex_lock(&nsi_trace_read_lock);
 	seq_puts(m, "# nsinspect trace ledger: each object, then its distinct stacks and their frames\n");
 	if (READ_ONCE(nsi_birth.shown)) {
@@ -572,11 +620,17 @@ static int nsi_trace_show(struct seq_file *m, void *v)
 			    atomic_read(&nsi_trace_hotplug) ? "yes" : "no");
 		seq_putc(m, '\n');
 	}
-	for (i = 0; i < NSI_TRACE_OBJS && !err; i++)
+	for (i = 0; i < NSI_TRACE_OBJS; i++)
 		/* Pairs with nsi_trace_watch()'s release; freeing takes our lock. */
 		if (smp_load_acquire(&nsi_trace_objs[i].published))
-			err = nsi_trace_show_obj(m, &nsi_trace_objs[i], &stack_nr, sym);
+			nsi_trace_take_view(&v[n++], &nsi_trace_objs[i]);
 	mutex_unlock(&nsi_trace_read_lock);
+	for (i = 0; i < n; i++) {
+		if (!err)
+			err = nsi_trace_show_obj(m, &v[i], &stack_nr, sym);
+		kref_put(&v[i].ring->ref, nsi_trace_ring_free);
+	}
+	kfree(v);
 	kfree(sym);
 	return err;
 }

@@ -10,6 +10,7 @@
 
 #include <linux/atomic.h>
 #include <linux/irq_work.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
@@ -46,12 +47,24 @@ struct nsi_trace_hit {
 	int ready;			/* written last, with release */
 };
 
+/*
+ * A ledger's hits. The trace file's reader takes a reference under
+ * nsi_trace_read_lock and formats them after, so that freeing a ledger
+ * waits for no reader's sorting and symbolizing.
+ */
+struct nsi_trace_ring {
+	struct kref ref;
+	struct nsi_trace_hit hit[NSI_TRACE_RING];
+};
+
 /* A mount's words on one CPU, as last seen there. */
 struct nsi_trace_slot {
 	int count;			/* up to 7.1 */
 	unsigned int gets, puts;	/* 7.2 */
 	int writers;
 	bool synced;			/* read on that CPU since it was armed */
+	/* as that read found them; the handler never writes these */
+	int base_refs, base_writers;
 };
 
 struct nsi_trace_obj {
@@ -80,7 +93,7 @@ struct nsi_trace_obj {
 	atomic_t ambiguous;		/* hits that moved it by other than 1 */
 	unsigned int hotplug_gen;	/* nsi_trace_hotplug when armed */
 	atomic64_t freed_at;
-	struct nsi_trace_hit *ring;
+	struct nsi_trace_ring *ring;
 	struct irq_work iw;
 	struct work_struct disarm;
 };
@@ -114,10 +127,11 @@ extern struct nsi_trace_births nsi_birth;
 
 /*
  * nsi_trace_lock orders what changes the watches (trace_control, a birth
- * being armed, hotplug); nsi_trace_read_lock, taken inside it, keeps a
- * ledger from being freed while the trace file formats it, so that a
- * reader sorting and symbolizing never holds up a birth being armed as its
- * creator returns to user space.
+ * being armed, hotplug); nsi_trace_read_lock, taken inside it, is held
+ * while the trace file copies what it shows of each ledger and takes its
+ * ring, and where a ledger is freed: a constant hold, so that no reader
+ * sorting and symbolizing holds up a birth being armed as its creator
+ * returns to user space, or a clear.
  */
 extern struct mutex nsi_trace_lock, nsi_trace_read_lock;
 extern struct nsi_trace_obj nsi_trace_objs[NSI_TRACE_OBJS];

@@ -99,17 +99,20 @@ static void nsi_trace_mnt_hit(struct perf_event *bp, struct perf_sample_data *da
 			      struct pt_regs *regs)
 {
 	struct nsi_trace_obj *o = bp->overflow_handler_context;
-	struct nsi_trace_slot now, *last = &o->slots[smp_processor_id()];
+	struct nsi_trace_slot now = { 0 }, *last = &o->slots[smp_processor_id()];
 	int refs, writers, delta, sum = 1;
 
 	/* Before its slot is read on this CPU, the read will include this write. */
 	if (!READ_ONCE(last->synced) || atomic_read(&o->dead) ||
 	    nsi_trace_mnt_read(o, smp_processor_id(), &now))
 		return;
-	now.synced = true;
 	refs = nsi_trace_slot_refs(o, &now) - nsi_trace_slot_refs(o, last);
 	writers = now.writers - last->writers;
-	*last = now;
+	/* The words only: the arming task may still read the base. */
+	last->count = now.count;
+	last->gets = now.gets;
+	last->puts = now.puts;
+	last->writers = now.writers;
 	if (refs)
 		sum = atomic_add_return(refs, &o->refs);
 	delta = o->writers ? writers : refs;
@@ -175,14 +178,21 @@ static void nsi_trace_mnt_sync(void *arg)
 
 	if (nsi_trace_mnt_read(o, smp_processor_id(), slot))
 		return;
+	slot->base_refs = nsi_trace_slot_refs(o, slot);
+	slot->base_writers = slot->writers;
 	/* Pairs with the handler's READ_ONCE(): it counts from this value on. */
 	WRITE_ONCE(slot->synced, true);
 }
 
 static void nsi_trace_mnt_sync_offline(struct nsi_trace_obj *o, int cpu)
 {
-	if (!nsi_trace_mnt_read(o, cpu, &o->slots[cpu]))
-		o->slots[cpu].synced = true;
+	struct nsi_trace_slot *slot = &o->slots[cpu];
+
+	if (nsi_trace_mnt_read(o, cpu, slot))
+		return;
+	slot->base_refs = nsi_trace_slot_refs(o, slot);
+	slot->base_writers = slot->writers;
+	slot->synced = true;
 }
 
 /*
@@ -236,8 +246,9 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 			nsi_trace_mnt_sync_offline(o, cpu);
 		if (!err && !o->slots[cpu].synced)
 			err = -ESRCH;
-		refs += nsi_trace_slot_refs(o, &o->slots[cpu]);
-		writers += o->slots[cpu].writers;
+		/* Not the slot itself: once synced, its CPU's handler moves it on. */
+		refs += o->slots[cpu].base_refs;
+		writers += o->slots[cpu].base_writers;
 	}
 	cpus_read_unlock();
 	if (err) {

@@ -108,7 +108,8 @@ if start_load binds $((4 * N)) /tmp/scale; then
 	alone=$(scale_load churn 3 /tmp/churn | sed -n 's/.*worst_us=//p')
 	stop_load
 	echo "# worst mount+umount at $((4 * N)) mounts: ${ours}us reading mounts," \
-		"${theirs}us reading mountinfo, ${alone}us alone"
+		"${theirs}us reading mountinfo, ${alone}us alone;" \
+		"longest hold since load: $(sed -n 's/^stat=max_hold_ns value=//p' $D/version)ns"
 	[ -n "$ours" ] && [ -n "$theirs" ] && [ "$ours" -le $((2 * theirs + 10000)) ]
 	ok $? \
 		"a mounts reader delays mount+umount at most 2x (+10 ms) what a mountinfo reader does" \
