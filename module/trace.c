@@ -121,16 +121,23 @@ void nsi_trace_died(struct nsi_trace_obj *o, int state)
 
 /* ---- arming and disarming ------------------------------------------------ */
 
+/* Registers being given back: still taken until unregistering returns. */
+atomic_t nsi_trace_leaving = ATOMIC_INIT(0);
+
 /* Only the caller that takes the pointer unregisters; safe from any sleeper. */
 void nsi_trace_disarm(struct nsi_trace_obj *o)
 {
 	struct perf_event * __percpu *bp = xchg(&o->bp, NULL);
 	struct perf_event **cpu_bp = xchg(&o->cpu_bp, NULL);
 
+	if (!bp && !cpu_bp)
+		return;
+	atomic_add(o->regs, &nsi_trace_leaving);
 	if (bp)
 		unregister_wide_hw_breakpoint(bp);
 	if (cpu_bp)
 		nsi_trace_unregister(cpu_bp);
+	atomic_sub(o->regs, &nsi_trace_leaving);
 }
 
 static void nsi_trace_disarm_work(struct work_struct *work)
@@ -180,7 +187,7 @@ unsigned int nsi_trace_armed(void)
 	for (i = 0; i < NSI_TRACE_OBJS; i++)
 		if (nsi_trace_objs[i].used && nsi_trace_is_armed(&nsi_trace_objs[i]))
 			n += nsi_trace_objs[i].regs;
-	return n + !!READ_ONCE(nsi_birth.bp);
+	return n + !!READ_ONCE(nsi_birth.bp) + atomic_read(&nsi_trace_leaving);
 }
 
 void nsi_trace_held(u64 start)
@@ -280,7 +287,7 @@ int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 	if (err == -ENOSPC)
 		return nsi_trace_fail(-EBUSY,
 				      "no free debug register: ptrace or perf hold the %d not armed here",
-				      NSI_TRACE_REGS - nsi_trace_armed());
+				      max_t(int, 0, NSI_TRACE_REGS - nsi_trace_armed()));
 	if (err == -ENOMEM)
 		return nsi_trace_fail(err, "no memory for the watch");
 	return nsi_trace_fail(err, "cannot register a data watchpoint: error %d", err);
@@ -328,6 +335,10 @@ static int nsi_trace_verb(char **w, int n)
 	bool watch = !strcmp(w[0], "watch");
 	unsigned int num;
 
+	/* Without hotplug's callbacks, a CPU coming online would go unwatched, unsaid. */
+	if (watch && nsi_trace_hp < 0)
+		return nsi_trace_fail(-EOPNOTSUPP, "no CPU hotplug callback (error %d): not armed",
+				      nsi_trace_hp);
 	if (watch && n == 3 && !strcmp(w[1], "new"))
 		return nsi_trace_watch_new(w[2]);
 	if ((stop || clear) && n == 2 && !strcmp(w[1], "new"))

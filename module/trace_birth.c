@@ -122,8 +122,11 @@ void nsi_trace_birth_disarm(void)
 {
 	struct perf_event * __percpu *bp = xchg(&nsi_birth.bp, NULL);
 
-	if (bp)
+	if (bp) {
+		atomic_inc(&nsi_trace_leaving);
 		unregister_wide_hw_breakpoint(bp);
+		atomic_dec(&nsi_trace_leaving);
+	}
 	irq_work_sync(&nsi_birth.iw);
 }
 

@@ -145,6 +145,8 @@ extern u64 nsi_trace_max_hold;
  * watch armed before is incomplete from then on, and is stopped.
  */
 extern atomic_t nsi_trace_hotplug;
+/* Debug registers of watches being disarmed, which they hold until then. */
+extern atomic_t nsi_trace_leaving;
 
 /* The ledger (trace.c). */
 unsigned int nsi_trace_max_regs(void);
