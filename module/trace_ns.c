@@ -25,6 +25,7 @@
 #include <net/net_namespace.h>
 
 #include "compat.h"
+#include "rcu_section.h"
 #include "trace_internal.h"
 
 static void nsi_trace_hit(struct perf_event *bp, struct perf_sample_data *data,
@@ -162,7 +163,7 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 	f->word = NULL;
 	if (type == NSI_NET) {
 		/* RCU keeps every listed net, dying ones too (cleanup_net()). */
-		rcu_read_lock();
+		nsi_rcu_enter();
 		start = local_clock();
 		for_each_net_rcu(net) {
 			if (net->ns.inum == inum) {
@@ -171,14 +172,14 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 			}
 		}
 		nsi_trace_held(start);
-		rcu_read_unlock();
+		nsi_rcu_exit();
 		if (f->word)
 			return true;
 	}
 	while (!done && !f->word) {
 		unsigned int batch;
 
-		rcu_read_lock();
+		nsi_rcu_enter();
 		start = local_clock();
 		for (batch = 0; batch < NSI_TRACE_TASK_BATCH && !f->word; batch++) {
 			struct pid *pid = find_ge_pid(nr, &init_pid_ns);
@@ -198,7 +199,7 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 			task_unlock(t);
 		}
 		nsi_trace_held(start);
-		rcu_read_unlock();
+		nsi_rcu_exit();
 		cond_resched();
 	}
 	return f->word;
