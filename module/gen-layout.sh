@@ -148,6 +148,8 @@ add NSI_OFF_MOUNT_MNT_INSTANCE mount mnt_instance optional
 add NSI_OFF_MOUNT_MNT_NEXT_FOR_SB mount mnt_next_for_sb optional
 add NSI_OFF_MOUNT_MNT_ID_UNIQUE mount mnt_id_unique optional
 add NSI_OFF_MOUNT_MNT_T_FLAGS mount mnt_t_flags optional
+# Where an attached mount sits in the mount hash: a walk keeps its place by it.
+add NSI_OFF_MOUNT_MNT_HASH mount mnt_hash optional
 if ! members mount | grep -qx -e mnt_instance -e mnt_next_for_sb; then
 	unavailable "struct mount has neither mnt_instance nor mnt_next_for_sb in $btf"
 fi

@@ -72,6 +72,9 @@ static const struct nsi_ksym_spec nsi_ksym_specs[] = {
 	NSI_KSYM(super_blocks, struct list_head, "super_blocks", false),
 	NSI_KSYM(sb_lock, spinlock_t, "sb_lock", false),
 	NSI_KSYM(cpus_booted_once_mask, struct cpumask, "cpus_booted_once_mask", false),
+	NSI_KSYM(mount_hashtable, struct hlist_head *, "mount_hashtable", false),
+	NSI_KSYM(m_hash_mask, unsigned int, "m_hash_mask", false),
+	NSI_KSYM(m_hash_shift, unsigned int, "m_hash_shift", false),
 	{ .name = "idle_threads", .off = offsetof(struct nsi_ksyms, idle_threads),
 	  .size = sizeof(struct task_struct *), .percpu = true, NSI_IDLE_THREADS_BTF },
 #ifdef NSI_HAVE_NSTREE

@@ -32,6 +32,9 @@ struct nsi_ksyms {
 	struct task_struct * __percpu *idle_threads;
 	/* kernel/cpu.c: every CPU that has ever come up since boot */
 	struct cpumask *cpus_booted_once_mask;
+	/* fs/namespace.c: the mount hash (attached mounts) and its size */
+	struct hlist_head **mount_hashtable;
+	unsigned int *m_hash_mask, *m_hash_shift;
 #ifdef NSI_HAVE_NSTREE
 	seqlock_t *ns_tree_lock;	/* kernel/nstree.c */
 	struct ns_tree_root *ns_trees[NSI_NS_TREES];

@@ -62,6 +62,7 @@ static const struct {
 	{ "booted_cpus", nsi_counted_cpus_why },
 	{ "mounts", nsi_mounts_why },
 	{ "nsfs_mounts", nsi_nsfs_mounts_why },
+	{ "place_hash", nsi_place_hash_why },
 	{ "nstree", nsi_nstree_why },
 	{ "trace", nsi_trace_why },
 };

@@ -53,6 +53,7 @@
 
 static const char *nsi_mounts_unavailable = "not initialised";
 static const char *nsi_nsfs_mounts_unavailable = "not initialised";
+static const char *nsi_place_hash_unavailable = "not initialised";
 
 const char *nsi_mounts_why(void)
 {
@@ -64,12 +65,18 @@ const char *nsi_nsfs_mounts_why(void)
 	return nsi_nsfs_mounts_unavailable;
 }
 
+const char *nsi_place_hash_why(void)
+{
+	return nsi_place_hash_unavailable;
+}
+
 #ifdef NSI_LAYOUT_UNAVAILABLE
 
 void nsi_mounts_init(void)
 {
 	nsi_mounts_unavailable = NSI_LAYOUT_UNAVAILABLE;
 	nsi_nsfs_mounts_unavailable = NSI_LAYOUT_UNAVAILABLE;
+	nsi_place_hash_unavailable = NSI_LAYOUT_UNAVAILABLE;
 }
 
 long nsi_mntns_nr_mounts(struct ns_common *ns)
@@ -208,6 +215,84 @@ out:
 	return why;
 }
 
+/*
+ * The mount hash: every attached mount is on the chain of its parent and
+ * mountpoint, from attach_mnt() until umount unhashes it, all under
+ * mount_lock, and an attached mount holds a reference from its parent, so
+ * one found there is neither doomed nor freed. The chain is the kernel's
+ * m_hash() (fs/namespace.c, 6.1 to 7.2), checked at load on a mounted
+ * mount; its links are read without faulting, and at most NSI_HASH_STEPS.
+ */
+#define NSI_HASH_STEPS		64
+
+#ifdef NSI_HAS_MOUNT_MNT_HASH
+static struct hlist_head *nsi_m_hash(struct nsi_mount *parent, struct dentry *mp)
+{
+	unsigned long tmp = (unsigned long)nsi_vfs(parent) / L1_CACHE_BYTES;
+
+	tmp += (unsigned long)mp / L1_CACHE_BYTES;
+	tmp += tmp >> READ_ONCE(*nsi_ksyms.m_hash_shift);
+	return READ_ONCE(*nsi_ksyms.mount_hashtable) + (tmp & READ_ONCE(*nsi_ksyms.m_hash_mask));
+}
+
+/* Whether the chain of (parent, mp) lists m; under mount_lock. m is not followed. */
+static bool nsi_hashed(struct nsi_mount *m, struct nsi_mount *parent, struct dentry *mp)
+{
+	struct hlist_node *n;
+	unsigned int steps;
+
+	if (copy_from_kernel_nofault(&n, &nsi_m_hash(parent, mp)->first, sizeof(n)))
+		return false;
+	for (steps = 0; n && steps < NSI_HASH_STEPS; steps++) {
+		if ((char *)n - NSI_OFF_MOUNT_MNT_HASH == (char *)m)
+			return true;
+		if (copy_from_kernel_nofault(&n, &n->next, sizeof(n)))
+			return false;
+	}
+	return false;
+}
+
+static struct dentry *nsi_mnt_mountpoint(struct nsi_mount *m)
+{
+	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
+}
+
+/* The hash must list a mount mounted on the caller's root, or the root itself. */
+static const char *nsi_place_hash_check(void)
+{
+	unsigned int shift = *nsi_ksyms.m_hash_shift, mask = *nsi_ksyms.m_hash_mask;
+	struct nsi_mount *m;
+	struct list_head *l;
+	const char *why;
+	struct path root;
+
+	if (shift >= 32 || mask != (1U << shift) - 1)
+		return "m_hash_mask and m_hash_shift disagree";
+	get_fs_root(current->fs, &root);
+	m = nsi_real_mount(root.mnt);
+	read_seqlock_excl(nsi_ksyms.mount_lock);
+	if (nsi_mnt_parent(m) == m) {
+		l = &NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTS, struct list_head);
+		m = list_empty(l) ? NULL : (struct nsi_mount *)((char *)l->next -
+								NSI_OFF_MOUNT_MNT_CHILD);
+	}
+	if (!m)
+		why = "nothing is mounted on the root to check the mount hash on";
+	else if (!nsi_hashed(m, nsi_mnt_parent(m), nsi_mnt_mountpoint(m)))
+		why = "the mount hash does not list a mounted mount where m_hash() would";
+	else
+		why = NULL;
+	read_sequnlock_excl(nsi_ksyms.mount_lock);
+	path_put(&root);
+	return why;
+}
+#else
+static const char *nsi_place_hash_check(void)
+{
+	return "no struct mount.mnt_hash in this kernel's BTF";
+}
+#endif
+
 void nsi_mounts_init(void)
 {
 	/* The layout check walks the superblock list too. */
@@ -219,9 +304,13 @@ void nsi_mounts_init(void)
 	if (why) {
 		nsi_mounts_unavailable = why;
 		nsi_nsfs_mounts_unavailable = why;
+		nsi_place_hash_unavailable = why;
 		return;
 	}
 	nsi_mounts_unavailable = NULL;
+	nsi_place_hash_unavailable = nsi_ksym_why(mount_hashtable) ?:
+				     nsi_ksym_why(m_hash_mask) ?: nsi_ksym_why(m_hash_shift) ?:
+				     nsi_place_hash_check();
 	nsi_nsfs_mounts_unavailable = nsi_ksym_why(nsfs_mnt);
 	if (!nsi_nsfs_mounts_unavailable &&
 	    (*nsi_ksyms.nsfs_mnt)->mnt_sb->s_magic != NSFS_MAGIC)
@@ -368,11 +457,17 @@ struct nsi_mnt_iter {
 	/* what it measured */
 	u64 max_hold_ns;		/* longest section: RCU, mount_lock or sb_lock */
 	unsigned int lost;		/* places lost and found again */
+	unsigned int kept;		/* places kept through the mount hash */
 	/* its own */
 	struct nsi_ptrset sbs_done, mounts_read;
 	struct super_block *sb;		/* being read; NULL: find one from the head */
 	bool sb_done;			/* sb is read: go on after it */
 	struct nsi_mount *last;		/* read last on sb; NULL: from its head */
+	/* what last was attached to, and what came after it, at the last unlock */
+	struct nsi_mount *key_parent, *key_next;
+	struct dentry *key_mp;
+	int key_id;
+	u64 key_uid;
 	/* place lost: no cut until a mount is read, so that the walk advances */
 	bool refinding;
 	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
@@ -423,6 +518,53 @@ static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 	}
 }
 
+/* What finds it->last again after a cut; under mount_lock. */
+static void nsi_iter_key(struct nsi_mnt_iter *it)
+{
+	struct nsi_mount *m = it->last;
+
+	it->key_parent = nsi_mnt_parent(m);
+	it->key_mp = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
+	it->key_next = nsi_sb_next_mount(it->sb, m);
+	it->key_id = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int);
+#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
+	it->key_uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
+#endif
+}
+
+/*
+ * Whether it->last is still the mount read last, listed, though mount_lock
+ * was taken for writing since: the mount hash lists it where it was
+ * attached (so its memory is good and it is listed), on the same
+ * superblock with the same id. A mount freed and another made at its
+ * address, place and id would pass that: from 6.8 its mnt_id_unique,
+ * never reused, tells them apart; before, the mount after it must be the
+ * one that was. Under mount_lock.
+ */
+static bool nsi_iter_rehashed(struct nsi_mnt_iter *it)
+{
+#ifdef NSI_HAS_MOUNT_MNT_HASH
+	struct nsi_mount *m = it->last;
+
+	if (nsi_place_hash_unavailable || it->key_parent == m ||
+	    !nsi_hashed(m, it->key_parent, it->key_mp))
+		return false;
+	if (nsi_vfs(m)->mnt_sb != it->sb || NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) != it->key_id)
+		return false;
+#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
+	if (NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64) != it->key_uid)
+		return false;
+#else
+	if (nsi_sb_next_mount(it->sb, m) != it->key_next)
+		return false;
+#endif
+	it->kept++;
+	return true;
+#else
+	return false;
+#endif
+}
+
 /*
  * One hold of mount_lock over it->sb's mounts, from after it->last. Returns
  * 0 when there is more, NSI_ITER_NEXT_SB when the superblock is done, or
@@ -471,6 +613,8 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 	}
 	if (!m && !ret)
 		ret = NSI_ITER_NEXT_SB;
+	if (it->last)
+		nsi_iter_key(it);
 	/* Taken with the lock held: no writer is inside. */
 	it->seq = read_seqbegin(nsi_ksyms.mount_lock);
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
@@ -502,7 +646,7 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	it->slice_start = it->rcu_start;
 	if (it->last) {
 		read_seqlock_excl(nsi_ksyms.mount_lock);
-		if (read_seqretry(nsi_ksyms.mount_lock, it->seq))
+		if (read_seqretry(nsi_ksyms.mount_lock, it->seq) && !nsi_iter_rehashed(it))
 			it->last = NULL;
 		read_sequnlock_excl(nsi_ksyms.mount_lock);
 		nsi_iter_held(it, it->rcu_start);
@@ -1129,6 +1273,7 @@ struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader)
 	if (!err)
 		err = nsi_sysfs_nets(w.s);
 	w.s->lost = it.lost;
+	w.s->kept = it.kept;
 	if (err) {
 		nsi_mounts_free(w.s);
 		return ERR_PTR(err);

@@ -53,6 +53,7 @@ struct nsi_mnt_snap {
 	struct nsi_arena *arena;	/* the records' strings, in chunks */
 	u64 took_ns, max_hold_ns;	/* max_hold_ns: RCU, mount_lock or sb_lock */
 	unsigned int lost;		/* places the walk lost to dying mounts */
+	unsigned int kept;		/* places kept through the mount hash */
 	size_t bytes;			/* memory the snapshot holds */
 };
 
@@ -69,6 +70,8 @@ void nsi_mounts_init(void);
 const char *nsi_mounts_why(void);
 /* Why nsfs bind mounts are not walked, or NULL when they are. */
 const char *nsi_nsfs_mounts_why(void);
+/* Why a walk cannot keep its place through the mount hash, or NULL. */
+const char *nsi_place_hash_why(void);
 /* The longest lock or RCU section of any mounts walk since load. */
 u64 nsi_mounts_max_hold_ns(void);
 

@@ -80,9 +80,10 @@ static void mounts_stats(struct seq_file *m, const void *snap, size_t records)
 		seq_putc(m, '\n');
 		return;
 	}
-	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu bytes=%zu\n",
+	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu bytes=%zu",
 		   records, div_u64(s->took_ns, NSEC_PER_USEC),
 		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->bytes);
+	seq_printf(m, " places_lost=%u places_kept=%u\n", s->lost, s->kept);
 }
 
 static void mounts_put_flags(struct seq_file *m, int flags)

@@ -109,7 +109,8 @@ rm -rf "$held"
 # Each symbol refused in turn, as a kernel that renamed it would: the
 # module loads, every file reads, and what needs the symbol says why.
 bad=
-for sym in mount_lock nsfs_mnt super_blocks sb_lock cpus_booted_once_mask idle_threads; do
+for sym in mount_lock nsfs_mnt super_blocks sb_lock cpus_booted_once_mask idle_threads \
+	mount_hashtable m_hash_mask m_hash_shift; do
 	if ! reload debug_refuse_ksym=$sym; then
 		bad="$bad $sym:insmod"
 		insmod "$KO"
@@ -123,6 +124,7 @@ for sym in mount_lock nsfs_mnt super_blocks sb_lock cpus_booted_once_mask idle_t
 	nsfs_mnt) want=nsfs_mounts ;;
 	cpus_booted_once_mask) want=booted_cpus ;;
 	idle_threads) want=idle_tasks ;;
+	mount_hashtable | m_hash_mask | m_hash_shift) want=place_hash ;;
 	esac
 	feature "$want" | grep -q 'state=unavailable reason=refused\\040by\\040debug_refuse_ksym' ||
 		bad="$bad $sym:$(feature "$want")"
