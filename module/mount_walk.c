@@ -218,14 +218,16 @@ out:
 /*
  * The mount hash: every attached mount is on the chain of its parent and
  * mountpoint, from attach_mnt() until umount unhashes it, all under
- * mount_lock, and an attached mount holds a reference from its parent, so
- * one found there is neither doomed nor freed. The chain is the kernel's
+ * mount_lock. The reference the mount tree holds on it is dropped only
+ * after that (mntput() of umount's list, or of the parent's stuck
+ * children, which unhashes them first), so one found there is neither
+ * doomed nor freed. The chain is the kernel's
  * m_hash() (fs/namespace.c, 6.1 to 7.2), checked at load on a mounted
  * mount; its links are read without faulting, and at most NSI_HASH_STEPS.
  */
 #define NSI_HASH_STEPS		64
 
-#ifdef NSI_HAS_MOUNT_MNT_HASH
+#if defined(NSI_HAS_MOUNT_MNT_HASH) && defined(NSI_HAS_MOUNT_MNT_ID_UNIQUE)
 static struct hlist_head *nsi_m_hash(struct nsi_mount *parent, struct dentry *mp)
 {
 	unsigned long tmp = (unsigned long)nsi_vfs(parent) / L1_CACHE_BYTES;
@@ -285,6 +287,11 @@ static const char *nsi_place_hash_check(void)
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
 	path_put(&root);
 	return why;
+}
+#elif defined(NSI_HAS_MOUNT_MNT_HASH)
+static const char *nsi_place_hash_check(void)
+{
+	return "no mnt_id_unique before 6.8: a mount made again at the same address, id and place could not be told from the one read";
 }
 #else
 static const char *nsi_place_hash_check(void)
@@ -463,8 +470,8 @@ struct nsi_mnt_iter {
 	struct super_block *sb;		/* being read; NULL: find one from the head */
 	bool sb_done;			/* sb is read: go on after it */
 	struct nsi_mount *last;		/* read last on sb; NULL: from its head */
-	/* what last was attached to, and what came after it, at the last unlock */
-	struct nsi_mount *key_parent, *key_next;
+	/* what last was attached to, and which it was, at the last unlock */
+	struct nsi_mount *key_parent;
 	struct dentry *key_mp;
 	int key_id;
 	u64 key_uid;
@@ -525,7 +532,6 @@ static void nsi_iter_key(struct nsi_mnt_iter *it)
 
 	it->key_parent = nsi_mnt_parent(m);
 	it->key_mp = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
-	it->key_next = nsi_sb_next_mount(it->sb, m);
 	it->key_id = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int);
 #ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
 	it->key_uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
@@ -536,28 +542,21 @@ static void nsi_iter_key(struct nsi_mnt_iter *it)
  * Whether it->last is still the mount read last, listed, though mount_lock
  * was taken for writing since: the mount hash lists it where it was
  * attached (so its memory is good and it is listed), on the same
- * superblock with the same id. A mount freed and another made at its
- * address, place and id would pass that: from 6.8 its mnt_id_unique,
- * never reused, tells them apart; before, the mount after it must be the
- * one that was. Under mount_lock.
+ * superblock with the same ids. A mount freed and another made at its
+ * address, place and mnt_id (the lowest free one) would pass all but
+ * mnt_id_unique, never reused: so only from 6.8. Under mount_lock.
  */
 static bool nsi_iter_rehashed(struct nsi_mnt_iter *it)
 {
-#ifdef NSI_HAS_MOUNT_MNT_HASH
+#if defined(NSI_HAS_MOUNT_MNT_HASH) && defined(NSI_HAS_MOUNT_MNT_ID_UNIQUE)
 	struct nsi_mount *m = it->last;
 
 	if (nsi_place_hash_unavailable || it->key_parent == m ||
 	    !nsi_hashed(m, it->key_parent, it->key_mp))
 		return false;
-	if (nsi_vfs(m)->mnt_sb != it->sb || NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) != it->key_id)
+	if (nsi_vfs(m)->mnt_sb != it->sb || NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) != it->key_id ||
+	    NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64) != it->key_uid)
 		return false;
-#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
-	if (NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64) != it->key_uid)
-		return false;
-#else
-	if (nsi_sb_next_mount(it->sb, m) != it->key_next)
-		return false;
-#endif
 	it->kept++;
 	return true;
 #else

@@ -9,17 +9,23 @@
  * again, for as long as other tasks keep its CPU. Debian's kernels have no
  * RCU priority boosting to end that. With preemption off the section lasts
  * what the walk bounds it to, as a spinlock's hold would.
+ *
+ * Not on PREEMPT_RT: there the spinlocks taken inside (mount_lock, sb_lock,
+ * task_lock()) sleep, and RCU boosting (RCU_BOOST, on with PREEMPT_RT)
+ * raises a preempted reader instead.
  */
 #ifndef NSI_RCU_SECTION_H
 #define NSI_RCU_SECTION_H
 
+#include <linux/kconfig.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 
 static inline void nsi_rcu_enter(void)
 	__acquires(RCU)
 {
-	preempt_disable();
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_disable();
 	rcu_read_lock();
 }
 
@@ -27,7 +33,8 @@ static inline void nsi_rcu_exit(void)
 	__releases(RCU)
 {
 	rcu_read_unlock();
-	preempt_enable();
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_enable();
 }
 
 #endif /* NSI_RCU_SECTION_H */

@@ -116,8 +116,11 @@ if start_load binds $((4 * N)) /tmp/scale; then
 	# Mounts made and unmounted elsewhere move mount_lock's seqcount at
 	# nearly every cut of the walk's RCU section; the mount hash still
 	# lists the mount read last, so the walk goes on there rather than
-	# stepping again over the thousands it has read.
+	# stepping again over the thousands it has read. Before 6.8 (no
+	# mnt_id_unique) it cannot tell that mount from one made again at its
+	# address, and does not try.
 	hash=$(sed -n 's/^feature=place_hash state=\([a-z]*\).*/\1/p' $D/version)
+	why=$(sed -n 's/^feature=place_hash .*reason=//p' $D/version)
 	scale_load churn 3 /tmp/churn >/dev/null &
 	churn=$!
 	sleep 0.5
@@ -127,8 +130,14 @@ if start_load binds $((4 * N)) /tmp/scale; then
 	lost=$(echo "$places" | sed -n 's/places_lost=\([0-9]*\).*/\1/p')
 	kept=$(echo "$places" | sed -n 's/.*places_kept=\([0-9]*\)/\1/p')
 	echo "# one read of mounts under mount churn elsewhere: $places (place_hash $hash)"
-	[ "$hash" = available ] && [ "${kept:-0}" -gt 0 ] && [ "${lost:-1}" -lt "$kept" ]
-	ok $? "a walk under mount churn elsewhere keeps its place through the mount hash" "$places"
+	if [ "$hash" != available ] && echo "$why" | grep -q mnt_id_unique; then
+		n=$((n + 1))
+		echo "ok $n # SKIP place kept through the mount hash: $why"
+	else
+		[ "$hash" = available ] && [ "${kept:-0}" -gt 0 ] && [ "${lost:-1}" -lt "$kept" ]
+		ok $? "a walk under mount churn elsewhere keeps its place through the mount hash" \
+			"$places $why"
+	fi
 else
 	ok 1 "$((4 * N)) mounts made"
 	ok 1 "$((4 * N)) mounts made"
