@@ -291,7 +291,8 @@ static const char *nsi_place_hash_check(void)
 #elif defined(NSI_HAS_MOUNT_MNT_HASH)
 static const char *nsi_place_hash_check(void)
 {
-	return "no mnt_id_unique before 6.8: a mount made again at the same address, id and place could not be told from the one read";
+	/* Before 6.8: a mount made again at the same address, id and place passes for it. */
+	return "no mnt_id_unique before 6.8";
 }
 #else
 static const char *nsi_place_hash_check(void)
