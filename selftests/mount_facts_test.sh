@@ -36,6 +36,12 @@ holder=$!
 # Another process with a debugfs file open: its reference counts.
 sleep 1000 3<$D/version &
 debugfs_holder=$!
+# Its shell opens the file before it runs sleep: wait until it has.
+i=0
+while [ "$(readlink /proc/$debugfs_holder/fd/3 2>/dev/null)" != "$D/version" ] && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 cat $D/mounts >"$snap"
 
 want=$(mi_root "$dir/ns/net")
