@@ -227,7 +227,17 @@ out:
  */
 #define NSI_HASH_STEPS		64
 
+/* Only from 6.8: see nsi_iter_rehashed(). */
 #if defined(NSI_HAS_MOUNT_MNT_HASH) && defined(NSI_HAS_MOUNT_MNT_ID_UNIQUE)
+#define NSI_PLACE_HASH 1
+#endif
+
+#ifdef NSI_PLACE_HASH
+static struct dentry *nsi_mnt_mountpoint(struct nsi_mount *m)
+{
+	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
+}
+
 static struct hlist_head *nsi_m_hash(struct nsi_mount *parent, struct dentry *mp)
 {
 	unsigned long tmp = (unsigned long)nsi_vfs(parent) / L1_CACHE_BYTES;
@@ -252,11 +262,6 @@ static bool nsi_hashed(struct nsi_mount *m, struct nsi_mount *parent, struct den
 			return false;
 	}
 	return false;
-}
-
-static struct dentry *nsi_mnt_mountpoint(struct nsi_mount *m)
-{
-	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
 }
 
 /* The hash must list a mount mounted on the caller's root, or the root itself. */
@@ -529,12 +534,12 @@ static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 /* What finds it->last again after a cut; under mount_lock. */
 static void nsi_iter_key(struct nsi_mnt_iter *it)
 {
+#ifdef NSI_PLACE_HASH
 	struct nsi_mount *m = it->last;
 
 	it->key_parent = nsi_mnt_parent(m);
-	it->key_mp = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_MOUNTPOINT, struct dentry *);
+	it->key_mp = nsi_mnt_mountpoint(m);
 	it->key_id = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int);
-#ifdef NSI_HAS_MOUNT_MNT_ID_UNIQUE
 	it->key_uid = NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64);
 #endif
 }
@@ -549,7 +554,7 @@ static void nsi_iter_key(struct nsi_mnt_iter *it)
  */
 static bool nsi_iter_rehashed(struct nsi_mnt_iter *it)
 {
-#if defined(NSI_HAS_MOUNT_MNT_HASH) && defined(NSI_HAS_MOUNT_MNT_ID_UNIQUE)
+#ifdef NSI_PLACE_HASH
 	struct nsi_mount *m = it->last;
 
 	if (nsi_place_hash_unavailable || it->key_parent == m ||

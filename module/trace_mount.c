@@ -170,21 +170,12 @@ static unsigned int nsi_trace_mnt_ranges(const struct nsi_trace_obj *o, unsigned
 	return k;
 }
 
-/* A mount's slot read on its own CPU, between two of its writes. */
-static void nsi_trace_mnt_sync(void *arg)
-{
-	struct nsi_trace_obj *o = arg;
-	struct nsi_trace_slot *slot = &o->slots[smp_processor_id()];
-
-	if (nsi_trace_mnt_read(o, smp_processor_id(), slot))
-		return;
-	slot->base_refs = nsi_trace_slot_refs(o, slot);
-	slot->base_writers = slot->writers;
-	/* Pairs with the handler's READ_ONCE(): it counts from this value on. */
-	WRITE_ONCE(slot->synced, true);
-}
-
-static void nsi_trace_mnt_sync_offline(struct nsi_trace_obj *o, int cpu)
+/*
+ * Read cpu's slot, and keep what it holds as the base the watch counts
+ * from; then the handler may count from it (WRITE_ONCE() pairs with its
+ * READ_ONCE()).
+ */
+static void nsi_trace_mnt_base(struct nsi_trace_obj *o, int cpu)
 {
 	struct nsi_trace_slot *slot = &o->slots[cpu];
 
@@ -192,7 +183,13 @@ static void nsi_trace_mnt_sync_offline(struct nsi_trace_obj *o, int cpu)
 		return;
 	slot->base_refs = nsi_trace_slot_refs(o, slot);
 	slot->base_writers = slot->writers;
-	slot->synced = true;
+	WRITE_ONCE(slot->synced, true);
+}
+
+/* A mount's slot read on its own CPU, between two of its writes. */
+static void nsi_trace_mnt_sync(void *arg)
+{
+	nsi_trace_mnt_base(arg, smp_processor_id());
 }
 
 /*
@@ -243,7 +240,7 @@ static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const in
 		if (cpu_online(cpu))
 			err = smp_call_function_single(cpu, nsi_trace_mnt_sync, o, 1);
 		else
-			nsi_trace_mnt_sync_offline(o, cpu);
+			nsi_trace_mnt_base(o, cpu);
 		if (!err && !o->slots[cpu].synced)
 			err = -ESRCH;
 		/* Not the slot itself: once synced, its CPU's handler moves it on. */
