@@ -6,6 +6,7 @@
 # prints nothing when asked for KVM, as on hosts where /dev/kvm opens but no
 # guest gets past the firmware. The harness must fall back to TCG and pass,
 # and a guest that never prints must fail in seconds, not at the timeout.
+# An emulator that dies of SIGSEGV once is booted again, and said so.
 # Prints TAP.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,11 @@ case " \$* " in
 *" -accel kvm "*) exec sleep 100000 ;;
 esac
 [ -z "\${FAKE_SILENT_TCG:-}" ] || exec sleep 100000
+# The emulator crashing once: killed by SIGSEGV before the guest reports.
+if [ -n "\${FAKE_SEGV_ONCE:-}" ] && [ ! -e "\$FAKE_SEGV_ONCE" ]; then
+	: >"\$FAKE_SEGV_ONCE"
+	kill -SEGV \$\$
+fi
 exec "$real" "\$@"
 FAKE
 chmod +x "$tmp/bin/qemu-system-x86_64"
@@ -29,13 +35,19 @@ chmod +x "$tmp/payload/run"
 : >"$tmp/kvm"
 
 n=0
+failed=0
 check() {
 	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fi
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		failed=$((failed + 1))
+	fi
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..6"
 start=$(date +%s)
 rc=0
 PATH="$tmp/bin:$PATH" NSI_VM_KVM_DEV="$tmp/kvm" \
@@ -61,5 +73,15 @@ silent_fails_fast() {
 		grep -q 'console silent 5s after QEMU started' "$tmp/stderr"
 }
 check silent_fails_fast
+rc=0
+PATH="$tmp/bin:$PATH" NSI_VM_KVM_DEV="$tmp/kvm" FAKE_SEGV_ONCE="$tmp/segv-once" \
+	"$here/run.sh" -k "$release" -o "$tmp/out" "$tmp/payload" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+sed 's/^/# /' "$tmp/stderr"
+desc="QEMU killed by SIGSEGV once: booted again, the payload ran (exit $rc)"
+ran_again() { [ $rc -eq 0 ] && grep -qx 'payload ran' "$tmp/stdout"; }
+check ran_again
+desc="QEMU killed by SIGSEGV once: the log says so"
+check grep -q '^vm: QEMU died of signal 11 before the guest.s result line' "$tmp/stderr"
 # The probe's verdicts for the stand-in QEMU are of no use to later runs.
 grep -l "$tmp/bin" "${NSI_CACHE:-$HOME/.cache/nsinspect}"/kvm-probe-* | xargs rm -f
+[ $failed -eq 0 ]
