@@ -22,6 +22,7 @@
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/isolation.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -925,13 +926,93 @@ static int nsi_walk_proc_creds(struct nsi_walk *w)
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
+/* ---- address spaces kept by lazy TLB ---------------------------------------- */
+
+#ifdef NSI_HAS_TASK_STRUCT_EXEC_STATE
+/* 7.x: an exec_state, not the mm, holds the image's user namespace. */
+static int nsi_walk_lazy_mms(struct nsi_walk *w)
+{
+	return 0;
+}
+
+const char *nsi_lazy_mms_why(void)
+{
+	return "an exec_state, not the mm, holds a task image's user namespace";
+}
+#else
+const char *nsi_lazy_mms_why(void)
+{
+	return NULL;
+}
+
+struct nsi_lazy_mm {
+	const struct mm_struct *mm;	/* a key, never followed */
+	unsigned int inum;
+};
+
+/* On the CPU asked, in its IPI: what runs there cannot switch mm now. */
+static void nsi_lazy_mm_read(void *arg)
+{
+	struct mm_struct *mm = current->active_mm;
+	struct nsi_lazy_mm *lazy = arg;
+
+	/* No users left: its task has exited. (init_mm keeps 2 for ever.) */
+	if (!current->mm && mm && !atomic_read(&mm->mm_users)) {
+		lazy->mm = mm;
+		lazy->inum = mm->user_ns->ns.inum;
+	}
+}
+
 /*
- * Open files, nsfs bind mounts, procfs' mounter creds, the net list and
- * (6.19+) the trees.
+ * A kernel thread, each CPU's idle thread too, runs on the address space of
+ * the user task before it (lazy TLB) and holds it by mm_count. When that
+ * task has exited there, the mm_struct and its reference on mm->user_ns live
+ * on until the CPU next runs a user task: on an idle CPU, for as long as it
+ * stays idle. No task reaches that mm, and another CPU cannot read it safely
+ * (finish_task_switch() frees it at once, not after RCU), so each online CPU
+ * is asked by an IPI: one at a time, preemption off for one round trip
+ * (timed), and never a nohz_full CPU, whose quiet is what it is for.
+ */
+static int nsi_walk_lazy_mms(struct nsi_walk *w)
+{
+	unsigned int cpu;
+	int err;
+
+	for_each_online_cpu(cpu) {
+		struct nsi_lazy_mm lazy = {};
+		struct nsi_ns *e;
+		u64 start;
+
+		if (!housekeeping_cpu(cpu, HK_TYPE_TICK))
+			continue;
+		start = local_clock();
+		err = smp_call_function_single(cpu, nsi_lazy_mm_read, &lazy, 1);
+		nsi_hold_end(w, start);
+		cond_resched();
+		/* The namespace is recorded already: the mm's exited task had it. */
+		e = err || !lazy.mm ? NULL : nsi_ns_find(w, NSI_USER, lazy.inum);
+		if (!e)
+			continue;
+		err = nsi_pool_reserve(&w->seen, 1);
+		if (err)
+			return err;
+		if (nsi_seen_first(w, lazy.mm)) {
+			e->mms++;
+			e->lazy_mms++;
+		}
+	}
+	return 0;
+}
+#endif
+
+/*
+ * Open files, nsfs bind mounts, procfs' mounter creds, the net list,
+ * (6.19+) the trees, and the address spaces idle CPUs keep.
  */
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
 {
 	return nsi_walk_fds(w, ts) ?: nsi_walk_proc_creds(w) ?:
 	       nsi_walk_nsfs_mounts(w) ?: nsi_walk_netlist(w) ?:
-	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb);
+	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb) ?:
+	       nsi_walk_lazy_mms(w);
 }

@@ -57,6 +57,7 @@ static const struct {
 } nsi_features[] = {
 	{ "namespaces", nsi_always },
 	{ "idle_tasks", nsi_snap_idle_tasks_why },
+	{ "lazy_mms", nsi_lazy_mms_why },
 	{ "ns_id", nsi_ns_id_why },
 	{ "active_refs", nsi_active_refs_why },
 	{ "booted_cpus", nsi_counted_cpus_why },

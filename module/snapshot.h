@@ -66,6 +66,7 @@ struct nsi_ns {
 	/* references from distinct kernel objects, each holding one */
 	unsigned int creds;		/* user: struct creds of tasks and open files */
 	unsigned int mms;		/* user: address spaces (mm->user_ns) */
+	unsigned int lazy_mms;		/* of mms: exited, kept by an idle CPU */
 	unsigned int sockets;		/* net: sockets open in some fd table */
 	unsigned int ucounts;		/* user: struct ucounts of creds and namespaces */
 	const void *ucounts_key;	/* its own ucounts (in its owner); never followed */
@@ -161,5 +162,6 @@ u64 nsi_snap_max_hold_ns(void);
 void nsi_snap_init(void);
 /* Why idle threads are not walked, or NULL. */
 const char *nsi_snap_idle_tasks_why(void);
+const char *nsi_lazy_mms_why(void);
 
 #endif /* NSI_SNAPSHOT_H */

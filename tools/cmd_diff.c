@@ -62,7 +62,7 @@ static const char *const *const number_keys[] = {
 		"inum", "id", "refs", "active", "owner", "parent", "level", "tasks", "nsproxies",
 		"fds", "bindmounts", "mounts", "sem", "msg", "shm", "passive", "pid_allocated",
 		"reaper", "uid", "gid", "uid_map_extents", "gid_map_extents", "creds", "mms",
-		"ucounts", "sockets", NULL },
+		"lazy_mms", "ucounts", "sockets", NULL },
 	[NSI_F_MOUNTS] = (const char *const[]){ "id", "uid", "parent", "count", "writers",
 						"userns", NULL },
 };

@@ -186,8 +186,16 @@ static void counted_rows(struct nsi_out *out, struct libscols_line *parent,
 		row(out, parent, "struct pids", ns->pid_refs, "pids numbered at its level");
 	if (ns->type == NSI_NS_USER && ns->creds != NSI_NA && ns->creds)
 		row(out, parent, "creds", ns->creds, "of tasks and open files");
-	if (ns->type == NSI_NS_USER && ns->mms != NSI_NA && ns->mms)
-		row(out, parent, "address spaces", ns->mms, "mm_struct.user_ns");
+	if (ns->type == NSI_NS_USER && ns->mms != NSI_NA && ns->mms) {
+		char what[96] = "mm_struct.user_ns";
+
+		/* An exited task's mm that an idle CPU still runs on (lazy TLB). */
+		if (ns->lazy_mms != NSI_NA && ns->lazy_mms)
+			snprintf(what, sizeof(what),
+				 "mm_struct.user_ns, %lld of exited tasks kept by idle CPUs",
+				 ns->lazy_mms);
+		row(out, parent, "address spaces", ns->mms, what);
+	}
 	if (ns->type == NSI_NS_USER && ns->ucounts != NSI_NA && ns->ucounts)
 		row(out, parent, "ucounts", ns->ucounts, "per-uid counters of creds, namespaces");
 }

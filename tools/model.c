@@ -345,6 +345,7 @@ static void load_namespaces(struct loader *ld)
 		ns->level = num(ld, rec, "level");
 		ns->creds = num(ld, rec, "creds");
 		ns->mms = num(ld, rec, "mms");
+		ns->lazy_mms = num(ld, rec, "lazy_mms");
 		ns->ucounts = num(ld, rec, "ucounts");
 		ns->sockets = num(ld, rec, "sockets");
 		ns->pid_allocated = num(ld, rec, "pid_allocated");
