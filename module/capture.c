@@ -930,7 +930,7 @@ static int nsi_walk_proc_creds(struct nsi_walk *w)
 
 #ifdef NSI_HAS_TASK_STRUCT_EXEC_STATE
 /* 7.x: an exec_state, not the mm, holds the image's user namespace. */
-static int nsi_walk_lazy_mms(struct nsi_walk *w)
+int nsi_capture_lazy_mms(struct nsi_walk *w)
 {
 	return 0;
 }
@@ -956,7 +956,11 @@ static void nsi_lazy_mm_read(void *arg)
 	struct mm_struct *mm = current->active_mm;
 	struct nsi_lazy_mm *lazy = arg;
 
-	/* No users left: its task has exited. (init_mm keeps 2 for ever.) */
+	/*
+	 * No users left: its task has exited, or is exiting here. Tested
+	 * before ->user_ns is read: init_mm and efi_mm keep 2 users for ever,
+	 * and efi_mm has no user_ns.
+	 */
 	if (!current->mm && mm && !atomic_read(&mm->mm_users)) {
 		lazy->mm = mm;
 		lazy->inum = mm->user_ns->ns.inum;
@@ -971,9 +975,12 @@ static void nsi_lazy_mm_read(void *arg)
  * stays idle. No task reaches that mm, and another CPU cannot read it safely
  * (finish_task_switch() frees it at once, not after RCU), so each online CPU
  * is asked by an IPI: one at a time, preemption off for one round trip
- * (timed), and never a nohz_full CPU, whose quiet is what it is for.
+ * (timed; all at once would hold it for as many as there are CPUs), and
+ * never an isolated or nohz_full CPU, whose quiet is what it is for. Run
+ * right after the task walk, so that an mm freed since and reused at the
+ * same address is unlikely to pass for one the walk counted.
  */
-static int nsi_walk_lazy_mms(struct nsi_walk *w)
+int nsi_capture_lazy_mms(struct nsi_walk *w)
 {
 	unsigned int cpu;
 	int err;
@@ -983,13 +990,13 @@ static int nsi_walk_lazy_mms(struct nsi_walk *w)
 		struct nsi_ns *e;
 		u64 start;
 
-		if (!housekeeping_cpu(cpu, HK_TYPE_TICK))
+		if (!housekeeping_cpu(cpu, HK_TYPE_TICK) || cpu_is_isolated(cpu))
 			continue;
 		start = local_clock();
 		err = smp_call_function_single(cpu, nsi_lazy_mm_read, &lazy, 1);
 		nsi_hold_end(w, start);
 		cond_resched();
-		/* The namespace is recorded already: the mm's exited task had it. */
+		/* Only a namespace the walk recorded: one it missed is not listed. */
 		e = err || !lazy.mm ? NULL : nsi_ns_find(w, NSI_USER, lazy.inum);
 		if (!e)
 			continue;
@@ -1006,13 +1013,12 @@ static int nsi_walk_lazy_mms(struct nsi_walk *w)
 #endif
 
 /*
- * Open files, nsfs bind mounts, procfs' mounter creds, the net list,
- * (6.19+) the trees, and the address spaces idle CPUs keep.
+ * Open files, nsfs bind mounts, procfs' mounter creds, the net list and
+ * (6.19+) the trees.
  */
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
 {
 	return nsi_walk_fds(w, ts) ?: nsi_walk_proc_creds(w) ?:
 	       nsi_walk_nsfs_mounts(w) ?: nsi_walk_netlist(w) ?:
-	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb) ?:
-	       nsi_walk_lazy_mms(w);
+	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb);
 }

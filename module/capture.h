@@ -64,6 +64,7 @@ int nsi_reserve(struct nsi_walk *w);
 int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task *rec,
 		     struct nsi_task_refs *r);
 int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts);
+int nsi_capture_lazy_mms(struct nsi_walk *w);
 /* Count each namespace's own ucounts in its owner, once; may sleep. */
 int nsi_count_ns_ucounts(struct nsi_walk *w);
 

@@ -232,7 +232,10 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 		seq_printf(m, " uid=%u gid=%u", e->u.user.uid, e->u.user.gid);
 		nsi_put_num(m, "creds", e->creds);
 		nsi_put_num(m, "mms", e->mms);
-		nsi_put_num(m, "lazy_mms", e->lazy_mms);
+		if (nsi_lazy_mms_why())
+			seq_puts(m, " lazy_mms=-");
+		else
+			nsi_put_num(m, "lazy_mms", e->lazy_mms);
 		nsi_put_num(m, "ucounts", e->ucounts);
 		nsi_put_map(m, "uid_map", e->u.user.nuid, e->u.user.uid_map);
 		nsi_put_map(m, "gid_map", e->u.user.ngid, e->u.user.gid_map);

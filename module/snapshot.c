@@ -178,7 +178,8 @@ static int nsi_collect(struct nsi_walk *w)
 			goto out;
 		cond_resched();
 	}
-	err = nsi_capture_rest(w, ts) ?: nsi_count_ns_ucounts(w) ?: nsi_sort(s);
+	err = nsi_capture_lazy_mms(w) ?: nsi_capture_rest(w, ts) ?: nsi_count_ns_ucounts(w) ?:
+	      nsi_sort(s);
 out:
 	for (i = 0; i < s->ntasks; i++)
 		put_task_struct(ts[i]);

@@ -66,7 +66,7 @@ struct nsi_ns {
 	/* references from distinct kernel objects, each holding one */
 	unsigned int creds;		/* user: struct creds of tasks and open files */
 	unsigned int mms;		/* user: address spaces (mm->user_ns) */
-	unsigned int lazy_mms;		/* of mms: exited, kept by an idle CPU */
+	unsigned int lazy_mms;		/* of mms: no users left, loaded on a CPU */
 	unsigned int sockets;		/* net: sockets open in some fd table */
 	unsigned int ucounts;		/* user: struct ucounts of creds and namespaces */
 	const void *ucounts_key;	/* its own ucounts (in its owner); never followed */

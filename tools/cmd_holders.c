@@ -192,7 +192,7 @@ static void counted_rows(struct nsi_out *out, struct libscols_line *parent,
 		/* An exited task's mm that an idle CPU still runs on (lazy TLB). */
 		if (ns->lazy_mms != NSI_NA && ns->lazy_mms)
 			snprintf(what, sizeof(what),
-				 "mm_struct.user_ns, %lld of exited tasks kept by idle CPUs",
+				 "mm_struct.user_ns, %lld with no users left, still loaded on a CPU",
 				 ns->lazy_mms);
 		row(out, parent, "address spaces", ns->mms, what);
 	}

@@ -89,7 +89,7 @@ struct nsi_ns {
 	long long refs, active, tasks, nsproxies, fds, bindmounts, level;
 	/* objects each holding one reference; NSI_NA where not published */
 	long long creds, mms, ucounts;	/* user: struct creds, mm_structs, struct ucounts */
-	long long lazy_mms;		/* user: of mms, exited and kept by lazy TLB */
+	long long lazy_mms;		/* user: of mms, no users left, loaded on a CPU */
 	long long sockets;		/* net */
 	long long pid_allocated;	/* pid: struct pids with a number in it */
 	unsigned int via;		/* NSI_VIA() bits */

@@ -17,22 +17,31 @@ REPS=${REPS:-3}
 export PATH="$PWD:$PATH"
 
 insmod ./nsinspect.ko || exit 1
+# fs.mount-max (100,000 by default) counts a namespace's mounts: 100,000
+# of them and the namespace's own would fail the last mount with ENOSPC.
+echo 1000000 >/proc/sys/fs/mount-max
 echo "scale what=machine possible=$(cat /sys/devices/system/cpu/possible)" \
 	"online=$(cat /sys/devices/system/cpu/online)"
 
+# Each load says how long it took to build and to take down, so that a
+# stage that runs long shows where.
 start_load() {
 	rm -f /tmp/ready
+	t0=$(date +%s)
 	scale_load "$@" >/tmp/ready 2>/tmp/load.err &
 	load=$!
 	until grep -q '^ready' /tmp/ready 2>/dev/null; do
 		kill -0 "$load" 2>/dev/null || { cat /tmp/load.err; return 1; }
 		sleep 0.5
 	done
+	echo "scale what=load kind=$1 n=$2 build_s=$(($(date +%s) - t0))"
 }
 
 stop_load() {
+	t0=$(date +%s)
 	kill "$load"
 	wait "$load"
+	echo "scale what=load teardown_s=$(($(date +%s) - t0))"
 }
 
 hold_us() {
