@@ -3,9 +3,9 @@
  * Builds the scale tests' objects fast, with no fork and exec per object,
  * which under TCG would cost more than what is measured:
  *
- *   scale_load binds N DIR    a new mount namespace holding one tmpfs on DIR
- *                             and N bind mounts of it: N mounts, one
- *                             superblock
+ *   scale_load binds N DIR    a new mount namespace holding a tmpfs on DIR,
+ *                             another on DIR/src and N bind mounts of that
+ *                             one under DIR: N + 1 mounts of one superblock
  *   scale_load tmpfs N DIR    a new mount namespace holding N tmpfs mounts
  *                             under DIR: N superblocks, one namespace
  *   scale_load nsbinds N DIR  a new mount namespace holding N uts
@@ -89,13 +89,21 @@ static int private_tmpfs(const char *dir)
 
 static int mounts(const char *kind, long n, const char *dir)
 {
-	char path[4096];
+	char path[4096], src[4096];
 	sigset_t set;
 	long i;
 
 	block_term(&set);
 	if (private_tmpfs(dir))
 		return 1;
+	/*
+	 * Binds come from a mount of their own, never from the one they are
+	 * made under: a bind checks every child of its source mount
+	 * (has_locked_children()), which would make N binds quadratic.
+	 */
+	snprintf(src, sizeof(src), "%s/src", dir);
+	if (mkdir(src, 0700) || mount("scale", src, "tmpfs", 0, "size=4k"))
+		return fail("mount tmpfs", src);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
 		if (mkdir(path, 0700))
@@ -103,7 +111,7 @@ static int mounts(const char *kind, long n, const char *dir)
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
-		if (!strcmp(kind, "binds") ? mount(dir, path, NULL, MS_BIND, NULL) :
+		if (!strcmp(kind, "binds") ? mount(src, path, NULL, MS_BIND, NULL) :
 		    mount("scale", path, "tmpfs", 0, "size=4k"))
 			return fail("mount", path);
 	}
