@@ -139,7 +139,8 @@ lazy_ok() {
 	if grep -q '^feature=lazy_mms state=available' $D/version; then
 		[ -n "$lazy" ] && [ "$lazy" -ge 1 ] && [ "$unexpl" = 0 ]
 	else
-		[ "$lazy" = - ] && [ "$unexpl" = 0 ]
+		# (where the kernel counts the initial namespace at all)
+		[ "$lazy" = - ] && { [ "$unexpl" = 0 ] || [ "$unexpl" = null ]; }
 	fi
 }
 for try in 1 2 3 4 5; do
