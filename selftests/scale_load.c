@@ -32,6 +32,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,7 @@ static int private_tmpfs(const char *dir)
 
 static int mounts(const char *kind, long n, const char *dir)
 {
+	bool binds = !strcmp(kind, "binds");
 	char path[4096], src[4096];
 	sigset_t set;
 	long i;
@@ -102,7 +104,7 @@ static int mounts(const char *kind, long n, const char *dir)
 	 * (has_locked_children()), which would make N binds quadratic.
 	 */
 	snprintf(src, sizeof(src), "%s/src", dir);
-	if (mkdir(src, 0700) || mount("scale", src, "tmpfs", 0, "size=4k"))
+	if (binds && (mkdir(src, 0700) || mount("scale", src, "tmpfs", 0, "size=4k")))
 		return fail("mount tmpfs", src);
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
@@ -111,7 +113,7 @@ static int mounts(const char *kind, long n, const char *dir)
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%ld", dir, i);
-		if (!strcmp(kind, "binds") ? mount(src, path, NULL, MS_BIND, NULL) :
+		if (binds ? mount(src, path, NULL, MS_BIND, NULL) :
 		    mount("scale", path, "tmpfs", 0, "size=4k"))
 			return fail("mount", path);
 	}

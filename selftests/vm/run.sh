@@ -224,7 +224,7 @@ case $qrc in
 		echo "vm: QEMU died of signal $((qrc - 128)) before the guest's result line;" \
 			"booting once more (first run in $out/*-qemu-died.*)" >&2
 		mv "$out/console.log" "$out/console-qemu-died.log"
-		mv "$out/result.raw" "$out/result-qemu-died.raw" 2>/dev/null || true
+		mv "$out/result.raw" "$out/result-qemu-died.raw"
 		boot
 	fi
 	;;
