@@ -19,7 +19,9 @@ export PATH="$PWD:$PATH"
 insmod ./nsinspect.ko || exit 1
 # fs.mount-max (100,000 by default) counts a namespace's mounts: 100,000
 # of them and the namespace's own would fail the last mount with ENOSPC.
+# kernel.threads-max is sized from memory: about 32,000 in a 4G guest.
 echo 1000000 >/proc/sys/fs/mount-max
+echo 200000 >/proc/sys/kernel/threads-max
 echo "scale what=machine possible=$(cat /sys/devices/system/cpu/possible)" \
 	"online=$(cat /sys/devices/system/cpu/online)"
 
