@@ -19,9 +19,11 @@ export PATH="$PWD:$PATH"
 insmod ./nsinspect.ko || exit 1
 # fs.mount-max (100,000 by default) counts a namespace's mounts: 100,000
 # of them and the namespace's own would fail the last mount with ENOSPC.
-# kernel.threads-max is sized from memory: about 32,000 in a 4G guest.
+# kernel.threads-max is sized from memory (about 32,000 in a 4G guest),
+# and each thread's stack and guard are two of vm.max_map_count's 65,530.
 echo 1000000 >/proc/sys/fs/mount-max
 echo 200000 >/proc/sys/kernel/threads-max
+echo 262144 >/proc/sys/vm/max_map_count
 echo "scale what=machine possible=$(cat /sys/devices/system/cpu/possible)" \
 	"online=$(cat /sys/devices/system/cpu/online)"
 
