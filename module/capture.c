@@ -305,12 +305,24 @@ static struct nsi_ns *nsi_note(struct nsi_walk *w, struct ns_common *ns, unsigne
 
 /* ---- tasks ------------------------------------------------------------------ */
 
-static void nsi_hold_end(struct nsi_walk *w, u64 start)
+/* A section that others wait for, begun at start, ends; at names it. */
+static void nsi_hold_end(struct nsi_walk *w, u64 start, const char *at)
 {
 	u64 d = local_clock() - start;
 
-	if (d > w->s->max_hold_ns)
+	if (d > w->s->max_hold_ns) {
 		w->s->max_hold_ns = d;
+		w->s->max_hold_at = at;
+	}
+}
+
+/* The longest section of a walk made elsewhere. */
+static void nsi_hold_add(struct nsi_walk *w, u64 held, const char *at)
+{
+	if (held > w->s->max_hold_ns) {
+		w->s->max_hold_ns = held;
+		w->s->max_hold_at = at;
+	}
 }
 
 /* Threads in the last snapshot: the next one sizes its array by it. */
@@ -391,7 +403,7 @@ int nsi_grab_tasks(struct nsi_walk *w, struct task_struct ***out, size_t *nout)
 			}
 		}
 		nsi_rcu_exit();
-		nsi_hold_end(w, start);
+		nsi_hold_end(w, start, "rcu:pids");
 		if (i == cap)
 			err = nsi_tasks_grow(&ts, &cap, i);
 		if (!err && fatal_signal_pending(current))
@@ -586,7 +598,7 @@ int nsi_capture_task(struct nsi_walk *w, struct task_struct *t, struct nsi_task 
 	}
 	rcu_read_unlock();
 	task_unlock(t);
-	nsi_hold_end(w, start);
+	nsi_hold_end(w, start, "task_lock:task");
 	if (err)
 		return err;
 	return 0;
@@ -763,7 +775,7 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 			w->fd_batch = 0;
 			err = iterate_fd(files, w->resume_fd, nsi_fd_cb, w);
 			task_unlock(t);
-			nsi_hold_end(w, start);
+			nsi_hold_end(w, start, "file_lock:fds");
 			if (err != -ENOSPC && err != 1)
 				break;
 			err = nsi_reserve(w);
@@ -812,7 +824,7 @@ static int nsi_walk_netlist(struct nsi_walk *w)
 		}
 	}
 out:
-	nsi_hold_end(w, start);
+	nsi_hold_end(w, start, "net_rwsem");
 	up_read(&net_rwsem);
 	return err;
 }
@@ -835,7 +847,8 @@ static int nsi_mount_cb(void *arg, struct ns_common *ns)
  * everything: when the pool runs dry it stops, we grow the pool outside the
  * lock, and it resumes at *pos.
  */
-static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_t cb)
+static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_t cb,
+			    const char *at)
 {
 	struct nsi_visit_pos pos = { };
 	u64 held;
@@ -846,7 +859,7 @@ static int nsi_walk_visitor(struct nsi_walk *w, nsi_visit_fn_t visit, nsi_ns_fn_
 		if (err)
 			return err;
 		err = visit(cb, w, &pos, &held);
-		w->s->max_hold_ns = max(w->s->max_hold_ns, held);
+		nsi_hold_add(w, held, at);
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
@@ -866,7 +879,7 @@ static int nsi_walk_nsfs_mounts(struct nsi_walk *w)
 	u64 held = 0;
 	int err = nsi_reserve(w) ?: nsi_visit_nsfs_mounts(nsi_mount_cb, nsi_walk_grow, w, &held);
 
-	w->s->max_hold_ns = max(w->s->max_hold_ns, held);
+	nsi_hold_add(w, held, "mounts:nsfs");
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
@@ -922,7 +935,7 @@ static int nsi_walk_proc_creds(struct nsi_walk *w)
 	u64 held = 0;
 	int err = nsi_reserve(w) ?: nsi_visit_proc_creds(nsi_proc_cred_cb, nsi_walk_grow, w, &held);
 
-	w->s->max_hold_ns = max(w->s->max_hold_ns, held);
+	nsi_hold_add(w, held, "mounts:procfs");
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
@@ -994,7 +1007,7 @@ int nsi_capture_lazy_mms(struct nsi_walk *w)
 			continue;
 		start = local_clock();
 		err = smp_call_function_single(cpu, nsi_lazy_mm_read, &lazy, 1);
-		nsi_hold_end(w, start);
+		nsi_hold_end(w, start, "ipi:lazy_mm");
 		cond_resched();
 		/* Only a namespace the walk recorded: one it missed is not listed. */
 		e = err || !lazy.mm ? NULL : nsi_ns_find(w, NSI_USER, lazy.inum);
@@ -1020,5 +1033,5 @@ int nsi_capture_rest(struct nsi_walk *w, struct task_struct **ts)
 {
 	return nsi_walk_fds(w, ts) ?: nsi_walk_proc_creds(w) ?:
 	       nsi_walk_nsfs_mounts(w) ?: nsi_walk_netlist(w) ?:
-	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb);
+	       nsi_walk_visitor(w, nsi_visit_nstree, nsi_nstree_cb, "ns_tree");
 }

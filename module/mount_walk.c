@@ -366,17 +366,24 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
  * - sb_lock is held for at most NSI_SB_STEPS superblocks; the walk goes on
  *   at one that is still on the list (__put_super() unlists it and frees it
  *   after a grace period, so its memory is good while RCU is held).
- * - The RCU section is cut every NSI_RCU_SLICE_NS. The place is kept if
- *   mount_lock's seqcount says no mount was doomed meanwhile: the last mount
- *   read is then still listed, and keeps its superblock active. Otherwise
- *   the place is lost, and found again from the head of the lists, stepping
- *   over every superblock finished and every mount read (two sets of their
- *   addresses). Finding it costs a step per superblock finished and per
- *   mount already read of that superblock: the one section that grows, and
- *   only while mounts die under the walk. It is not cut before it has read
- *   a mount, and the slice starts anew then, so the walk always advances.
+ * - The RCU section is cut every NSI_RCU_SLICE_NS, wherever the walk is,
+ *   finding a place again included. The place is the mount read or stepped
+ *   over last, or the superblock stepped over last, each seen listed under
+ *   its lock, and RCU's grace-period state is noted then. The place is kept
+ *   through the cut if no grace period began meanwhile (so its memory is
+ *   still good, and the mount's MNT_DOOMED or the superblock's s_list says
+ *   whether it is still listed), or if mount_lock's seqcount says no mount
+ *   was doomed (the mount read last is then still listed, and keeps its
+ *   superblock active), or through the mount hash (6.8 on). Otherwise it
+ *   is lost, and found again from the head of the lists, stepping over
+ *   every superblock finished and every mount read (two sets of their
+ *   addresses), in as many cut sections as that takes.
  *   (That a doom is a write of mount_lock's seqcount is the kernel's
- *   mntput() slow path, under lock_mount_hash(), from 6.1 to 7.2.)
+ *   mntput() slow path, under lock_mount_hash(), from 6.1 to 7.2; that a
+ *   mount and a superblock are freed by call_rcu() after they are unlisted
+ *   is cleanup_mnt() and __put_super().)
+ * - A place lost again and again, with nothing read between, ends the walk
+ *   with -EAGAIN rather than hold RCU longer (NSI_LOST_IN_A_ROW).
  *
  * A superblock or mount created while the walk runs may be missed, as any
  * reader of a changing list may miss it; one that dies may be listed.
@@ -387,6 +394,8 @@ const struct ucounts *nsi_mntns_ucounts(struct ns_common *ns)
 /* Per-CPU slots read in one hold, at most, unless one mount has more. */
 #define NSI_BATCH_SLOTS		2048
 #define NSI_SB_STEPS		64
+/* Places lost with nothing read between, before the walk gives up. */
+#define NSI_LOST_IN_A_ROW	64
 /* A batch's hold of mount_lock, at most, where reads are slow. */
 #define NSI_LOCK_NS		(200 * NSEC_PER_USEC)
 
@@ -469,6 +478,7 @@ struct nsi_mnt_iter {
 	void *arg;
 	/* what it measured */
 	u64 max_hold_ns;		/* longest section: RCU, mount_lock or sb_lock */
+	const char *max_hold_at;	/* which */
 	unsigned int lost;		/* places lost and found again */
 	unsigned int kept;		/* places kept through the mount hash */
 	/* its own */
@@ -481,17 +491,23 @@ struct nsi_mnt_iter {
 	struct dentry *key_mp;
 	int key_id;
 	u64 key_uid;
-	/* place lost: no cut until a mount is read, so that the walk advances */
-	bool refinding;
+	/* RCU's grace-period state when the place was last seen listed */
+	struct rcu_gp_oldstate gp;
+	unsigned int lost_in_a_row;	/* places lost since a mount was read */
 	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
 	unsigned int seq;		/* mount_lock's, at the last unlock */
 	u64 rcu_start;			/* the RCU section's, as reported */
 	u64 slice_start;		/* its budget's: anew once found again */
 };
 
-static void nsi_iter_held(struct nsi_mnt_iter *it, u64 start)
+static void nsi_iter_held(struct nsi_mnt_iter *it, u64 start, const char *at)
 {
-	it->max_hold_ns = max(it->max_hold_ns, local_clock() - start);
+	u64 d = local_clock() - start;
+
+	if (d > it->max_hold_ns) {
+		it->max_hold_ns = d;
+		it->max_hold_at = at;
+	}
 }
 
 static bool nsi_iter_wants(struct nsi_mnt_iter *it, struct super_block *sb)
@@ -500,35 +516,46 @@ static bool nsi_iter_wants(struct nsi_mnt_iter *it, struct super_block *sb)
 }
 
 /*
- * The next superblock to read after it->sb, or from the head of the list
- * when it->sb is NULL or no longer listed; NULL at the end. Called under RCU.
+ * One hold of sb_lock: the next superblock to read after it->sb, or from the
+ * head of the list when it->sb is NULL or no longer listed. NULL at the
+ * end; ERR_PTR(-EAGAIN) after NSI_SB_STEPS superblocks stepped over, the
+ * last of them then in it->sb, a place to go on from. Called under RCU.
  */
 static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 {
 	struct list_head *head = nsi_ksyms.super_blocks, *l;
-	struct super_block *pos = it->sb;
+	struct super_block *pos = it->sb, *found = ERR_PTR(-EAGAIN);
 	unsigned int steps;
 	u64 start;
 
-	if (it->only)
-		return nsi_ptrset_has(&it->sbs_done, it->only) ? NULL : it->only;
-	for (;;) {
-		start = local_clock();
-		spin_lock(nsi_ksyms.sb_lock);
-		l = pos && !list_empty(&pos->s_list) ? pos->s_list.next : head->next;
-		for (steps = 0; l != head && steps < NSI_SB_STEPS; l = l->next, steps++) {
-			pos = list_entry(l, struct super_block, s_list);
-			if (nsi_iter_wants(it, pos))
-				break;
-		}
-		spin_unlock(nsi_ksyms.sb_lock);
-		nsi_iter_held(it, start);
-		if (l == head)
+	if (it->only) {
+		if (nsi_ptrset_has(&it->sbs_done, it->only))
 			return NULL;
-		if (steps < NSI_SB_STEPS)
-			return pos;
-		cpu_relax();
+		it->sb = it->only;
+		return it->only;
 	}
+	start = local_clock();
+	spin_lock(nsi_ksyms.sb_lock);
+	l = pos && !list_empty(&pos->s_list) ? pos->s_list.next : head->next;
+	for (steps = 0; steps < NSI_SB_STEPS; l = l->next, steps++) {
+		if (l == head) {
+			found = NULL;
+			break;
+		}
+		pos = list_entry(l, struct super_block, s_list);
+		if (nsi_iter_wants(it, pos)) {
+			found = pos;
+			break;
+		}
+	}
+	if (found) {
+		/* Listed now: only a grace period begun after now frees it. */
+		it->sb = pos;
+		get_state_synchronize_rcu_full(&it->gp);
+	}
+	spin_unlock(nsi_ksyms.sb_lock);
+	nsi_iter_held(it, start, "sb_lock");
+	return found;
 }
 
 /* What finds it->last again after a cut; under mount_lock. */
@@ -563,7 +590,6 @@ static bool nsi_iter_rehashed(struct nsi_mnt_iter *it)
 	if (nsi_vfs(m)->mnt_sb != it->sb || NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID, int) != it->key_id ||
 	    NSI_FIELD(m, NSI_OFF_MOUNT_MNT_ID_UNIQUE, u64) != it->key_uid)
 		return false;
-	it->kept++;
 	return true;
 #else
 	return false;
@@ -587,7 +613,6 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 		/* Unlisted since: from the head again, past what was read. */
 		it->last = NULL;
 		it->lost++;
-		it->refinding = true;
 	}
 	m = it->last ? nsi_sb_next_mount(it->sb, it->last) : nsi_sb_first_mount(it->sb);
 	for (; m && cost < limit; m = nsi_sb_next_mount(it->sb, m)) {
@@ -603,11 +628,6 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 		it->last = m;
 		cost += NSI_READ_COST;
 		t = local_clock();
-		if (it->refinding) {
-			/* Found again: the slice starts now. */
-			it->refinding = false;
-			it->slice_start = t;
-		}
 		if (ret)
 			break;
 		/* Where a read is slow (a deep path, an emulated CPU), time ends it. */
@@ -618,26 +638,31 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 	}
 	if (!m && !ret)
 		ret = NSI_ITER_NEXT_SB;
-	if (it->last)
+	if (it->last) {
 		nsi_iter_key(it);
+		/* it->last is listed: only a grace period begun after now frees it. */
+		get_state_synchronize_rcu_full(&it->gp);
+	}
 	/* Taken with the lock held: no writer is inside. */
 	it->seq = read_seqbegin(nsi_ksyms.mount_lock);
 	read_sequnlock_excl(nsi_ksyms.mount_lock);
-	nsi_iter_held(it, start);
+	nsi_iter_held(it, start, "mount_lock");
 	return ret;
 }
 
 /*
  * Leave the RCU section, grow what the visitor or the sets need, and come
- * back: to the same place if no mount was doomed meanwhile, else to a place
+ * back: to the same place if it is known to be still there, else to a place
  * to be found again.
  */
 static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	__releases(RCU) __acquires(RCU)
 {
+	struct rcu_gp_oldstate now;
+	bool kept, same_gp;
 	int err = 0;
 
-	nsi_iter_held(it, it->rcu_start);
+	nsi_iter_held(it, it->rcu_start, "rcu:mounts");
 	nsi_rcu_exit();
 	if (grow)
 		err = nsi_ptrset_reserve(&it->mounts_read, it->mounts_read.used + 256) ?:
@@ -649,21 +674,34 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	nsi_rcu_enter();
 	it->rcu_start = local_clock();
 	it->slice_start = it->rcu_start;
+	if (!it->sb)
+		return err;
+	/* No grace period begun since: nothing listed then is freed before we leave. */
+	get_state_synchronize_rcu_full(&now);
+	same_gp = same_state_synchronize_rcu_full(&now, &it->gp);
+	kept = same_gp;
 	if (it->last) {
 		read_seqlock_excl(nsi_ksyms.mount_lock);
-		if (read_seqretry(nsi_ksyms.mount_lock, it->seq) && !nsi_iter_rehashed(it))
-			it->last = NULL;
-		read_sequnlock_excl(nsi_ksyms.mount_lock);
-		nsi_iter_held(it, it->rcu_start);
-	}
-	if (!it->last && it->sb) {
-		it->lost++;
-		it->refinding = true;
-		/* A superblock is known to live while its last mount read does. */
-		if (it->sb != it->only) {
-			it->sb = NULL;
-			it->sb_done = false;
+		if (read_seqretry(nsi_ksyms.mount_lock, it->seq)) {
+			kept = same_gp || nsi_iter_rehashed(it);
+			it->kept += kept;
+		} else {
+			kept = true;
 		}
+		read_sequnlock_excl(nsi_ksyms.mount_lock);
+		nsi_iter_held(it, it->rcu_start, "rcu:mounts");
+	}
+	if (kept) {
+		it->lost_in_a_row = 0;
+		return err;
+	}
+	it->lost++;
+	if (++it->lost_in_a_row > NSI_LOST_IN_A_ROW && !err)
+		err = -EAGAIN;
+	it->last = NULL;
+	if (it->sb != it->only) {
+		it->sb = NULL;
+		it->sb_done = false;
 	}
 	return err;
 }
@@ -692,6 +730,7 @@ static void nsi_iter_free(struct nsi_mnt_iter *it)
  */
 static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 {
+	struct super_block *sb;
 	bool complete = false;
 	int ret;
 
@@ -705,15 +744,16 @@ static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 	it->slice_start = it->rcu_start;
 	for (;;) {
 		if (!it->sb || it->sb_done) {
-			it->sb = nsi_iter_next_sb(it);
-			it->sb_done = false;
+			sb = nsi_iter_next_sb(it);
 			it->last = NULL;
-			if (!it->sb) {
+			if (!sb) {
 				complete = true;
 				break;
 			}
+			/* Stepped over many: it->sb is the place to go on from. */
+			it->sb_done = IS_ERR(sb);
 		}
-		ret = nsi_iter_batch(it);
+		ret = it->sb_done ? 0 : nsi_iter_batch(it);
 		if (ret == NSI_ITER_NEXT_SB) {
 			/* Without room, read it again after the cut: past every mount. */
 			ret = nsi_ptrset_room(&it->sbs_done) ? 0 : -ENOSPC;
@@ -724,14 +764,13 @@ static int nsi_mnt_iterate(struct nsi_mnt_iter *it)
 		}
 		if (ret == NSI_ITER_STOP || (ret < 0 && ret != -ENOSPC))
 			break;
-		if (ret == -ENOSPC ||
-		    (!it->refinding && local_clock() - it->slice_start > NSI_RCU_SLICE_NS)) {
+		if (ret == -ENOSPC || local_clock() - it->slice_start > NSI_RCU_SLICE_NS) {
 			ret = nsi_iter_cut(it, ret == -ENOSPC);
 			if (ret)
 				break;
 		}
 	}
-	nsi_iter_held(it, it->rcu_start);
+	nsi_iter_held(it, it->rcu_start, "rcu:mounts");
 	nsi_rcu_exit();
 	if (ret == NSI_ITER_STOP)
 		ret = 0;
@@ -1243,7 +1282,10 @@ static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
 		nsi_sysfs_name(byt, n, net, net->ns.inum);
 		nsi_sysfs_name(byt, n, &net->ns, net->ns.inum);
 	}
-	s->max_hold_ns = max(s->max_hold_ns, local_clock() - start);
+	if (local_clock() - start > s->max_hold_ns) {
+		s->max_hold_ns = local_clock() - start;
+		s->max_hold_at = "rcu:net_list";
+	}
 	nsi_rcu_exit();
 	kvfree(byt);
 	return 0;
@@ -1275,6 +1317,7 @@ struct nsi_mnt_snap *nsi_mounts_take(const struct vfsmount *reader)
 	kfree(w.buf);
 	nsi_iter_account(&it, NULL);
 	w.s->max_hold_ns = it.max_hold_ns;
+	w.s->max_hold_at = it.max_hold_at;
 	if (!err)
 		err = nsi_sysfs_nets(w.s);
 	w.s->lost = it.lost;

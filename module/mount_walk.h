@@ -52,8 +52,9 @@ struct nsi_mnt_snap {
 	size_t n, cap;
 	struct nsi_arena *arena;	/* the records' strings, in chunks */
 	u64 took_ns, max_hold_ns;	/* max_hold_ns: RCU, mount_lock or sb_lock */
+	const char *max_hold_at;	/* which: a static name */
 	unsigned int lost;		/* places the walk lost to dying mounts */
-	unsigned int kept;		/* places kept through the mount hash */
+	unsigned int kept;		/* places kept though a mount was doomed */
 	size_t bytes;			/* memory the snapshot holds */
 };
 

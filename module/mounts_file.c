@@ -80,9 +80,9 @@ static void mounts_stats(struct seq_file *m, const void *snap, size_t records)
 		seq_putc(m, '\n');
 		return;
 	}
-	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu bytes=%zu",
+	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu max_hold_at=%s bytes=%zu",
 		   records, div_u64(s->took_ns, NSEC_PER_USEC),
-		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->bytes);
+		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->max_hold_at ?: "-", s->bytes);
 	seq_printf(m, " places_lost=%u places_kept=%u\n", s->lost, s->kept);
 }
 

@@ -25,9 +25,9 @@ static void ns_stats(struct seq_file *m, const void *snap, size_t records)
 {
 	const struct nsi_snap *s = snap;
 
-	seq_printf(m, "# snapshot id=%llu records=%zu tasks=%zu took_us=%llu max_hold_us=%llu bytes=%zu\n",
+	seq_printf(m, "# snapshot id=%llu records=%zu tasks=%zu took_us=%llu max_hold_us=%llu max_hold_at=%s bytes=%zu\n",
 		   s->id, records, s->ntasks, div_u64(s->took_ns, NSEC_PER_USEC),
-		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->bytes);
+		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->max_hold_at ?: "-", s->bytes);
 }
 
 static void nsi_put_inum(struct seq_file *m, const char *key, unsigned int inum)

@@ -145,6 +145,7 @@ struct nsi_snap {
 	unsigned int hash_bits;
 	struct nsi_ns **ns_sorted;
 	u64 max_hold_ns;		/* longest spinlock or RCU section */
+	const char *max_hold_at;	/* which: a static name */
 	u64 took_ns;
 	size_t bytes;			/* memory the snapshot holds */
 };
