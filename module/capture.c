@@ -33,6 +33,7 @@
 
 #include "capture.h"
 #include "mount_walk.h"
+#include "net_list.h"
 #include "nstree.h"
 #include "rcu_section.h"
 
@@ -800,32 +801,28 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 	return 0;
 }
 
+/* Under net_rwsem, which keeps every listed net, dying ones too, from being freed. */
+static int nsi_netlist_cb(void *arg, struct net *net)
+{
+	struct nsi_walk *w = arg;
+	struct nsi_ns *e;
+	int err;
+
+	do {
+		err = nsi_reserve(w);
+		if (err)
+			return err;
+		e = nsi_note(w, &net->ns, NSI_VIA_NETLIST);
+	} while (e == ERR_PTR(-ENOSPC));
+	return PTR_ERR_OR_ZERO(e);
+}
+
 static int nsi_walk_netlist(struct nsi_walk *w)
 {
-	struct net *net;
-	int err = 0;
-	u64 start;
+	u64 held;
+	int err = nsi_walk_nets(nsi_netlist_cb, w, &held);
 
-	/* net_rwsem keeps every listed net, dying ones too, from being freed. */
-	down_read(&net_rwsem);
-	start = local_clock();
-	for_each_net(net) {
-		struct nsi_ns *e;
-
-		do {
-			err = nsi_reserve(w);
-			if (err)
-				goto out;
-			e = nsi_note(w, &net->ns, NSI_VIA_NETLIST);
-		} while (e == ERR_PTR(-ENOSPC));
-		if (IS_ERR(e)) {
-			err = PTR_ERR(e);
-			goto out;
-		}
-	}
-out:
-	nsi_hold_end(w, start, "net_rwsem");
-	up_read(&net_rwsem);
+	nsi_hold_add(w, held, "net_rwsem");
 	return err;
 }
 

@@ -49,6 +49,7 @@
 #include "ksyms.h"
 #include "mount_layout.h"
 #include "mount_walk.h"
+#include "net_list.h"
 #include "rcu_section.h"
 
 static const char *nsi_mounts_unavailable = "not initialised";
@@ -1252,43 +1253,50 @@ static void nsi_sysfs_name(struct nsi_mnt **byt, size_t n, const void *tag, unsi
 
 /*
  * The net namespace of each sysfs mount, by its superblock's tag compared
- * against the net list, which RCU keeps (cleanup_net() unlists a net, then
- * waits for RCU): one pass over the nets, outside mount_lock. A tag no net
- * listed has left reads 0; a superblock that died since the walk may name
- * a net that took its net's memory meanwhile, as its record is of a mount
- * that has gone.
+ * against the net list: one pass over the nets, outside mount_lock. A tag
+ * no net listed has left reads 0; a superblock that died since the walk may
+ * name a net that took its net's memory meanwhile, as its record is of a
+ * mount that has gone.
  */
+struct nsi_sysfs_tags {
+	struct nsi_mnt **byt;
+	size_t n;
+};
+
+static int nsi_sysfs_net_cb(void *arg, struct net *net)
+{
+	struct nsi_sysfs_tags *t = arg;
+
+	nsi_sysfs_name(t->byt, t->n, net, net->ns.inum);
+	nsi_sysfs_name(t->byt, t->n, &net->ns, net->ns.inum);
+	return 0;
+}
+
 static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
 {
-	struct nsi_mnt **byt;
-	struct net *net;
-	size_t i, n = 0;
-	u64 start;
+	struct nsi_sysfs_tags t = { };
+	size_t i;
+	u64 held;
+	int err;
 
 	for (i = 0; i < s->n; i++)
-		n += !!s->m[i].sysfs_tag;
-	if (!n)
+		t.n += !!s->m[i].sysfs_tag;
+	if (!t.n)
 		return 0;
-	byt = kvmalloc_array(n, sizeof(*byt), GFP_KERNEL);
-	if (!byt)
+	t.byt = kvmalloc_array(t.n, sizeof(*t.byt), GFP_KERNEL);
+	if (!t.byt)
 		return -ENOMEM;
-	for (i = 0, n = 0; i < s->n; i++)
+	for (i = 0, t.n = 0; i < s->n; i++)
 		if (s->m[i].sysfs_tag)
-			byt[n++] = &s->m[i];
-	sort(byt, n, sizeof(*byt), nsi_tag_cmp, NULL);
-	nsi_rcu_enter();
-	start = local_clock();
-	for_each_net_rcu(net) {
-		nsi_sysfs_name(byt, n, net, net->ns.inum);
-		nsi_sysfs_name(byt, n, &net->ns, net->ns.inum);
+			t.byt[t.n++] = &s->m[i];
+	sort(t.byt, t.n, sizeof(*t.byt), nsi_tag_cmp, NULL);
+	err = nsi_walk_nets(nsi_sysfs_net_cb, &t, &held);
+	if (held > s->max_hold_ns) {
+		s->max_hold_ns = held;
+		s->max_hold_at = "net_rwsem";
 	}
-	if (local_clock() - start > s->max_hold_ns) {
-		s->max_hold_ns = local_clock() - start;
-		s->max_hold_at = "rcu:net_list";
-	}
-	nsi_rcu_exit();
-	kvfree(byt);
-	return 0;
+	kvfree(t.byt);
+	return err;
 }
 
 /* Room for as many mounts as the last walk read, and a quarter more. */

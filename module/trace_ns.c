@@ -25,6 +25,7 @@
 #include <net/net_namespace.h>
 
 #include "compat.h"
+#include "net_list.h"
 #include "rcu_section.h"
 #include "trace_internal.h"
 
@@ -142,6 +143,22 @@ static void nsi_trace_found_ns(struct nsi_trace_found *f, struct ns_common *ns)
 #endif
 }
 
+struct nsi_net_lookup {
+	unsigned int inum;
+	struct nsi_trace_found *f;
+};
+
+/* Under net_rwsem, which keeps every listed net, dying ones too. */
+static int nsi_trace_net_cb(void *arg, struct net *net)
+{
+	struct nsi_net_lookup *look = arg;
+
+	if (net->ns.inum != look->inum)
+		return 0;
+	nsi_trace_found_ns(look->f, &net->ns);
+	return 1;
+}
+
 /* Threads looked at per RCU section of a lookup, as the snapshot's grab. */
 #define NSI_TRACE_TASK_BATCH 256
 
@@ -155,24 +172,18 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 {
 	struct task_struct *t;
 	struct ns_common *ns;
-	struct net *net;
 	bool done = false;
 	int nr = 1;
 	u64 start;
 
 	f->word = NULL;
 	if (type == NSI_NET) {
-		/* RCU keeps every listed net, dying ones too (cleanup_net()). */
-		nsi_rcu_enter();
-		start = local_clock();
-		for_each_net_rcu(net) {
-			if (net->ns.inum == inum) {
-				nsi_trace_found_ns(f, &net->ns);
-				break;
-			}
-		}
-		nsi_trace_held(start);
-		nsi_rcu_exit();
+		struct nsi_net_lookup look = { .inum = inum, .f = f };
+		u64 held;
+
+		/* A -EINTR or -EAGAIN walk is a net not found. */
+		nsi_walk_nets(nsi_trace_net_cb, &look, &held);
+		nsi_trace_max_hold = max(nsi_trace_max_hold, held);
 		if (f->word)
 			return true;
 	}

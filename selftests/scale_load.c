@@ -11,6 +11,7 @@
  *   scale_load nsbinds N DIR  a new mount namespace holding N uts
  *                             namespaces, each kept by an nsfs bind mount
  *                             of it under DIR and by nothing else
+ *   scale_load nets N DIR     the same with N net namespaces
  *   scale_load threads N      N threads that sleep
  *   scale_load fds N          one process with N open files (dups of one)
  *
@@ -120,7 +121,8 @@ static int mounts(const char *kind, long n, const char *dir)
 	return ready_then_wait(&set);
 }
 
-static int nsbinds(long n, const char *dir)
+/* n namespaces of one type, each pinned by a bind mount of its nsfs file. */
+static int nsbinds(long n, const char *dir, int type, const char *file)
 {
 	char path[4096];
 	sigset_t set;
@@ -136,9 +138,9 @@ static int nsbinds(long n, const char *dir)
 		if (fd < 0)
 			return fail("create", path);
 		close(fd);
-		if (unshare(CLONE_NEWUTS))
-			return fail("unshare", "CLONE_NEWUTS");
-		if (mount("/proc/self/ns/uts", path, NULL, MS_BIND, NULL))
+		if (unshare(type))
+			return fail("unshare", file);
+		if (mount(file, path, NULL, MS_BIND, NULL))
 			return fail("bind", path);
 	}
 	return ready_then_wait(&set);
@@ -258,7 +260,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && (!strcmp(argv[1], "binds") || !strcmp(argv[1], "tmpfs")))
 		return mounts(argv[1], n, argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "nsbinds"))
-		return nsbinds(n, argv[3]);
+		return nsbinds(n, argv[3], CLONE_NEWUTS, "/proc/self/ns/uts");
+	if (argc == 4 && !strcmp(argv[1], "nets"))
+		return nsbinds(n, argv[3], CLONE_NEWNET, "/proc/self/ns/net");
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(n);
 	if (argc == 3 && !strcmp(argv[1], "fds"))
@@ -269,7 +273,7 @@ int main(int argc, char **argv)
 		return opens(n, argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "churn"))
 		return mount_churn(n, argv[3]);
-	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds N DIR | threads|fds N | %s\n",
+	fprintf(stderr, "usage: scale_load binds|tmpfs|nsbinds|nets N DIR | threads|fds N | %s\n",
 		"churn SECONDS DIR | forks SECONDS | opens N PATH");
 	return 2;
 }
