@@ -804,23 +804,15 @@ static int nsi_walk_fds(struct nsi_walk *w, struct task_struct **ts)
 /* Under net_rwsem, which keeps every listed net, dying ones too, from being freed. */
 static int nsi_netlist_cb(void *arg, struct net *net)
 {
-	struct nsi_walk *w = arg;
-	struct nsi_ns *e;
-	int err;
-
-	do {
-		err = nsi_reserve(w);
-		if (err)
-			return err;
-		e = nsi_note(w, &net->ns, NSI_VIA_NETLIST);
-	} while (e == ERR_PTR(-ENOSPC));
-	return PTR_ERR_OR_ZERO(e);
+	return PTR_ERR_OR_ZERO(nsi_note(arg, &net->ns, NSI_VIA_NETLIST));
 }
+
+static int nsi_walk_grow(void *arg);
 
 static int nsi_walk_netlist(struct nsi_walk *w)
 {
 	u64 held;
-	int err = nsi_walk_nets(nsi_netlist_cb, w, &held);
+	int err = nsi_walk_nets(nsi_netlist_cb, nsi_walk_grow, w, &held);
 
 	nsi_hold_add(w, held, "net_rwsem");
 	return err;

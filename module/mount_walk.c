@@ -493,8 +493,8 @@ struct nsi_mnt_iter {
 	int key_id;
 	u64 key_uid;
 	/* RCU's grace-period state when the place was last seen listed */
-	struct rcu_gp_oldstate gp;
-	unsigned int lost_in_a_row;	/* places lost since a mount was read */
+	struct nsi_gp gp;
+	unsigned int lost_in_a_row;	/* cuts that lost the place since a mount was read */
 	unsigned int batch_reads;	/* mounts read per hold of mount_lock */
 	unsigned int seq;		/* mount_lock's, at the last unlock */
 	u64 rcu_start;			/* the RCU section's, as reported */
@@ -533,6 +533,7 @@ static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 		if (nsi_ptrset_has(&it->sbs_done, it->only))
 			return NULL;
 		it->sb = it->only;
+		nsi_gp_note(&it->gp);
 		return it->only;
 	}
 	start = local_clock();
@@ -552,7 +553,7 @@ static struct super_block *nsi_iter_next_sb(struct nsi_mnt_iter *it)
 	if (found) {
 		/* Listed now: only a grace period begun after now frees it. */
 		it->sb = pos;
-		get_state_synchronize_rcu_full(&it->gp);
+		nsi_gp_note(&it->gp);
 	}
 	spin_unlock(nsi_ksyms.sb_lock);
 	nsi_iter_held(it, start, "sb_lock");
@@ -627,6 +628,7 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 			break;
 		nsi_ptrset_add(&it->mounts_read, m);
 		it->last = m;
+		it->lost_in_a_row = 0;
 		cost += NSI_READ_COST;
 		t = local_clock();
 		if (ret)
@@ -642,7 +644,7 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 	if (it->last) {
 		nsi_iter_key(it);
 		/* it->last is listed: only a grace period begun after now frees it. */
-		get_state_synchronize_rcu_full(&it->gp);
+		nsi_gp_note(&it->gp);
 	}
 	/* Taken with the lock held: no writer is inside. */
 	it->seq = read_seqbegin(nsi_ksyms.mount_lock);
@@ -659,7 +661,6 @@ static int nsi_iter_batch(struct nsi_mnt_iter *it)
 static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	__releases(RCU) __acquires(RCU)
 {
-	struct rcu_gp_oldstate now;
 	bool kept, same_gp;
 	int err = 0;
 
@@ -678,8 +679,7 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 	if (!it->sb)
 		return err;
 	/* No grace period begun since: nothing listed then is freed before we leave. */
-	get_state_synchronize_rcu_full(&now);
-	same_gp = same_state_synchronize_rcu_full(&now, &it->gp);
+	same_gp = nsi_gp_none_began(&it->gp);
 	kept = same_gp;
 	if (it->last) {
 		read_seqlock_excl(nsi_ksyms.mount_lock);
@@ -692,10 +692,8 @@ static int nsi_iter_cut(struct nsi_mnt_iter *it, bool grow)
 		read_sequnlock_excl(nsi_ksyms.mount_lock);
 		nsi_iter_held(it, it->rcu_start, "rcu:mounts");
 	}
-	if (kept) {
-		it->lost_in_a_row = 0;
+	if (kept)
 		return err;
-	}
 	it->lost++;
 	if (++it->lost_in_a_row > NSI_LOST_IN_A_ROW && !err)
 		err = -EAGAIN;
@@ -1290,13 +1288,14 @@ static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
 		if (s->m[i].sysfs_tag)
 			t.byt[t.n++] = &s->m[i];
 	sort(t.byt, t.n, sizeof(*t.byt), nsi_tag_cmp, NULL);
-	err = nsi_walk_nets(nsi_sysfs_net_cb, &t, &held);
+	err = nsi_walk_nets(nsi_sysfs_net_cb, NULL, &t, &held);
 	if (held > s->max_hold_ns) {
 		s->max_hold_ns = held;
 		s->max_hold_at = "net_rwsem";
 	}
 	kvfree(t.byt);
-	return err;
+	/* The names are a best effort: a list changing too fast leaves some 0. */
+	return err == -EAGAIN ? 0 : err;
 }
 
 /* Room for as many mounts as the last walk read, and a quarter more. */

@@ -21,17 +21,18 @@
 #include <net/net_namespace.h>
 
 #include "net_list.h"
+#include "rcu_section.h"
 
 #define NSI_NET_BATCH		256
-/* Places lost in a row, before the walk gives up. */
+/* Places lost with no net visited further than before, before giving up. */
 #define NSI_NET_LOST_IN_A_ROW	64
 
-int nsi_walk_nets(nsi_net_fn_t fn, void *arg, u64 *held_ns)
+int nsi_walk_nets(nsi_net_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns)
 {
-	struct rcu_gp_oldstate gp, now;
-	struct list_head *l = NULL;
 	unsigned int batch, lost = 0;
-	struct net *net;
+	struct list_head *l = NULL;
+	size_t at = 0, furthest = 0;	/* nets from the head: progress */
+	struct nsi_gp gp;
 	int ret = 0;
 	u64 start;
 
@@ -42,33 +43,36 @@ int nsi_walk_nets(nsi_net_fn_t fn, void *arg, u64 *held_ns)
 		if (l) {
 			/* Still listed, and so still there, or from the head again. */
 			rcu_read_lock();
-			get_state_synchronize_rcu_full(&now);
-			if (!same_state_synchronize_rcu_full(&now, &gp) ||
-			    READ_ONCE(l->prev) == LIST_POISON2) {
+			if (!nsi_gp_none_began(&gp) || READ_ONCE(l->prev) == LIST_POISON2)
 				l = NULL;
-				lost++;
-			} else {
-				lost = 0;
-			}
 			rcu_read_unlock();
+			if (!l)
+				lost++;
 		}
-		if (!l)
+		if (!l) {
 			l = &net_namespace_list;
+			at = 0;
+		}
 		for (batch = 0; batch < NSI_NET_BATCH; batch++) {
 			if (l->next == &net_namespace_list) {
 				ret = 1;
 				break;
 			}
-			l = l->next;
-			net = list_entry(l, struct net, list);
-			ret = fn(arg, net);
+			ret = fn(arg, list_entry(l->next, struct net, list));
 			if (ret)
 				break;
+			l = l->next;
+			if (++at > furthest) {
+				furthest = at;
+				lost = 0;
+			}
 		}
-		/* l is listed while net_rwsem is held: note since when. */
-		get_state_synchronize_rcu_full(&gp);
+		/* l, the head or the net visited last, is listed: note since when. */
+		nsi_gp_note(&gp);
 		*held_ns = max(*held_ns, local_clock() - start);
 		up_read(&net_rwsem);
+		if (ret == -ENOSPC && grow)
+			ret = grow(arg);
 		if (ret)
 			return ret == 1 ? 0 : ret;
 		if (lost > NSI_NET_LOST_IN_A_ROW)

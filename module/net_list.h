@@ -12,17 +12,21 @@ struct net;
 
 /*
  * What the walk calls for each net, with net_rwsem held for reading, which
- * keeps the net listed and its memory good; it may sleep, but must not take
- * net_rwsem. Returns 0 to go on, 1 to stop, or an error that ends the walk.
+ * keeps the net listed and its memory good; it must not sleep for long nor
+ * take net_rwsem. Returns 0 to go on, 1 to stop, -ENOSPC to have the walk
+ * drop the lock, call grow() (if not NULL) and call fn again on the same
+ * net, or an error
+ * that ends the walk.
  */
 typedef int (*nsi_net_fn_t)(void *arg, struct net *net);
 
 /*
  * Call fn for every listed net, dying ones not yet unlisted included. A net
  * may be called twice, when the place was lost between two holds: fn must
- * not count it twice. Returns 0, fn's error, -EINTR or -EAGAIN (places lost
- * again and again); *held_ns gets the longest hold.
+ * not count it twice. Returns 0, fn's or grow's error, -EINTR, or -EAGAIN
+ * when the place was lost again and again with no progress between; *held_ns
+ * gets the longest hold.
  */
-int nsi_walk_nets(nsi_net_fn_t fn, void *arg, u64 *held_ns);
+int nsi_walk_nets(nsi_net_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_ns);
 
 #endif /* NSI_NET_LIST_H */

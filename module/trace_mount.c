@@ -278,6 +278,8 @@ int nsi_trace_watch_mount(struct nsi_trace_obj *o)
 		return nsi_trace_fail(-ESRCH, "no mount %u on any superblock's list", o->inum);
 	if (err == -EOPNOTSUPP)
 		return nsi_trace_fail(err, "mounts cannot be read: %s", nsi_mounts_why());
+	if (err == -EAGAIN)
+		return nsi_trace_fail(err, "mounts change too fast to be found: try again");
 	if (err)
 		return err;
 	if (o->mc.count <= 0)

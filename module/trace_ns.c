@@ -5,7 +5,7 @@
  *
  * The tracer takes no reference on what it watches, so the counts it
  * explains are the real ones: the namespace is found under what pins it
- * (RCU for the net list, task_lock and RCU for what tasks use), the
+ * (net_rwsem for the net list, task_lock and RCU for what tasks use), the
  * watchpoint armed, then the lookup redone to check that the address still
  * is that namespace (and, from 6.18, the same ns_id).
  */
@@ -165,10 +165,10 @@ static int nsi_trace_net_cb(void *arg, struct net *net)
 /*
  * The namespace of this type and inum, found where it is held: the net
  * list, then each thread's nsproxy and creds, by pid number, a bounded
- * batch per RCU section. Takes no reference; returns false when none is
- * found.
+ * batch per RCU section. Takes no reference; returns 0, -ESRCH when none is
+ * found, or why the net list could not be read (-EINTR, -EAGAIN).
  */
-static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_trace_found *f)
+static int nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_trace_found *f)
 {
 	struct task_struct *t;
 	struct ns_common *ns;
@@ -180,12 +180,13 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 	if (type == NSI_NET) {
 		struct nsi_net_lookup look = { .inum = inum, .f = f };
 		u64 held;
+		int err = nsi_walk_nets(nsi_trace_net_cb, NULL, &look, &held);
 
-		/* A -EINTR or -EAGAIN walk is a net not found. */
-		nsi_walk_nets(nsi_trace_net_cb, &look, &held);
 		nsi_trace_max_hold = max(nsi_trace_max_hold, held);
+		if (err)
+			return err;
 		if (f->word)
-			return true;
+			return 0;
 	}
 	while (!done && !f->word) {
 		unsigned int batch;
@@ -213,7 +214,7 @@ static bool nsi_trace_lookup(enum nsi_type type, unsigned int inum, struct nsi_t
 		nsi_rcu_exit();
 		cond_resched();
 	}
-	return f->word;
+	return f->word ? 0 : -ESRCH;
 }
 
 /*
@@ -227,11 +228,14 @@ int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_born *b)
 	struct perf_event * __percpu *bp;
 	struct perf_event_attr attr;
 	struct nsi_trace_found f, again;
+	int err = nsi_trace_lookup(o->type, o->inum, &f);
 
-	if (!nsi_trace_lookup(o->type, o->inum, &f))
+	if (err == -ESRCH)
 		return nsi_trace_fail(-ESRCH,
 				      "no %s namespace %u reached by a task or the net list",
 				      tname, o->inum);
+	if (err)
+		return nsi_trace_fail(err, "the net list could not be read: error %d", err);
 	/* A net stays listed with count 0 until cleanup_net() frees it. */
 	if (f.counted && f.count <= 0)
 		return nsi_trace_fail(-ESRCH, "%s namespace %u is being freed", tname, o->inum);
@@ -265,8 +269,10 @@ int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_born *b)
 	 * may have taken its memory and inum meanwhile; where the kernel has
 	 * ns_id, which is never reused, that tells them apart.
 	 */
-	if (!nsi_trace_lookup(o->type, o->inum, &again) || again.word != f.word ||
-	    again.id != f.id || again.count <= 0)
+	err = nsi_trace_lookup(o->type, o->inum, &again);
+	if (err && err != -ESRCH)
+		return nsi_trace_fail(err, "the net list could not be read: error %d", err);
+	if (err || again.word != f.word || again.id != f.id || again.count <= 0)
 		return nsi_trace_fail(-ESRCH, "%s namespace %u went away while being armed",
 				      tname, o->inum);
 	return 0;

@@ -14,9 +14,9 @@ function ms(us) { return sprintf("%.1f", us / 1000) }
 	w = f["what"]
 	if (w == "machine") { possible = f["possible"]; online = f["online"] }
 	if (w == "read") {
-		reads[++nr] = sprintf("%-12s %8s %-11s %-9s %10s %10s %7s %12s", f["objects"], f["n"],
+		reads[++nr] = sprintf("%-12s %8s %-11s %-9s %10s %10s %7s %12s  %s", f["objects"], f["n"],
 			f["file"], f["kernel"], ms(f["ours_us"]), ms(f["kernel_us"]), f["ratio"],
-			ms(f["max_hold_us"]))
+			ms(f["max_hold_us"]), f["max_hold_at"] == "" ? "-" : f["max_hold_at"])
 		hold[f["objects"], f["n"]] = f["max_hold_us"]
 		o = f["objects"]; n = f["n"] + 0
 		if (!(o in first)) { first[o] = 1; nmin[o] = n; tmin[o] = f["ours_us"] }
@@ -39,8 +39,8 @@ function ms(us) { return sprintf("%.1f", us / 1000) }
 END {
 	printf "# CPUs possible %s, online %s; each time the median of 3 rounds\n\n", possible, online
 	print "## reading: our file against the kernel's own reader of the same objects (ms)"
-	printf "%-12s %8s %-11s %-9s %10s %10s %7s %12s\n", "objects", "n", "file", "kernel", "ours", "kernel",
-		"ratio", "max_hold_ms"
+	printf "%-12s %8s %-11s %-9s %10s %10s %7s %12s  %s\n", "objects", "n", "file", "kernel", "ours",
+		"kernel", "ratio", "max_hold_ms", "at"
 	for (i = 1; i <= nr; i++) print reads[i]
 	print ""
 	print "## what reading costs others: a victim loop's worst latency (ms) while our file is"

@@ -5,7 +5,7 @@
 # VM with 240 possible CPUs. Prints "scale key=value ..." lines:
 #   what=read    a file and the kernel's own reader of the same objects,
 #                timed by turns (ours_us, kernel_us, their ratio), and our
-#                snapshot's max_hold_us
+#                snapshot's max_hold_us and max_hold_at
 #   what=victim  the worst latency of a victim loop (mount+umount, or
 #                fork+exit) while our file is read in a loop, while the
 #                kernel's reader is, and alone
@@ -48,8 +48,9 @@ stop_load() {
 	echo "scale what=load teardown_s=$(($(date +%s) - t0))"
 }
 
-hold_us() {
-	head -n 3 "$D/$1" | sed -n 's/^# snapshot .*max_hold_us=\([0-9]*\).*/\1/p'
+# hold FILE: "max_hold_us=N max_hold_at=NAME" of one read of FILE.
+hold() {
+	head -n 3 "$D/$1" | sed -n 's/^# snapshot .*\(max_hold_us=[0-9]*\) \(max_hold_at=[^ ]*\).*/\1 \2/p'
 }
 
 # read OBJECTS N FILE LABEL KERNEL_CMD...: our file against the kernel's
@@ -62,7 +63,7 @@ read_vs() {
 	theirs=$(sed -n 2p /tmp/t | sed 's/^median_us=\([0-9]*\).*/\1/')
 	ratio=$(sed -n 's/^ratio median=\([0-9.]*\).*/\1/p' /tmp/t)
 	echo "scale what=read objects=$objects n=$n file=$file kernel=$label ours_us=$ours" \
-		"kernel_us=$theirs ratio=$ratio max_hold_us=$(hold_us "$file")"
+		"kernel_us=$theirs ratio=$ratio $(hold "$file")"
 }
 
 # victim OBJECTS N VICTIM OURS_CMD -- KERNEL_CMD: the victim's worst
