@@ -14,6 +14,7 @@
 #include "ksyms.h"
 #include "mount_walk.h"
 #include "format.h"
+#include "netdev.h"
 #include "nsinspect.h"
 #include "nstree.h"
 #include "snapshot.h"
@@ -66,6 +67,7 @@ static const struct {
 	{ "place_hash", nsi_place_hash_why },
 	{ "nstree", nsi_nstree_why },
 	{ "trace", nsi_trace_why },
+	{ "netdev_wait", nsi_netdev_wait_why },
 };
 
 static int version_show(struct seq_file *m, void *v)
@@ -111,14 +113,18 @@ static int __init nsi_init(void)
 	nsi_mounts_init();
 	nsi_nstree_init();
 	nsi_snap_init();
+	nsi_netdev_init();
 	nsi_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	if (IS_ERR(nsi_root))
+	if (IS_ERR(nsi_root)) {
+		nsi_netdev_exit();
 		return PTR_ERR(nsi_root);
+	}
 	for (i = 0; i < ARRAY_SIZE(nsi_files); i++)
 		debugfs_create_file(nsi_files[i].name, 0400, nsi_root, NULL,
 				    nsi_files[i].fops);
 	nsi_ns_files_create(nsi_root);
 	nsi_mounts_file_create(nsi_root);
+	nsi_netdevs_file_create(nsi_root);
 	nsi_trace_create(nsi_root);
 	return 0;
 }
@@ -128,6 +134,7 @@ static void __exit nsi_exit(void)
 	debugfs_remove(nsi_root);
 	/* No file is open any more: nothing can arm a watch again. */
 	nsi_trace_exit();
+	nsi_netdev_exit();
 }
 
 module_init(nsi_init);

@@ -73,6 +73,8 @@ int nsi_walk_nets(nsi_net_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_
 		up_read(&net_rwsem);
 		if (ret == -ENOSPC && grow)
 			ret = grow(arg);
+		if (ret == NSI_NET_AGAIN)
+			ret = 0;
 		if (ret)
 			return ret == 1 ? 0 : ret;
 		if (lost > NSI_NET_LOST_IN_A_ROW)

@@ -13,11 +13,11 @@ struct net;
 /*
  * What the walk calls for each net, with net_rwsem held for reading, which
  * keeps the net listed and its memory good; it must not sleep for long nor
- * take net_rwsem. Returns 0 to go on, 1 to stop, -ENOSPC to have the walk
- * drop the lock, call grow() (if not NULL) and call fn again on the same
- * net, or an error
- * that ends the walk.
+ * take net_rwsem. Returns 0 to go on, 1 to stop, NSI_NET_AGAIN to have the
+ * walk drop the lock and call fn again on the same net, -ENOSPC to have it
+ * also call grow() (if not NULL) first, or an error that ends the walk.
  */
+#define NSI_NET_AGAIN 2
 typedef int (*nsi_net_fn_t)(void *arg, struct net *net);
 
 /*

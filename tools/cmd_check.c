@@ -68,6 +68,11 @@ static const struct rule writers_dead_mount = {
 	"no new writer can reach a mount that is detached, internal or being unmounted, so the count is a leaked mnt_want_write() that blocks read-only remount and freeze of its filesystem",
 };
 
+static const struct rule netdev_waiting = {
+	"netdev-waiting",
+	"a dev_hold() without its dev_put(): the device's teardown waits for it forever (\"waiting for lo to become free\"), and a dying net namespace's teardown blocks every later one, which the kernel runs one at a time",
+};
+
 struct checker {
 	struct nsi_out out;
 	size_t findings;
@@ -168,6 +173,35 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 		held_by(m, ns, who, sizeof(who));
 		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s%s",
 			nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"), who);
+	}
+}
+
+/* Devices unregistered and waiting for references, as the netdevs file lists them. */
+static void check_netdevs(struct checker *c, const struct nsi_model *m)
+{
+	const struct nsi_file *f = &m->files[NSI_F_NETDEVS];
+	char obj[64];
+	size_t i;
+
+	for (i = 0; m->netdevs_ok && i < f->nr_records; i++) {
+		const struct nsi_record *r = &f->records[i];
+		const char *net_state = nsi_record_get(r, "net_state");
+		const char *v;
+		long long refs, waited = 0;
+
+		v = nsi_record_get(r, "refs");
+		if (!net_state || !v || !nsi_parse_ll(v, &refs) || refs <= 1)
+			continue;
+		v = nsi_record_get(r, "waited_ms");
+		if (v && !nsi_parse_ll(v, &waited))
+			waited = 0;
+		snprintf(obj, sizeof(obj), "netdev %s", nsi_val(r, "name"));
+		/* 1 is the device's own reference, which its free drops. */
+		finding(c, &netdev_waiting, obj,
+			"net:[%s] %s for %lld s: %s (ifindex %s) is waiting for %lld %s",
+			nsi_val(r, "net"), !strcmp(net_state, "dying") ? "dying" : "live, its device unregistered",
+			waited / 1000, nsi_val(r, "name"), nsi_val(r, "ifindex"), refs - 1,
+			refs - 1 == 1 ? "reference" : "references");
 	}
 }
 
@@ -309,6 +343,7 @@ enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m
 		return st;
 	check_nsproxies(&c, m);
 	check_namespaces(&c, m);
+	check_netdevs(&c, m);
 	st = check_mounts(&c, m, s, err);
 	if (st == NSI_EXIT_OK && !ctx->quiet && (c.findings || ctx->json))
 		nsi_out_print(&c.out);
@@ -392,6 +427,9 @@ const struct nsi_cmd nsi_cmd_check = {
 	"  negative-writers    a mount's write count is below zero in every sample of\n"
 	"                      the mounts file (see below)\n"
 	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
+	"  netdev-waiting      a network device is unregistered and waits for\n"
+	"                      references that no one gives back (the netdevs file;\n"
+	"                      its net namespace cannot die until they are)\n"
 	"When every rule passes, says what it checked and exits 0; with -q it\n"
 	"prints nothing, findings included, and only the exit status tells.\n"
 	"\n"

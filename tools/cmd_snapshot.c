@@ -20,7 +20,7 @@
 #include "load.h"
 
 static const char *const snapshot_files[] = {
-	"version", "tasks", "nsproxies", "namespaces", "mounts", "holders",
+	"version", "tasks", "nsproxies", "namespaces", "mounts", "holders", "netdevs",
 };
 
 static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
@@ -29,7 +29,7 @@ static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
 			NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
 }
 
-/* Copy @name from @src to @dst; a missing mounts or holders file is no error. */
+/* Copy @name from @src to @dst; a missing mounts, holders or netdevs file is no error. */
 static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 			       const char *name, struct nsi_error *err)
 {
@@ -42,7 +42,8 @@ static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 	snprintf(to, sizeof(to), "%s/%s", dst, name);
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return errno == ENOENT && (!strcmp(name, "mounts") || !strcmp(name, "holders")) ?
+		return errno == ENOENT && (!strcmp(name, "mounts") || !strcmp(name, "holders") ||
+					   !strcmp(name, "netdevs")) ?
 		       NSI_EXIT_OK :
 		       io_error(err, from, errno);
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

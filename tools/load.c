@@ -60,17 +60,17 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 	return NSI_EXIT_OK;
 }
 
-/* The holders file is optional: modules and snapshots before it have none. */
-static enum nsi_exit load_holders_file(struct nsi_model *m, const struct nsi_source *src,
-				       struct nsi_error *err)
+/* The holders and netdevs files are optional: modules and snapshots before them have none. */
+static enum nsi_exit load_optional_file(struct nsi_model *m, const struct nsi_source *src,
+					enum nsi_file_id f, bool *ok, struct nsi_error *err)
 {
 	char path[sizeof(src->dir) + 16];
 
-	snprintf(path, sizeof(path), "%s/holders", src->dir);
+	snprintf(path, sizeof(path), "%s/%s", src->dir, nsi_file_names[f]);
 	if (access(path, F_OK))
 		return NSI_EXIT_OK;
-	m->holders_ok = true;
-	return nsi_source_read(src, "holders", &m->files[NSI_F_HOLDERS], err);
+	*ok = true;
+	return nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
 }
 
 enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
@@ -96,7 +96,9 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 		if (files & NSI_FILE(f))
 			st = nsi_source_read(src, nsi_file_names[f], &m->files[f], err);
 	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_HOLDERS)))
-		st = load_holders_file(m, src, err);
+		st = load_optional_file(m, src, NSI_F_HOLDERS, &m->holders_ok, err);
+	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_NETDEVS)))
+		st = load_optional_file(m, src, NSI_F_NETDEVS, &m->netdevs_ok, err);
 	if (anchor >= 0)
 		close(anchor);
 	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_MOUNTS)))

@@ -58,6 +58,7 @@ static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");
 const char *const nsi_file_names[] = {
 	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
 	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts", [NSI_F_HOLDERS] = "holders",
+	[NSI_F_NETDEVS] = "netdevs",
 };
 
 static_assert(ARRAY_SIZE(nsi_file_names) == NSI_NR_FILES, "a name for every file");

@@ -146,7 +146,7 @@ struct nsi_holder {
 };
 
 enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_F_HOLDERS,
-		   NSI_NR_FILES };
+		   NSI_F_NETDEVS, NSI_NR_FILES };
 extern const char *const nsi_file_names[];
 
 /* Sets of files to read, as 1 << nsi_file_id. */
@@ -163,6 +163,7 @@ struct nsi_model {
 	bool has_active;		/* namespaces have the "active" key */
 	bool mounts_ok;			/* the mounts file was read */
 	bool holders_ok;		/* the holders file was read */
+	bool netdevs_ok;		/* the netdevs file was read */
 	char mounts_reason[256];	/* why not */
 	size_t nr_tasks, nr_nsproxies, nr_ns, nr_mounts, nr_holders;
 	struct nsi_task *tasks;		/* by pid */

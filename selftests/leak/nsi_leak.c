@@ -16,6 +16,10 @@
  *		 writers go to -1, as in 6.6.72's overlayfs bug. For an
  *		 overlayfs file, mapped is its real file, on the upper layer's
  *		 private clone from 6.6 on (6.1 maps it with the overlay's path)
+ *   dev_hold PID
+ *		 dev_hold() on the loopback device of task PID's net
+ *		 namespace, no dev_put(): when that namespace dies, its
+ *		 teardown waits for lo ("waiting for lo to become free")
  *   release	 give back everything taken, in put functions of its own; a
  *		 dropped write is taken back before its mount can be unmounted,
  *		 which the module's mntget() prevents until then: a mount that
@@ -29,6 +33,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -43,8 +48,9 @@ static DEFINE_MUTEX(nsi_leak_lock);
 static struct net *nsi_leak_nets[NSI_LEAK_MAX];
 static struct user_namespace *nsi_leak_users[NSI_LEAK_MAX];
 static struct vfsmount *nsi_leak_mnts[NSI_LEAK_MAX];
+static struct net_device *nsi_leak_devs[NSI_LEAK_MAX];
 static bool nsi_leak_dropped[NSI_LEAK_MAX];	/* a write dropped on it */
-static unsigned int nsi_leak_nr_nets, nsi_leak_nr_users, nsi_leak_nr_mnts;
+static unsigned int nsi_leak_nr_nets, nsi_leak_nr_users, nsi_leak_nr_mnts, nsi_leak_nr_devs;
 static struct dentry *nsi_leak_dir;
 
 /* The leaks, each in a function of its own so that a stack names it. */
@@ -77,6 +83,37 @@ static noinline int nsi_leak_get_user_ns(pid_t nr)
 	}
 	nsi_leak_users[nsi_leak_nr_users++] = ns;
 	return 0;
+}
+
+/* The task's nsproxy, read under its task_lock, holds its net namespace. */
+static noinline int nsi_leak_dev_hold(pid_t nr)
+{
+	struct net_device *dev = NULL;
+	struct task_struct *t;
+
+	if (nsi_leak_nr_devs == NSI_LEAK_MAX)
+		return -ENOSPC;
+	rcu_read_lock();
+	t = pid_task(find_vpid(nr), PIDTYPE_PID);
+	if (t) {
+		task_lock(t);
+		if (t->nsproxy) {
+			dev = t->nsproxy->net_ns->loopback_dev;
+			dev_hold(dev);
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	if (!dev)
+		return -ESRCH;
+	nsi_leak_devs[nsi_leak_nr_devs++] = dev;
+	return 0;
+}
+
+static noinline void nsi_leak_dev_put(void)
+{
+	while (nsi_leak_nr_devs)
+		dev_put(nsi_leak_devs[--nsi_leak_nr_devs]);
 }
 
 /* The file mapped at addr, with a reference, for a free slot; or an ERR_PTR. */
@@ -197,7 +234,10 @@ static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t
 		err = nsi_leak_mntget(addr);
 	} else if (sscanf(buf, "drop_write %lx", &addr) == 1) {
 		err = nsi_leak_drop_write(addr);
+	} else if (sscanf(buf, "dev_hold %d", &pid) == 1 && pid > 0) {
+		err = nsi_leak_dev_hold(pid);
 	} else if (!strcmp(buf, "release")) {
+		nsi_leak_dev_put();
 		nsi_leak_put_net();
 		nsi_leak_put_user_ns();
 		nsi_leak_put_mounts();
@@ -223,6 +263,7 @@ static int __init nsi_leak_init(void)
 static void __exit nsi_leak_exit(void)
 {
 	debugfs_remove(nsi_leak_dir);
+	nsi_leak_dev_put();
 	nsi_leak_put_net();
 	nsi_leak_put_user_ns();
 	nsi_leak_put_mounts();

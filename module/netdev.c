@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netdevs file: every network device of every listed net namespace, and
+ * the devices that wait, unregistered, for their last references to go: the
+ * "unregister_netdevice: waiting for lo to become free" of a net namespace
+ * that cannot die.
+ *
+ * Live devices are read net by net (net_list.c), each net's under RCU, a
+ * batch per hold that shrinks as the possible CPUs grow, since each count is
+ * a sum over all of them (netdev_refcnt_read()). The next batch goes on at
+ * the device read last, found again by its ifindex.
+ *
+ * A waiting device is on no list: unlist_netdevice() took it off its net's,
+ * and a dying net is off the net list. What still sees it is
+ * netdev_run_todo(), which calls netdev_refcnt_read() on each waiting device
+ * every 250 ms at most until it reads 1 (out of line in Debian's 6.1, 6.12
+ * and 7.2). A kretprobe on that exported function records each call made on
+ * a device in NETREG_UNREGISTERED: its name, ifindex, net, and the count
+ * returned. A record goes when the count reads 1: the device is then freed.
+ * Nothing is registered with the network stack: register_pernet_subsys()
+ * and register_netdevice_notifier() take pernet_ops_rwsem for writing, and
+ * a stuck cleanup_net() holds it for reading, so insmod would hang, and
+ * every new net namespace behind it.
+ */
+#include <linux/kprobes.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+#include "format.h"
+#include "net_list.h"
+#include "netdev.h"
+#include "view.h"
+
+/* ---- devices waiting for their references ----------------------------------- */
+
+/* Waiting devices remembered at once; more are counted, not listed. */
+#define NSI_WAITERS 64
+
+struct nsi_waiter {
+	const void *dev;		/* compared, never followed */
+	char name[IFNAMSIZ];
+	int ifindex;
+	unsigned int net, userns;	/* inums */
+	bool net_dying;			/* its net has no references left */
+	int refs;			/* netdev_refcnt_read(), 1 being its own */
+	u64 first_ns, last_ns;		/* local_clock() of the first and last call seen */
+};
+
+static DEFINE_SPINLOCK(nsi_waiters_lock);
+static struct nsi_waiter nsi_waiters[NSI_WAITERS];
+static unsigned int nsi_waiters_lost;	/* devices not remembered: the table was full */
+static const char *nsi_wait_unavailable = "not initialised";
+
+const char *nsi_netdev_wait_why(void)
+{
+	return nsi_wait_unavailable;
+}
+
+/* What the entry handler saw of the device, for the return handler. */
+struct nsi_refcnt_call {
+	struct nsi_waiter w;
+};
+
+static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct net_device *dev = (const void *)regs_get_kernel_argument(regs, 0);
+	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
+	struct net *net;
+
+	/* Only the teardown's calls: the caller holds the device meanwhile. */
+	if (dev->reg_state != NETREG_UNREGISTERED)
+		return 1;
+	net = dev_net(dev);
+	w->dev = dev;
+	strscpy(w->name, dev->name, sizeof(w->name));
+	w->ifindex = dev->ifindex;
+	w->net = net->ns.inum;
+	w->userns = net->user_ns->ns.inum;
+	w->net_dying = nsi_ns_refs(&net->ns) == 0;
+	return 0;
+}
+
+static int nsi_refcnt_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
+	int refs = (int)regs_return_value(regs);
+	struct nsi_waiter *slot = NULL;
+	unsigned long flags;
+	u64 now = local_clock();
+	int i;
+
+	spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_WAITERS; i++) {
+		if (nsi_waiters[i].dev == w->dev && nsi_waiters[i].ifindex == w->ifindex) {
+			slot = &nsi_waiters[i];
+			break;
+		}
+		if (!slot && !nsi_waiters[i].dev)
+			slot = &nsi_waiters[i];
+	}
+	if (refs <= 1) {
+		/* Free to go: the teardown frees it now. */
+		if (slot && slot->dev == w->dev)
+			memset(slot, 0, sizeof(*slot));
+	} else if (!slot) {
+		nsi_waiters_lost++;
+	} else {
+		if (slot->dev != w->dev) {
+			*slot = *w;
+			slot->first_ns = now;
+		}
+		slot->refs = refs;
+		slot->net_dying = w->net_dying;
+		slot->last_ns = now;
+	}
+	spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	return 0;
+}
+
+#ifdef CONFIG_KRETPROBES
+static struct kretprobe nsi_refcnt_probe = {
+	.kp.symbol_name = "netdev_refcnt_read",
+	.entry_handler = nsi_refcnt_entry,
+	.handler = nsi_refcnt_return,
+	.data_size = sizeof(struct nsi_refcnt_call),
+	/* One teardown polls at a time per workqueue; a few more for ip link del. */
+	.maxactive = 8,
+};
+
+void nsi_netdev_init(void)
+{
+	int err = register_kretprobe(&nsi_refcnt_probe);
+
+	if (err) {
+		pr_info("waiting net devices cannot be seen: kretprobe on netdev_refcnt_read: error %d\n",
+			err);
+		nsi_wait_unavailable = "a kretprobe on netdev_refcnt_read could not be registered";
+		return;
+	}
+	nsi_wait_unavailable = NULL;
+}
+
+void nsi_netdev_exit(void)
+{
+	if (!nsi_wait_unavailable)
+		unregister_kretprobe(&nsi_refcnt_probe);
+}
+#else
+void nsi_netdev_init(void)
+{
+	nsi_wait_unavailable = "kernel built without CONFIG_KRETPROBES";
+}
+
+void nsi_netdev_exit(void)
+{
+}
+#endif
+
+/* Copy the waiting devices; returns how many there are. */
+static size_t nsi_waiters_copy(struct nsi_waiter *out, size_t n, unsigned int *lost)
+{
+	unsigned long flags;
+	size_t i, k = 0;
+
+	spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_WAITERS; i++) {
+		if (!nsi_waiters[i].dev)
+			continue;
+		if (k < n)
+			out[k] = nsi_waiters[i];
+		k++;
+	}
+	if (lost)
+		*lost = nsi_waiters_lost;
+	spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	return k;
+}
+
+/* ---- the snapshot -------------------------------------------------------------- */
+
+struct nsi_netdev_rec {
+	char name[IFNAMSIZ];
+	int ifindex;
+	unsigned int net, userns;
+	int reg_state;
+	int refs;
+	bool waiting, net_dying;
+	u64 waited_ms, sampled_ms_ago;	/* waiting: since first seen, since last */
+};
+
+struct nsi_netdev_snap {
+	struct nsi_netdev_rec *r;
+	size_t n, cap;
+	unsigned int lost;		/* waiting devices the table had no room for */
+	bool partial;			/* a net whose devices changed too fast to finish */
+	u64 took_ns, max_hold_ns;
+	const char *max_hold_at;
+};
+
+/* Where the walk is in the net it reads; the net is compared, never followed. */
+struct nsi_netdev_walk {
+	struct nsi_netdev_snap *s;
+	const struct net *net;
+	int last;			/* ifindex read last there; 0: from the head */
+	unsigned int restarts;
+};
+
+/* Places lost in one net before its other devices are given up. */
+#define NSI_NETDEV_RESTARTS 16
+/* Per-CPU slots summed per RCU section, as the mounts walk. */
+#define NSI_NETDEV_SLOTS 2048
+
+static unsigned int nsi_netdev_batch(void)
+{
+	return clamp_t(unsigned int, NSI_NETDEV_SLOTS / num_possible_cpus(), 1, 64);
+}
+
+static int nsi_netdev_grow(void *arg)
+{
+	struct nsi_netdev_snap *s = ((struct nsi_netdev_walk *)arg)->s;
+	size_t cap = max_t(size_t, 64, 2 * s->cap);
+	struct nsi_netdev_rec *r;
+
+	r = kvmalloc_array(cap, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	if (s->n)
+		memcpy(r, s->r, s->n * sizeof(*r));
+	kvfree(s->r);
+	s->r = r;
+	s->cap = cap;
+	return 0;
+}
+
+/* Under net_rwsem, which keeps the net listed: one batch of its devices. */
+static int nsi_netdev_net(void *arg, struct net *net)
+{
+	struct nsi_netdev_walk *w = arg;
+	struct nsi_netdev_snap *s = w->s;
+	unsigned int batch = nsi_netdev_batch(), n = 0;
+	struct net_device *dev;
+	u64 start;
+	int ret = 0;
+
+	if (net != w->net) {
+		w->net = net;
+		w->last = 0;
+		w->restarts = 0;
+	}
+	if (s->cap - s->n < batch)
+		return -ENOSPC;
+	rcu_read_lock();
+	start = local_clock();
+	dev = w->last ? dev_get_by_index_rcu(net, w->last) : NULL;
+	if (w->last && !dev && ++w->restarts > NSI_NETDEV_RESTARTS) {
+		s->partial = true;
+		goto out;
+	}
+	/* The device read last, still listed, or from the head again. */
+	if (!dev)
+		dev = list_entry(&net->dev_base_head, struct net_device, dev_list);
+	list_for_each_entry_continue_rcu(dev, &net->dev_base_head, dev_list) {
+		struct nsi_netdev_rec *r = &s->r[s->n];
+
+		if (n++ == batch) {
+			ret = NSI_NET_AGAIN;
+			break;
+		}
+		strscpy(r->name, dev->name, sizeof(r->name));
+		r->ifindex = dev->ifindex;
+		r->net = net->ns.inum;
+		r->userns = net->user_ns->ns.inum;
+		r->reg_state = dev->reg_state;
+		r->refs = netdev_refcnt_read(dev);
+		r->waiting = false;
+		r->net_dying = false;
+		s->n++;
+		w->last = dev->ifindex;
+	}
+out:
+	if (local_clock() - start > s->max_hold_ns) {
+		s->max_hold_ns = local_clock() - start;
+		s->max_hold_at = "rcu:netdevs";
+	}
+	rcu_read_unlock();
+	if (!ret)
+		w->net = NULL;
+	return ret;
+}
+
+static int nsi_netdev_cmp(const void *a, const void *b)
+{
+	const struct nsi_netdev_rec *x = a, *y = b;
+
+	if (x->net != y->net)
+		return x->net < y->net ? -1 : 1;
+	if (x->waiting != y->waiting)
+		return x->waiting ? 1 : -1;
+	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+/* Live devices from the walk, a place lost having read some twice; then the waiting. */
+static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
+{
+	struct nsi_waiter *w;
+	size_t i, nw;
+	u64 now;
+	int err = 0;
+
+	w = kmalloc_array(NSI_WAITERS, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	now = local_clock();
+	nw = min_t(size_t, nsi_waiters_copy(w, NSI_WAITERS, &s->lost), NSI_WAITERS);
+	if (s->cap - s->n < nw) {
+		struct nsi_netdev_walk grow = { .s = s };
+
+		while (!err && s->cap - s->n < nw)
+			err = nsi_netdev_grow(&grow);
+	}
+	for (i = 0; !err && i < nw; i++) {
+		struct nsi_netdev_rec *r = &s->r[s->n++];
+
+		memset(r, 0, sizeof(*r));
+		memcpy(r->name, w[i].name, sizeof(r->name));
+		r->ifindex = w[i].ifindex;
+		r->net = w[i].net;
+		r->userns = w[i].userns;
+		r->reg_state = NETREG_UNREGISTERED;
+		r->refs = w[i].refs;
+		r->waiting = true;
+		r->net_dying = w[i].net_dying;
+		r->waited_ms = div_u64(now - w[i].first_ns, NSEC_PER_MSEC);
+		r->sampled_ms_ago = div_u64(now - w[i].last_ns, NSEC_PER_MSEC);
+	}
+	kfree(w);
+	return err;
+}
+
+static void *netdevs_take(const struct file *reader)
+{
+	struct nsi_netdev_snap *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	struct nsi_netdev_walk w = { .s = s };
+	u64 start = local_clock(), held;
+	size_t i, k;
+	int err;
+
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	err = nsi_netdev_grow(&w) ?: nsi_walk_nets(nsi_netdev_net, nsi_netdev_grow, &w, &held);
+	if (!err && held > s->max_hold_ns) {
+		s->max_hold_ns = held;
+		s->max_hold_at = "net_rwsem";
+	}
+	if (!err)
+		err = nsi_netdev_add_waiting(s);
+	if (err) {
+		kvfree(s->r);
+		kfree(s);
+		return ERR_PTR(err);
+	}
+	sort(s->r, s->n, sizeof(*s->r), nsi_netdev_cmp, NULL);
+	for (i = 0, k = 0; i < s->n; i++)
+		if (!k || nsi_netdev_cmp(&s->r[k - 1], &s->r[i]))
+			s->r[k++] = s->r[i];
+	s->n = k;
+	s->took_ns = local_clock() - start;
+	return s;
+}
+
+static void netdevs_free(void *snap)
+{
+	struct nsi_netdev_snap *s = snap;
+
+	kvfree(s->r);
+	kfree(s);
+}
+
+static size_t netdevs_count(const void *snap)
+{
+	return ((const struct nsi_netdev_snap *)snap)->n;
+}
+
+static void netdevs_stats(struct seq_file *m, const void *snap, size_t records)
+{
+	const struct nsi_netdev_snap *s = snap;
+
+	if (nsi_wait_unavailable) {
+		seq_puts(m, "# unavailable: waiting");
+		nsi_put_str(m, "reason", nsi_wait_unavailable);
+		seq_putc(m, '\n');
+	}
+	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu max_hold_at=%s waiting_lost=%u partial=%d\n",
+		   records, div_u64(s->took_ns, NSEC_PER_USEC),
+		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->max_hold_at ?: "-", s->lost,
+		   s->partial);
+}
+
+static const char *const nsi_reg_states[] = {
+	[NETREG_UNINITIALIZED] = "uninitialized",
+	[NETREG_REGISTERED] = "registered",
+	[NETREG_UNREGISTERING] = "unregistering",
+	[NETREG_UNREGISTERED] = "unregistered",
+	[NETREG_RELEASED] = "released",
+	[NETREG_DUMMY] = "dummy",
+};
+
+static void netdevs_show(struct seq_file *m, const void *snap, size_t i)
+{
+	const struct nsi_netdev_rec *r = &((const struct nsi_netdev_snap *)snap)->r[i];
+	const char *state = NULL;
+
+	if (r->reg_state >= 0 && r->reg_state < ARRAY_SIZE(nsi_reg_states))
+		state = nsi_reg_states[r->reg_state];
+	seq_put_decimal_ull(m, "net=", r->net);
+	nsi_put_num(m, "ifindex", r->ifindex);
+	nsi_put_str(m, "name", r->name);
+	nsi_put_str(m, "state", state ?: "-");
+	nsi_put_num(m, "refs", r->refs);
+	seq_put_decimal_ull(m, " userns=", r->userns);
+	if (r->waiting) {
+		nsi_put_str(m, "net_state", r->net_dying ? "dying" : "live");
+		seq_put_decimal_ull(m, " waited_ms=", r->waited_ms);
+		seq_put_decimal_ull(m, " sampled_ms_ago=", r->sampled_ms_ago);
+	}
+	seq_putc(m, '\n');
+}
+
+static const struct nsi_view netdevs_view = {
+	.header = "# netdevs: one record per network device of every net namespace, live or waiting\n",
+	.take = netdevs_take,
+	.free = netdevs_free,
+	.count = netdevs_count,
+	.stats = netdevs_stats,
+	.show = netdevs_show,
+};
+
+void nsi_netdevs_file_create(struct dentry *dir)
+{
+	nsi_view_create(dir, "netdevs", &netdevs_view);
+}

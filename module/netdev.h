@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network devices of every net namespace, and those that wait, unregistered,
+ * for their last references (a net namespace that cannot die).
+ */
+#ifndef NSI_NETDEV_H
+#define NSI_NETDEV_H
+
+#include <linux/types.h>
+
+struct dentry;
+
+/* Arm the watch on waiting devices; its failure only turns the feature off. */
+void nsi_netdev_init(void);
+void nsi_netdev_exit(void);
+/* Why waiting devices cannot be seen, or NULL when they can. */
+const char *nsi_netdev_wait_why(void);
+void nsi_netdevs_file_create(struct dentry *dir);
+
+#endif /* NSI_NETDEV_H */

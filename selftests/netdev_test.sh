@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The netdevs file against ground truth, and a net namespace that cannot die.
+#
+# Live devices must match sysfs (names, ifindex, the reader's net namespace
+# by stat). Then nsi_leak.ko takes a dev_hold() on the loopback device of a
+# new net namespace and its last task exits: the kernel must print "waiting
+# for lo to become free", the file must list lo unregistered and waiting
+# with exactly one reference more than its own, in that namespace (by the
+# inum stat gave while it lived), marked dying, and check must name it and
+# exit 1. After the hold is given back, lo and its namespace must be gone.
+# Run with nsinspect.ko loaded, nsi_leak.ko beside it.
+cd "$(dirname "$0")" || exit 1
+D=/sys/kernel/debug/nsinspect
+L=/sys/kernel/debug/nsi_leak/control
+T=./nsinspect-tool
+UNSHARE=unshare
+[ -x /usr/bin/unshare ] && UNSHARE=/usr/bin/unshare
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
+
+echo "TAP version 13"
+echo "1..11"
+
+grep -q '^feature=netdev_wait state=available' $D/version
+ok $? "version: feature=netdev_wait state=available" "$(grep '^feature=netdev_wait' $D/version)"
+
+# 1. Every device of the reader's net namespace, as sysfs lists them.
+me=$(stat -L -c %i /proc/self/ns/net)
+cat $D/netdevs >/tmp/netdevs
+bad=
+for d in /sys/class/net/*; do
+	name=${d##*/}
+	idx=$(cat "$d/ifindex")
+	grep -q "^net=$me ifindex=$idx name=$name state=registered refs=[1-9]" /tmp/netdevs ||
+		bad="$bad $name:$idx"
+done
+ours=$(grep -c "^net=$me " /tmp/netdevs)
+theirs=$(find /sys/class/net/ -mindepth 1 -maxdepth 1 | wc -l)
+[ -z "$bad" ] && [ "$ours" -eq "$theirs" ]
+ok $? "netdevs lists the $theirs devices of net:[$me] sysfs lists, by name and ifindex" \
+	"missing:$bad ours=$ours theirs=$theirs; $(cat /tmp/netdevs)"
+
+# 2. A new net namespace: its lo, and the exact count a dev_hold() adds.
+$UNSHARE -n sleep 1000 &
+holder=$!
+i=0
+while [ "$(stat -L -c %i /proc/$holder/ns/net 2>/dev/null)" = "$me" ] ||
+	[ "$(cat /proc/$holder/comm 2>/dev/null)" != sleep ]; do
+	[ $i -lt 100 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+net=$(stat -L -c %i /proc/$holder/ns/net)
+refs() { sed -n "s/^net=$net ifindex=1 name=lo state=$1 refs=\([0-9]*\) .*/\1/p" $D/netdevs; }
+before=$(refs registered)
+[ "$net" != "$me" ] && [ -n "$before" ]
+ok $? "a new net namespace's lo is listed in net:[$net] (refs=$before)" "$(cat $D/netdevs)"
+
+insmod ./nsi_leak.ko
+ok $? "insmod nsi_leak.ko"
+echo "dev_hold $holder" >$L
+after=$(refs registered)
+[ -n "$before" ] && [ "$after" = $((before + 1)) ]
+ok $? "dev_hold() on that lo: refs $before -> $after" "$(grep "^net=$net " $D/netdevs)"
+
+# 3. Its last task goes: the teardown waits for lo, and says so every second.
+echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
+kill "$holder"
+wait "$holder" 2>/dev/null
+i=0
+until dmesg | grep -q "waiting for lo to become free"; do
+	[ $i -lt 150 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+dmesg | grep -q "waiting for lo to become free"
+ok $? "the kernel: unregister_netdevice: waiting for lo to become free" "$(dmesg | tail -n 5)"
+
+# The file lists it within one poll of the teardown (250 ms at most).
+sleep 0.5
+rec=$(grep "^net=$net ifindex=1 name=lo state=unregistered " $D/netdevs)
+echo "$rec" | grep -q " refs=2 .*net_state=dying waited_ms=[0-9]"
+ok $? "netdevs: lo of net:[$net] unregistered, refs=2 (its own and the leak), net dying" \
+	"$rec; $(cat $D/netdevs)"
+
+$T check >/tmp/check.out 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "net:\[$net\] dying for [0-9]* s: lo (ifindex 1) is waiting for 1 reference" /tmp/check.out
+ok $? "check names it and exits 1 (exit $rc)" "$(cat /tmp/check.out)"
+
+$T check -J >/tmp/check.json 2>&1
+jq -e ".findings[] | select(.rule == \"netdev-waiting\" and (.problem | contains(\"net:[$net]\")))" \
+	/tmp/check.json >/dev/null
+ok $? "check -J: a netdev-waiting finding for net:[$net]" "$(cat /tmp/check.json)"
+
+# 4. The hold given back, lo is freed and its namespace with it.
+echo release >$L
+i=0
+while grep -q "^net=$net " $D/netdevs; do
+	[ $i -lt 50 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+! grep -q "^net=$net " $D/netdevs && ! grep -q "^type=net inum=$net " $D/namespaces
+ok $? "released: lo and net:[$net] are gone" "$(cat $D/netdevs)"
+echo 10 >/proc/sys/net/core/netdev_unregister_timeout_secs
+
+rmmod nsi_leak
+ok $? "rmmod nsi_leak"
+exit $failed
