@@ -34,6 +34,7 @@
 #include "capture.h"
 #include "mount_walk.h"
 #include "net_list.h"
+#include "netdev.h"
 #include "nstree.h"
 #include "rcu_section.h"
 
@@ -809,13 +810,51 @@ static int nsi_netlist_cb(void *arg, struct net *net)
 
 static int nsi_walk_grow(void *arg);
 
+/*
+ * Net namespaces whose teardown waits for a device (netdev.c): off the net
+ * list, reached by nothing else, they are known only by what the waiting
+ * device's last poll showed of them.
+ */
+static int nsi_note_dying_nets(struct nsi_walk *w)
+{
+	struct nsi_dying_net *d;
+	struct nsi_ns *e;
+	size_t i, n;
+	int err;
+
+	d = kmalloc_array(NSI_DYING_NETS_MAX, sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	n = nsi_dying_nets(d);
+	err = nsi_pool_reserve(&w->s->ns, n);
+	for (i = 0; !err && i < n; i++) {
+		e = nsi_ns_find(w, NSI_NET, d[i].inum);
+		if (!e) {
+			e = nsi_pool_take(&w->s->ns);
+			memset(e, 0, sizeof(*e));
+			e->type = NSI_NET;
+			e->inum = d[i].inum;
+			e->owner = d[i].userns;
+			e->counted = true;
+			e->level = -1;
+			e->u.net.passive = d[i].passive;
+			hlist_add_head(&e->hnode, &w->s->ns_hash[nsi_ns_hash(NSI_NET, e->inum,
+									     w->s->hash_bits)]);
+		}
+		e->via |= NSI_VIA_DYING;
+		e->u.net.dying_ms = d[i].waited_ms;
+	}
+	kfree(d);
+	return err;
+}
+
 static int nsi_walk_netlist(struct nsi_walk *w)
 {
 	u64 held;
 	int err = nsi_walk_nets(nsi_netlist_cb, nsi_walk_grow, w, &held);
 
 	nsi_hold_add(w, held, "net_rwsem");
-	return err;
+	return err ?: nsi_note_dying_nets(w);
 }
 
 /* The mount pins the nsfs inode, which holds the namespace. */

@@ -50,6 +50,7 @@
 #include "mount_layout.h"
 #include "mount_walk.h"
 #include "net_list.h"
+#include "ptrset.h"
 #include "rcu_section.h"
 
 static const char *nsi_mounts_unavailable = "not initialised";
@@ -406,62 +407,6 @@ enum {
 	NSI_ITER_STOP,		/* done with the walk */
 };
 
-/* A set of addresses, open addressing; grown only outside any lock. */
-struct nsi_ptrset {
-	const void **slot;
-	unsigned int bits;
-	size_t used;
-};
-
-static bool nsi_ptrset_has(const struct nsi_ptrset *s, const void *p)
-{
-	size_t mask = (1UL << s->bits) - 1, i;
-
-	for (i = hash_ptr(p, s->bits); s->slot[i]; i = (i + 1) & mask)
-		if (s->slot[i] == p)
-			return true;
-	return false;
-}
-
-/* Room for one more, at half load at most. */
-static bool nsi_ptrset_room(const struct nsi_ptrset *s)
-{
-	return s->used + 1 <= (1UL << s->bits) / 2;
-}
-
-static void nsi_ptrset_add(struct nsi_ptrset *s, const void *p)
-{
-	size_t mask = (1UL << s->bits) - 1, i;
-
-	for (i = hash_ptr(p, s->bits); s->slot[i]; i = (i + 1) & mask)
-		;
-	s->slot[i] = p;
-	s->used++;
-}
-
-/* Room for n at half load; may sleep. */
-static int nsi_ptrset_reserve(struct nsi_ptrset *s, size_t n)
-{
-	struct nsi_ptrset old = *s;
-	unsigned int bits = max(6, order_base_2(2 * n));
-	size_t i;
-
-	if (s->slot && bits <= s->bits)
-		return 0;
-	s->slot = kvcalloc(1UL << bits, sizeof(*s->slot), GFP_KERNEL_ACCOUNT);
-	if (!s->slot) {
-		*s = old;
-		return -ENOMEM;
-	}
-	s->bits = bits;
-	s->used = 0;
-	for (i = 0; old.slot && i < (1UL << old.bits); i++)
-		if (old.slot[i])
-			nsi_ptrset_add(s, old.slot[i]);
-	kvfree(old.slot);
-	return 0;
-}
-
 struct nsi_mnt_iter;
 typedef int (*nsi_mnt_fn_t)(struct nsi_mnt_iter *it, struct nsi_mount *m);
 
@@ -719,8 +664,8 @@ static size_t nsi_hint_sbs = 64, nsi_hint_mounts = 256;
 
 static void nsi_iter_free(struct nsi_mnt_iter *it)
 {
-	kvfree(it->sbs_done.slot);
-	kvfree(it->mounts_read.slot);
+	nsi_ptrset_free(&it->sbs_done);
+	nsi_ptrset_free(&it->mounts_read);
 }
 
 /*

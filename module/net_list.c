@@ -59,13 +59,17 @@ int nsi_walk_nets(nsi_net_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_
 				break;
 			}
 			ret = fn(arg, list_entry(l->next, struct net, list));
-			if (ret)
+			if (ret == NSI_NET_AGAIN)
+				lost = 0;
+			if (ret && ret != NSI_NET_NEXT)
 				break;
 			l = l->next;
 			if (++at > furthest) {
 				furthest = at;
 				lost = 0;
 			}
+			if (ret)
+				break;
 		}
 		/* l, the head or the net visited last, is listed: note since when. */
 		nsi_gp_note(&gp);
@@ -73,7 +77,7 @@ int nsi_walk_nets(nsi_net_fn_t fn, int (*grow)(void *arg), void *arg, u64 *held_
 		up_read(&net_rwsem);
 		if (ret == -ENOSPC && grow)
 			ret = grow(arg);
-		if (ret == NSI_NET_AGAIN)
+		if (ret == NSI_NET_AGAIN || ret == NSI_NET_NEXT)
 			ret = 0;
 		if (ret)
 			return ret == 1 ? 0 : ret;

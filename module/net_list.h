@@ -14,10 +14,13 @@ struct net;
  * What the walk calls for each net, with net_rwsem held for reading, which
  * keeps the net listed and its memory good; it must not sleep for long nor
  * take net_rwsem. Returns 0 to go on, 1 to stop, NSI_NET_AGAIN to have the
- * walk drop the lock and call fn again on the same net, -ENOSPC to have it
- * also call grow() (if not NULL) first, or an error that ends the walk.
+ * walk drop the lock and call fn again on the same net, NSI_NET_NEXT to
+ * have it drop the lock and go on at the next net, -ENOSPC to have it call
+ * grow() (if not NULL) with the lock dropped and fn again on the same net,
+ * or an error that ends the walk. Both AGAIN and NEXT count as progress.
  */
 #define NSI_NET_AGAIN 2
+#define NSI_NET_NEXT 3
 typedef int (*nsi_net_fn_t)(void *arg, struct net *net);
 
 /*

@@ -33,14 +33,23 @@
 
 #include "compat.h"
 #include "format.h"
+#include "ksyms.h"
 #include "net_list.h"
 #include "netdev.h"
+#include "ptrset.h"
+#include "rcu_section.h"
 #include "view.h"
 
 /* ---- devices waiting for their references ----------------------------------- */
 
-/* Waiting devices remembered at once; more are counted, not listed. */
+/* Waiting devices remembered at once; the longest unseen gives way to a new one. */
 #define NSI_WAITERS 64
+/*
+ * A record not polled for this long is stale: its device was freed while
+ * the probe missed both of its last polls, or its teardown is blocked
+ * elsewhere (rtnl_lock(), rcu_barrier()) rather than polling.
+ */
+#define NSI_WAIT_STALE_NS (5 * NSEC_PER_SEC)
 
 struct nsi_waiter {
 	const void *dev;		/* compared, never followed */
@@ -48,13 +57,15 @@ struct nsi_waiter {
 	int ifindex;
 	unsigned int net, userns;	/* inums */
 	bool net_dying;			/* its net has no references left */
+	long passive;			/* its net's passive count */
 	int refs;			/* netdev_refcnt_read(), 1 being its own */
 	u64 first_ns, last_ns;		/* local_clock() of the first and last call seen */
 };
 
-static DEFINE_SPINLOCK(nsi_waiters_lock);
+/* Raw: taken in kprobe handlers, which run with preemption off, PREEMPT_RT too. */
+static DEFINE_RAW_SPINLOCK(nsi_waiters_lock);
 static struct nsi_waiter nsi_waiters[NSI_WAITERS];
-static unsigned int nsi_waiters_lost;	/* devices not remembered: the table was full */
+static unsigned int nsi_waiters_evicted;	/* records given up for room */
 static const char *nsi_wait_unavailable = "not initialised";
 
 const char *nsi_netdev_wait_why(void)
@@ -67,22 +78,40 @@ struct nsi_refcnt_call {
 	struct nsi_waiter w;
 };
 
+static u64 nsi_since(u64 now, u64 then)
+{
+	return now > then ? now - then : 0;
+}
+
 static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct net_device *dev = (const void *)regs_get_kernel_argument(regs, 0);
 	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
+	struct user_namespace *user_ns;
 	struct net *net;
+	int refs, passive;
 
 	/* Only the teardown's calls: the caller holds the device meanwhile. */
 	if (dev->reg_state != NETREG_UNREGISTERED)
 		return 1;
+	/*
+	 * A device holds no reference on its net: one deleted from another
+	 * net (a veth peer) may be polled after its own net is freed, as the
+	 * kernel's own once-a-second rebroadcast also risks. Read it so that
+	 * freed memory faults nothing.
+	 */
 	net = dev_net(dev);
+	if (get_kernel_nofault(w->net, &net->ns.inum) ||
+	    get_kernel_nofault(user_ns, &net->user_ns) ||
+	    get_kernel_nofault(w->userns, &user_ns->ns.inum) ||
+	    get_kernel_nofault(refs, (int *)nsi_ns_ref_word(&net->ns)) ||
+	    get_kernel_nofault(passive, (int *)&net->passive))
+		return 1;
 	w->dev = dev;
 	strscpy(w->name, dev->name, sizeof(w->name));
 	w->ifindex = dev->ifindex;
-	w->net = net->ns.inum;
-	w->userns = net->user_ns->ns.inum;
-	w->net_dying = nsi_ns_refs(&net->ns) == 0;
+	w->net_dying = refs == 0;
+	w->passive = passive;
 	return 0;
 }
 
@@ -90,36 +119,49 @@ static int nsi_refcnt_return(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
 	int refs = (int)regs_return_value(regs);
-	struct nsi_waiter *slot = NULL;
+	struct nsi_waiter *slot = NULL, *free = NULL, *oldest = NULL;
 	unsigned long flags;
 	u64 now = local_clock();
 	int i;
 
-	spin_lock_irqsave(&nsi_waiters_lock, flags);
-	for (i = 0; i < NSI_WAITERS; i++) {
-		if (nsi_waiters[i].dev == w->dev && nsi_waiters[i].ifindex == w->ifindex) {
-			slot = &nsi_waiters[i];
-			break;
-		}
-		if (!slot && !nsi_waiters[i].dev)
-			slot = &nsi_waiters[i];
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_WAITERS && !slot; i++) {
+		struct nsi_waiter *x = &nsi_waiters[i];
+
+		if (x->dev == w->dev && x->ifindex == w->ifindex)
+			slot = x;
+		else if (!x->dev && !free)
+			free = x;
+		else if (x->dev && (!oldest || x->last_ns < oldest->last_ns))
+			oldest = x;
 	}
-	if (refs <= 1) {
-		/* Free to go: the teardown frees it now. */
-		if (slot && slot->dev == w->dev)
+	if (refs == 1) {
+		/* Free to go (exactly 1, as the kernel waits for): it is freed now. */
+		if (slot)
 			memset(slot, 0, sizeof(*slot));
-	} else if (!slot) {
-		nsi_waiters_lost++;
-	} else {
-		if (slot->dev != w->dev) {
-			*slot = *w;
-			slot->first_ns = now;
-		}
-		slot->refs = refs;
-		slot->net_dying = w->net_dying;
-		slot->last_ns = now;
+		goto out;
 	}
-	spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	/* Another device at a freed one's address and ifindex: a new wait. */
+	if (slot && nsi_since(now, slot->last_ns) > NSI_WAIT_STALE_NS)
+		slot->dev = NULL;
+	if (!slot) {
+		slot = free;
+		if (!slot) {
+			slot = oldest;
+			nsi_waiters_evicted++;
+		}
+		slot->dev = NULL;
+	}
+	if (!slot->dev) {
+		*slot = *w;
+		slot->first_ns = now;
+	}
+	slot->refs = refs;
+	slot->net_dying = w->net_dying;
+	slot->passive = w->passive;
+	slot->last_ns = now;
+out:
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
 	return 0;
 }
 
@@ -129,9 +171,15 @@ static struct kretprobe nsi_refcnt_probe = {
 	.entry_handler = nsi_refcnt_entry,
 	.handler = nsi_refcnt_return,
 	.data_size = sizeof(struct nsi_refcnt_call),
-	/* One teardown polls at a time per workqueue; a few more for ip link del. */
-	.maxactive = 8,
+	/* 0: the kernel's default, max(10, 2 * possible CPUs) calls at once. */
 };
+
+/* Polls the probe missed (no free instance, or a probe already running). */
+static unsigned long nsi_wait_missed(void)
+{
+	return nsi_wait_unavailable ? 0 :
+	       nsi_refcnt_probe.nmissed + nsi_refcnt_probe.kp.nmissed;
+}
 
 void nsi_netdev_init(void)
 {
@@ -160,15 +208,20 @@ void nsi_netdev_init(void)
 void nsi_netdev_exit(void)
 {
 }
+
+static unsigned long nsi_wait_missed(void)
+{
+	return 0;
+}
 #endif
 
 /* Copy the waiting devices; returns how many there are. */
-static size_t nsi_waiters_copy(struct nsi_waiter *out, size_t n, unsigned int *lost)
+static size_t nsi_waiters_copy(struct nsi_waiter *out, size_t n, unsigned int *evicted)
 {
 	unsigned long flags;
 	size_t i, k = 0;
 
-	spin_lock_irqsave(&nsi_waiters_lock, flags);
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
 	for (i = 0; i < NSI_WAITERS; i++) {
 		if (!nsi_waiters[i].dev)
 			continue;
@@ -176,9 +229,37 @@ static size_t nsi_waiters_copy(struct nsi_waiter *out, size_t n, unsigned int *l
 			out[k] = nsi_waiters[i];
 		k++;
 	}
-	if (lost)
-		*lost = nsi_waiters_lost;
-	spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	if (evicted)
+		*evicted = nsi_waiters_evicted;
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	return k;
+}
+
+size_t nsi_dying_nets(struct nsi_dying_net *out)
+{
+	unsigned long flags;
+	size_t i, j, k = 0;
+	u64 now;
+
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	now = local_clock();
+	for (i = 0; i < NSI_WAITERS; i++) {
+		const struct nsi_waiter *w = &nsi_waiters[i];
+		u64 waited;
+
+		if (!w->dev || !w->net_dying || nsi_since(now, w->last_ns) > NSI_WAIT_STALE_NS)
+			continue;
+		waited = div_u64(nsi_since(now, w->first_ns), NSEC_PER_MSEC);
+		for (j = 0; j < k && out[j].inum != w->net; j++)
+			;
+		if (j == k && k < NSI_DYING_NETS_MAX)
+			out[k++] = (struct nsi_dying_net){ .inum = w->net, .userns = w->userns };
+		if (j < k) {
+			out[j].passive = w->passive;
+			out[j].waited_ms = max(out[j].waited_ms, waited);
+		}
+	}
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
 	return k;
 }
 
@@ -190,25 +271,33 @@ struct nsi_netdev_rec {
 	unsigned int net, userns;
 	int reg_state;
 	int refs;
-	bool waiting, net_dying;
+	bool waiting, net_dying, stale;
 	u64 waited_ms, sampled_ms_ago;	/* waiting: since first seen, since last */
 };
 
 struct nsi_netdev_snap {
 	struct nsi_netdev_rec *r;
 	size_t n, cap;
-	unsigned int lost;		/* waiting devices the table had no room for */
+	unsigned int evicted;		/* waiting records given up for room, ever */
+	unsigned long missed;		/* polls the probe missed, ever */
 	bool partial;			/* a net whose devices changed too fast to finish */
 	u64 took_ns, max_hold_ns;
 	const char *max_hold_at;
 };
 
-/* Where the walk is in the net it reads; the net is compared, never followed. */
+/*
+ * Where the walk is in the net it reads: the net, and the device read last
+ * and its ifindex; pointers compared, never followed.
+ */
 struct nsi_netdev_walk {
 	struct nsi_netdev_snap *s;
 	const struct net *net;
-	int last;			/* ifindex read last there; 0: from the head */
+	u64 net_cookie;			/* never reused, unlike its address */
+	const struct net_device *last;
+	int last_ifindex;
 	unsigned int restarts;
+	unsigned int budget;		/* devices this hold of net_rwsem may still read */
+	struct nsi_ptrset done;		/* net_cookies of the nets read whole */
 };
 
 /* Places lost in one net before its other devices are given up. */
@@ -216,16 +305,41 @@ struct nsi_netdev_walk {
 /* Per-CPU slots summed per RCU section, as the mounts walk. */
 #define NSI_NETDEV_SLOTS 2048
 
+/* Devices per section: fewer as the CPUs that have run grow. */
 static unsigned int nsi_netdev_batch(void)
 {
-	return clamp_t(unsigned int, NSI_NETDEV_SLOTS / num_possible_cpus(), 1, 64);
+	return clamp_t(unsigned int, NSI_NETDEV_SLOTS / cpumask_weight(nsi_counted_cpus()), 1, 64);
+}
+
+/*
+ * netdev_refcnt_read()'s sum, over the CPUs that have run rather than every
+ * possible one (only a CPU that runs writes its slot), and without a call
+ * that the probe above would see.
+ */
+static int nsi_netdev_refs(const struct net_device *dev)
+{
+#ifdef CONFIG_PCPU_DEV_REFCNT
+	int cpu, refs = 0;
+
+	for_each_cpu(cpu, nsi_counted_cpus())
+		refs += *per_cpu_ptr(dev->pcpu_refcnt, cpu);
+	return refs;
+#else
+	return refcount_read(&dev->dev_refcnt);
+#endif
 }
 
 static int nsi_netdev_grow(void *arg)
 {
-	struct nsi_netdev_snap *s = ((struct nsi_netdev_walk *)arg)->s;
+	struct nsi_netdev_walk *w = arg;
+	struct nsi_netdev_snap *s = w->s;
 	size_t cap = max_t(size_t, 64, 2 * s->cap);
 	struct nsi_netdev_rec *r;
+
+	if (!nsi_ptrset_room(&w->done))
+		return nsi_ptrset_reserve(&w->done, 2 * w->done.used + 64);
+	if (s->cap - s->n >= nsi_netdev_batch())
+		return 0;
 
 	r = kvmalloc_array(cap, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
@@ -238,37 +352,57 @@ static int nsi_netdev_grow(void *arg)
 	return 0;
 }
 
-/* Under net_rwsem, which keeps the net listed: one batch of its devices. */
+/*
+ * Under net_rwsem, which keeps the net listed: one batch of its devices, in
+ * one RCU section (a device is freed only after unlist_netdevice() and a
+ * grace period). The next goes on after the device read last, found again
+ * by its ifindex, if it is still that device; else from the head, what was
+ * read twice being dropped at the end.
+ */
 static int nsi_netdev_net(void *arg, struct net *net)
 {
 	struct nsi_netdev_walk *w = arg;
 	struct nsi_netdev_snap *s = w->s;
 	unsigned int batch = nsi_netdev_batch(), n = 0;
-	struct net_device *dev;
-	u64 start;
+	struct net_device *dev = NULL;
 	int ret = 0;
+	u64 start;
 
-	if (net != w->net) {
+	/* Read whole before the walk lost its place on the net list. */
+	if (nsi_ptrset_has(&w->done, (const void *)(unsigned long)net->net_cookie))
+		return 0;
+	/* This hold has read its share: the lock is dropped, then this net again. */
+	if (!w->budget) {
+		w->budget = batch;
+		return NSI_NET_AGAIN;
+	}
+	if (net != w->net || net->net_cookie != w->net_cookie) {
 		w->net = net;
-		w->last = 0;
+		w->net_cookie = net->net_cookie;
+		w->last = NULL;
 		w->restarts = 0;
 	}
-	if (s->cap - s->n < batch)
+	if (s->cap - s->n < batch || !nsi_ptrset_room(&w->done))
 		return -ENOSPC;
-	rcu_read_lock();
+	nsi_rcu_enter();
 	start = local_clock();
-	dev = w->last ? dev_get_by_index_rcu(net, w->last) : NULL;
-	if (w->last && !dev && ++w->restarts > NSI_NETDEV_RESTARTS) {
-		s->partial = true;
-		goto out;
+	if (w->last) {
+		dev = dev_get_by_index_rcu(net, w->last_ifindex);
+		if (dev != w->last) {
+			dev = NULL;
+			if (++w->restarts > NSI_NETDEV_RESTARTS) {
+				s->partial = true;
+				goto out;
+			}
+		}
 	}
-	/* The device read last, still listed, or from the head again. */
 	if (!dev)
 		dev = list_entry(&net->dev_base_head, struct net_device, dev_list);
 	list_for_each_entry_continue_rcu(dev, &net->dev_base_head, dev_list) {
 		struct nsi_netdev_rec *r = &s->r[s->n];
 
-		if (n++ == batch) {
+		if (n++ == w->budget) {
+			w->budget = batch;
 			ret = NSI_NET_AGAIN;
 			break;
 		}
@@ -277,20 +411,25 @@ static int nsi_netdev_net(void *arg, struct net *net)
 		r->net = net->ns.inum;
 		r->userns = net->user_ns->ns.inum;
 		r->reg_state = dev->reg_state;
-		r->refs = netdev_refcnt_read(dev);
+		r->refs = nsi_netdev_refs(dev);
 		r->waiting = false;
 		r->net_dying = false;
+		r->stale = false;
 		s->n++;
-		w->last = dev->ifindex;
+		w->last = dev;
+		w->last_ifindex = dev->ifindex;
 	}
 out:
 	if (local_clock() - start > s->max_hold_ns) {
 		s->max_hold_ns = local_clock() - start;
 		s->max_hold_at = "rcu:netdevs";
 	}
-	rcu_read_unlock();
-	if (!ret)
+	nsi_rcu_exit();
+	if (ret != NSI_NET_AGAIN) {
+		w->budget -= min(w->budget, n);
+		nsi_ptrset_add(&w->done, (const void *)(unsigned long)w->net_cookie);
 		w->net = NULL;
+	}
 	return ret;
 }
 
@@ -305,9 +444,10 @@ static int nsi_netdev_cmp(const void *a, const void *b)
 	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
 }
 
-/* Live devices from the walk, a place lost having read some twice; then the waiting. */
+/* The waiting devices, after the live ones. */
 static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 {
+	struct nsi_netdev_walk grow = { .s = s };
 	struct nsi_waiter *w;
 	size_t i, nw;
 	u64 now;
@@ -316,14 +456,11 @@ static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 	w = kmalloc_array(NSI_WAITERS, sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
+	nw = min_t(size_t, nsi_waiters_copy(w, NSI_WAITERS, &s->evicted), NSI_WAITERS);
 	now = local_clock();
-	nw = min_t(size_t, nsi_waiters_copy(w, NSI_WAITERS, &s->lost), NSI_WAITERS);
-	if (s->cap - s->n < nw) {
-		struct nsi_netdev_walk grow = { .s = s };
-
-		while (!err && s->cap - s->n < nw)
-			err = nsi_netdev_grow(&grow);
-	}
+	s->missed = nsi_wait_missed();
+	while (!err && s->cap - s->n < nw)
+		err = nsi_netdev_grow(&grow);
 	for (i = 0; !err && i < nw; i++) {
 		struct nsi_netdev_rec *r = &s->r[s->n++];
 
@@ -336,8 +473,9 @@ static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 		r->refs = w[i].refs;
 		r->waiting = true;
 		r->net_dying = w[i].net_dying;
-		r->waited_ms = div_u64(now - w[i].first_ns, NSEC_PER_MSEC);
-		r->sampled_ms_ago = div_u64(now - w[i].last_ns, NSEC_PER_MSEC);
+		r->waited_ms = div_u64(nsi_since(now, w[i].first_ns), NSEC_PER_MSEC);
+		r->sampled_ms_ago = div_u64(nsi_since(now, w[i].last_ns), NSEC_PER_MSEC);
+		r->stale = nsi_since(now, w[i].last_ns) > NSI_WAIT_STALE_NS;
 	}
 	kfree(w);
 	return err;
@@ -346,14 +484,16 @@ static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 static void *netdevs_take(const struct file *reader)
 {
 	struct nsi_netdev_snap *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	struct nsi_netdev_walk w = { .s = s };
+	struct nsi_netdev_walk w = { .s = s, .budget = nsi_netdev_batch() };
 	u64 start = local_clock(), held;
 	size_t i, k;
 	int err;
 
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	err = nsi_netdev_grow(&w) ?: nsi_walk_nets(nsi_netdev_net, nsi_netdev_grow, &w, &held);
+	err = nsi_ptrset_reserve(&w.done, 64) ?: nsi_netdev_grow(&w) ?:
+	      nsi_walk_nets(nsi_netdev_net, nsi_netdev_grow, &w, &held);
+	nsi_ptrset_free(&w.done);
 	if (!err && held > s->max_hold_ns) {
 		s->max_hold_ns = held;
 		s->max_hold_at = "net_rwsem";
@@ -396,9 +536,10 @@ static void netdevs_stats(struct seq_file *m, const void *snap, size_t records)
 		nsi_put_str(m, "reason", nsi_wait_unavailable);
 		seq_putc(m, '\n');
 	}
-	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu max_hold_at=%s waiting_lost=%u partial=%d\n",
+	seq_printf(m, "# snapshot records=%zu took_us=%llu max_hold_us=%llu max_hold_at=%s",
 		   records, div_u64(s->took_ns, NSEC_PER_USEC),
-		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->max_hold_at ?: "-", s->lost,
+		   div_u64(s->max_hold_ns, NSEC_PER_USEC), s->max_hold_at ?: "-");
+	seq_printf(m, " waiting_evicted=%u polls_missed=%lu partial=%d\n", s->evicted, s->missed,
 		   s->partial);
 }
 
@@ -428,12 +569,13 @@ static void netdevs_show(struct seq_file *m, const void *snap, size_t i)
 		nsi_put_str(m, "net_state", r->net_dying ? "dying" : "live");
 		seq_put_decimal_ull(m, " waited_ms=", r->waited_ms);
 		seq_put_decimal_ull(m, " sampled_ms_ago=", r->sampled_ms_ago);
+		nsi_put_num(m, "stale", r->stale);
 	}
 	seq_putc(m, '\n');
 }
 
 static const struct nsi_view netdevs_view = {
-	.header = "# netdevs: one record per network device of every net namespace, live or waiting\n",
+	.header = "# netdevs: one record per network device of every net namespace, or waiting\n",
 	.take = netdevs_take,
 	.free = netdevs_free,
 	.count = netdevs_count,

@@ -17,4 +17,16 @@ void nsi_netdev_exit(void);
 const char *nsi_netdev_wait_why(void);
 void nsi_netdevs_file_create(struct dentry *dir);
 
+/* A net namespace off the net list whose teardown waits for a device. */
+struct nsi_dying_net {
+	unsigned int inum, userns;
+	long passive;			/* net->passive when last seen */
+	u64 waited_ms;			/* since a device of it was first seen waiting */
+};
+
+#define NSI_DYING_NETS_MAX 64
+
+/* Copy the dying nets into out[NSI_DYING_NETS_MAX]; returns how many. */
+size_t nsi_dying_nets(struct nsi_dying_net *out);
+
 #endif /* NSI_NETDEV_H */

@@ -134,7 +134,7 @@ static void nsi_put_via(struct seq_file *m, unsigned int via)
 {
 	static const char *const names[] = {
 		"task", "fd", "mount", "netlist", "parent", "owner", "nstree", "cred",
-		"socket",
+		"socket", "dying",
 	};
 	struct nsi_list l = nsi_list_start(m, "via");
 	size_t b;
@@ -216,6 +216,8 @@ static void namespaces_show(struct seq_file *m, const void *snap, size_t i)
 	case NSI_NET:
 		seq_printf(m, " passive=%ld", e->u.net.passive);
 		nsi_put_num(m, "sockets", e->sockets);
+		if (e->via & NSI_VIA_DYING)
+			seq_put_decimal_ull(m, " dying_ms=", e->u.net.dying_ms);
 		break;
 	case NSI_PID:
 		seq_printf(m, " pid_allocated=%u", e->u.pid.allocated);

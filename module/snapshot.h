@@ -39,6 +39,7 @@ enum nsi_via {
 	NSI_VIA_NSTREE	= BIT(6),
 	NSI_VIA_CRED	= BIT(7),	/* an open file's credentials */
 	NSI_VIA_SOCKET	= BIT(8),
+	NSI_VIA_DYING	= BIT(9),	/* net: a device waits in its teardown */
 };
 
 #define NSI_MAP_EXTENTS UID_GID_MAP_MAX_BASE_EXTENTS
@@ -82,6 +83,7 @@ struct nsi_ns {
 		} ipc;
 		struct {
 			long passive;
+			u64 dying_ms;	/* via dying: since first seen so */
 		} net;
 		struct {
 			unsigned int allocated;

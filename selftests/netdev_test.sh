@@ -9,7 +9,8 @@
 # for lo to become free", the file must list lo unregistered and waiting
 # with exactly one reference more than its own, in that namespace (by the
 # inum stat gave while it lived), marked dying, and check must name it and
-# exit 1. After the hold is given back, lo and its namespace must be gone.
+# exit 1, and namespaces and list must show the namespace dying. After the
+# hold is given back, lo and its namespace must be gone.
 # Run with nsinspect.ko loaded, nsi_leak.ko beside it.
 cd "$(dirname "$0")" || exit 1
 D=/sys/kernel/debug/nsinspect
@@ -21,7 +22,7 @@ UNSHARE=unshare
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..13"
 
 grep -q '^feature=netdev_wait state=available' $D/version
 ok $? "version: feature=netdev_wait state=available" "$(grep '^feature=netdev_wait' $D/version)"
@@ -66,6 +67,7 @@ after=$(refs registered)
 ok $? "dev_hold() on that lo: refs $before -> $after" "$(grep "^net=$net " $D/netdevs)"
 
 # 3. Its last task goes: the teardown waits for lo, and says so every second.
+timeout=$(cat /proc/sys/net/core/netdev_unregister_timeout_secs)
 echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
 kill "$holder"
 wait "$holder" 2>/dev/null
@@ -81,9 +83,15 @@ ok $? "the kernel: unregister_netdevice: waiting for lo to become free" "$(dmesg
 # The file lists it within one poll of the teardown (250 ms at most).
 sleep 0.5
 rec=$(grep "^net=$net ifindex=1 name=lo state=unregistered " $D/netdevs)
-echo "$rec" | grep -q " refs=2 .*net_state=dying waited_ms=[0-9]"
+echo "$rec" | grep -q " refs=2 .*net_state=dying waited_ms=[0-9]* sampled_ms_ago=[0-9]* stale=0"
 ok $? "netdevs: lo of net:[$net] unregistered, refs=2 (its own and the leak), net dying" \
 	"$rec; $(cat $D/netdevs)"
+
+# Its namespace, off the net list and reached by nothing else, is still listed.
+grep -q "^type=net inum=$net refs=0 .*via=dying .*dying_ms=[0-9]" $D/namespaces
+ok $? "namespaces lists net:[$net] with refs=0, via=dying" "$(grep "^type=net" $D/namespaces)"
+$T list -J -t net | jq -e ".namespaces[] | select(.ns == $net and .via == \"dying\")" >/dev/null
+ok $? "list -J: net:[$net] via dying" "$($T list -t net 2>&1)"
 
 $T check >/tmp/check.out 2>&1
 rc=$?
@@ -105,7 +113,7 @@ while grep -q "^net=$net " $D/netdevs; do
 done
 ! grep -q "^net=$net " $D/netdevs && ! grep -q "^type=net inum=$net " $D/namespaces
 ok $? "released: lo and net:[$net] are gone" "$(cat $D/netdevs)"
-echo 10 >/proc/sys/net/core/netdev_unregister_timeout_secs
+echo "$timeout" >/proc/sys/net/core/netdev_unregister_timeout_secs
 
 rmmod nsi_leak
 ok $? "rmmod nsi_leak"

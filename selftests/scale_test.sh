@@ -20,7 +20,7 @@ D=/sys/kernel/debug/nsinspect
 N=${NSI_SCALE_N:-5000}
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..14"
 echo "# possible CPUs: $(cat /sys/devices/system/cpu/possible), online: $(cat /sys/devices/system/cpu/online)"
 
 # start_load ARGS...: scale_load ARGS in the background, until it is ready.
@@ -151,4 +151,6 @@ fi
 # Last: the dead nets' teardown (cleanup_net()) goes on after the load ends.
 scaled "net namespaces" namespaces $((N / 20)) \
 	"grep -cE '^type=net .* bindmounts=1( |$)' $D/namespaces" nets %N% /tmp/scale
+scaled "net devices" netdevs $((N / 20)) \
+	"grep -c ' name=lo state=registered ' $D/netdevs" nets %N% /tmp/scale
 exit "$failed"

@@ -176,30 +176,62 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 	}
 }
 
+/*
+ * How long a device may wait before it is a finding: the kernel's own
+ * warning timeout (net.core.netdev_unregister_timeout_secs), read on the
+ * live machine, else its default; shorter waits are ordinary deletions.
+ */
+static long long netdev_wait_limit_ms(const struct nsi_model *m)
+{
+	long long secs = 10;
+	FILE *fp;
+
+	if (!m->live)
+		return secs * 1000;
+	fp = fopen("/proc/sys/net/core/netdev_unregister_timeout_secs", "re");
+	if (fp) {
+		if (fscanf(fp, "%lld", &secs) != 1 || secs < 0)
+			secs = 10;
+		fclose(fp);
+	}
+	return secs * 1000;
+}
+
 /* Devices unregistered and waiting for references, as the netdevs file lists them. */
 static void check_netdevs(struct checker *c, const struct nsi_model *m)
 {
 	const struct nsi_file *f = &m->files[NSI_F_NETDEVS];
+	long long limit = netdev_wait_limit_ms(m);
 	char obj[64];
 	size_t i;
 
 	for (i = 0; m->netdevs_ok && i < f->nr_records; i++) {
 		const struct nsi_record *r = &f->records[i];
 		const char *net_state = nsi_record_get(r, "net_state");
-		const char *v;
+		const char *v = nsi_record_get(r, "refs");
+		const char *stale = nsi_record_get(r, "stale");
 		long long refs, waited = 0;
+		bool dying;
 
-		v = nsi_record_get(r, "refs");
-		if (!net_state || !v || !nsi_parse_ll(v, &refs) || refs <= 1)
+		/* A device is freed when its count reads exactly 1, its own. */
+		if (!net_state || !v || !nsi_parse_ll(v, &refs) || refs == 1 ||
+		    (stale && strcmp(stale, "0")))
 			continue;
 		v = nsi_record_get(r, "waited_ms");
-		if (v && !nsi_parse_ll(v, &waited))
-			waited = 0;
+		if (!v || !nsi_parse_ll(v, &waited) || waited < limit)
+			continue;
+		dying = !strcmp(net_state, "dying");
 		snprintf(obj, sizeof(obj), "netdev %s", nsi_val(r, "name"));
-		/* 1 is the device's own reference, which its free drops. */
+		if (refs < 1) {
+			finding(c, &netdev_waiting, obj,
+				"net:[%s]%s: %s (ifindex %s) counts %lld references, seen for %lld s: one dev_put() too many",
+				nsi_val(r, "net"), dying ? " dying" : "", nsi_val(r, "name"),
+				nsi_val(r, "ifindex"), refs, waited / 1000);
+			continue;
+		}
 		finding(c, &netdev_waiting, obj,
 			"net:[%s] %s for %lld s: %s (ifindex %s) is waiting for %lld %s",
-			nsi_val(r, "net"), !strcmp(net_state, "dying") ? "dying" : "live, its device unregistered",
+			nsi_val(r, "net"), dying ? "dying" : "live, its device unregistered",
 			waited / 1000, nsi_val(r, "name"), nsi_val(r, "ifindex"), refs - 1,
 			refs - 1 == 1 ? "reference" : "references");
 	}
@@ -427,9 +459,10 @@ const struct nsi_cmd nsi_cmd_check = {
 	"  negative-writers    a mount's write count is below zero in every sample of\n"
 	"                      the mounts file (see below)\n"
 	"  writers-dead-mount  writers is not 0 on a detached, internal or doomed mount\n"
-	"  netdev-waiting      a network device is unregistered and waits for\n"
-	"                      references that no one gives back (the netdevs file;\n"
-	"                      its net namespace cannot die until they are)\n"
+	"  netdev-waiting      a network device is unregistered and has waited longer\n"
+	"                      than net.core.netdev_unregister_timeout_secs for\n"
+	"                      references no one gives back, or counts fewer than its\n"
+	"                      own (the netdevs file; its net namespace cannot die)\n"
 	"When every rule passes, says what it checked and exits 0; with -q it\n"
 	"prints nothing, findings included, and only the exit status tells.\n"
 	"\n"

@@ -51,6 +51,7 @@ const char *const nsi_via_names[] = {
 	[NSI_VIA_TASK] = "task", [NSI_VIA_FD] = "fd", [NSI_VIA_MOUNT] = "mount",
 	[NSI_VIA_NETLIST] = "netlist", [NSI_VIA_PARENT] = "parent", [NSI_VIA_OWNER] = "owner",
 	[NSI_VIA_NSTREE] = "nstree", [NSI_VIA_CRED] = "cred", [NSI_VIA_SOCKET] = "socket",
+	[NSI_VIA_DYING] = "dying",
 };
 
 static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");

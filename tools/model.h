@@ -53,7 +53,7 @@ extern const struct nsi_role_info nsi_roles[];
 /* How the module reached a namespace: the words of its "via" list. */
 enum nsi_via {
 	NSI_VIA_TASK, NSI_VIA_FD, NSI_VIA_MOUNT, NSI_VIA_NETLIST, NSI_VIA_PARENT,
-	NSI_VIA_OWNER, NSI_VIA_NSTREE, NSI_VIA_CRED, NSI_VIA_SOCKET,
+	NSI_VIA_OWNER, NSI_VIA_NSTREE, NSI_VIA_CRED, NSI_VIA_SOCKET, NSI_VIA_DYING,
 	NSI_NR_VIA
 };
 
