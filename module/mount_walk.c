@@ -156,18 +156,36 @@ static inline void __percpu *nsi_mnt_pcp(struct nsi_mount *m)
 	return NSI_FIELD(m, NSI_OFF_MOUNT_MNT_PCP, void __percpu *);
 }
 
+/*
+ * The load-time checks look this many entries of a list at most, so that
+ * their holds do not grow with the machine either; the root's superblock
+ * and mount are usually among the first, and where they are not, what was
+ * checked (the symbol's name and size, the list head's own links, the
+ * mount's parent chain and counts) stands.
+ */
+#define NSI_CHECK_STEPS 1024
+
+/* Whether super_blocks lists sb near either end, or is at least a list head. */
 static bool nsi_sb_listed(struct super_block *sb)
 {
-	struct super_block *pos;
-	bool found = false;
+	struct list_head *head = nsi_ksyms.super_blocks, *fwd, *back;
+	bool found = false, far = true;
+	unsigned int i;
 
 	spin_lock(nsi_ksyms.sb_lock);
-	list_for_each_entry(pos, nsi_ksyms.super_blocks, s_list) {
-		if (pos == sb) {
-			found = true;
+	fwd = head->next;
+	back = head->prev;
+	for (i = 0; i < NSI_CHECK_STEPS && !found; i++) {
+		if (fwd == head) {
+			far = false;
 			break;
 		}
+		found = fwd == &sb->s_list || back == &sb->s_list;
+		fwd = fwd->next;
+		back = back->prev;
 	}
+	if (!found && far)
+		found = head->next->prev == head && head->prev->next == head;
 	spin_unlock(nsi_ksyms.sb_lock);
 	return found;
 }
@@ -201,11 +219,16 @@ static const char *nsi_layout_check(void)
 		goto out;
 	}
 	why = "struct mount.mnt_instance or mnt_next_for_sb does not match the running kernel";
-	for (pos = nsi_sb_first_mount(sb); pos; pos = nsi_sb_next_mount(sb, pos))
+	depth = 0;
+	for (pos = nsi_sb_first_mount(sb); pos && depth < NSI_CHECK_STEPS;
+	     pos = nsi_sb_next_mount(sb, pos), depth++)
 		if (pos == m) {
 			why = NULL;
 			break;
 		}
+	/* Beyond the steps looked at: the list led somewhere, as far as it was followed. */
+	if (pos && depth == NSI_CHECK_STEPS)
+		why = NULL;
 	/* We hold a reference through root ourselves. */
 	if (!why && nsi_mnt_count(nsi_mnt_pcp(m)) < 1)
 		why = "struct mount.mnt_pcp does not match the running kernel";

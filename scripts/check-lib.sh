@@ -124,12 +124,12 @@ vm_suite() {
 		echo "not ok - overlay module of $vs_rel"
 		return
 	}
-	# stuck_test.sh loads these itself, in its own order. Found by name, as
+	# stuck_test.sh (and netdev_test.sh, veth) loads these itself, in its own order. Found by name, as
 	# kernels move them (lib/crc/ from 6.16); one the image lacks is built
 	# in, or the test skips.
 	vs_kmods=
 	vs_kdir="$(scripts/kernel.sh image "$vs_rel")/modules/kernel"
-	for vs_m in brd dm-mod crc16 crc32c_generic crc32c mbcache jbd2 ext4; do
+	for vs_m in brd dm-mod crc16 crc32c_generic crc32c mbcache jbd2 ext4 veth; do
 		vs_p=$(cd "$vs_kdir" && find . -name "$vs_m.ko*" | head -n 1)
 		[ -n "$vs_p" ] || continue
 		vs_p=$(scripts/kernel.sh module "$vs_rel" "$(echo "${vs_p#./}" | sed 's/\.ko.*$//')")

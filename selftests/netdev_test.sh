@@ -18,11 +18,14 @@ L=/sys/kernel/debug/nsi_leak/control
 T=./nsinspect-tool
 UNSHARE=unshare
 [ -x /usr/bin/unshare ] && UNSHARE=/usr/bin/unshare
+# iproute2's, which the harness copies in: busybox's makes no veth.
+IP=ip
+[ -x /usr/bin/ip ] && IP=/usr/bin/ip
 # shellcheck source=selftests/tap.sh
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 
 grep -q '^feature=netdev_wait state=available' $D/version
 ok $? "version: feature=netdev_wait state=available" "$(grep '^feature=netdev_wait' $D/version)"
@@ -114,6 +117,59 @@ done
 ! grep -q "^net=$net " $D/netdevs && ! grep -q "^type=net inum=$net " $D/namespaces
 ok $? "released: lo and net:[$net] are gone" "$(cat $D/netdevs)"
 echo "$timeout" >/proc/sys/net/core/netdev_unregister_timeout_secs
+
+# 5. A veth pair across two namespaces: deleted, nothing is left waiting;
+# one end held as its namespace dies, that end is the one named.
+KMOD=${NSI_KMOD_DIR:-$PWD/kmod}
+[ -e "$KMOD/veth.ko" ] && ! grep -q '^veth ' /proc/modules && insmod "$KMOD/veth.ko"
+$UNSHARE -n sleep 1000 &
+peer=$!
+i=0
+while [ "$(stat -L -c %i /proc/$peer/ns/net 2>/dev/null)" = "$me" ] ||
+	[ "$(cat /proc/$peer/comm 2>/dev/null)" != sleep ]; do
+	[ $i -lt 100 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+pnet=$(stat -L -c %i /proc/$peer/ns/net)
+if $IP link add nsi_a type veth peer name nsi_b 2>/tmp/ip.err &&
+	$IP link set nsi_b netns "$peer" 2>>/tmp/ip.err; then
+	listed=$(grep -c -e "^net=$me .* name=nsi_a state=registered " \
+		-e "^net=$pnet .* name=nsi_b state=registered " $D/netdevs)
+	$IP link del nsi_a
+	sleep 1.5
+	[ "$listed" = 2 ] && ! grep -q "name=nsi_[ab] " $D/netdevs && ! grep -q " net_state=" $D/netdevs
+	ok $? "a veth pair across net:[$me] and net:[$pnet], deleted: both gone, nothing waiting" \
+		"listed $listed of 2; $(cat $D/netdevs)"
+
+	$IP link add nsi_a type veth peer name nsi_b && $IP link set nsi_b netns "$peer" &&
+		echo "dev_hold $peer nsi_b" >$L
+	echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
+	kill "$peer"
+	wait "$peer" 2>/dev/null
+	want="net:\\[$pnet\\] dying for [0-9]* s: nsi_b (ifindex [0-9]*) is waiting for 1 reference"
+	i=0
+	while :; do
+		$T check >/tmp/check.out 2>&1
+		grep -q "$want" /tmp/check.out && break
+		[ $i -lt 50 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "$want" /tmp/check.out &&
+		grep -q "^net=$pnet .* name=nsi_b state=unregistered refs=2 .*net_state=dying" $D/netdevs &&
+		! grep -q "name=nsi_a " $D/netdevs
+	ok $? "the held end of a veth pair in a dying net:[$pnet] is named, the other end gone" \
+		"$(cat /tmp/check.out; cat $D/netdevs)"
+	echo release >$L
+	echo "$timeout" >/proc/sys/net/core/netdev_unregister_timeout_secs
+else
+	kill "$peer"
+	n=$((n + 1))
+	echo "ok $n # SKIP no veth: $(cat /tmp/ip.err)"
+	n=$((n + 1))
+	echo "ok $n # SKIP no veth"
+fi
 
 rmmod nsi_leak
 ok $? "rmmod nsi_leak"

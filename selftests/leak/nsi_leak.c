@@ -16,10 +16,10 @@
  *		 writers go to -1, as in 6.6.72's overlayfs bug. For an
  *		 overlayfs file, mapped is its real file, on the upper layer's
  *		 private clone from 6.6 on (6.1 maps it with the overlay's path)
- *   dev_hold PID
- *		 dev_hold() on the loopback device of task PID's net
- *		 namespace, no dev_put(): when that namespace dies, its
- *		 teardown waits for lo ("waiting for lo to become free")
+ *   dev_hold PID [NAME]
+ *		 dev_hold() on the loopback device (or device NAME) of task
+ *		 PID's net namespace, no dev_put(): when that namespace dies,
+ *		 its teardown waits for it ("waiting for lo to become free")
  *   release	 give back everything taken, in put functions of its own; a
  *		 dropped write is taken back before its mount can be unmounted,
  *		 which the module's mntget() prevents until then: a mount that
@@ -86,7 +86,7 @@ static noinline int nsi_leak_get_user_ns(pid_t nr)
 }
 
 /* The task's nsproxy, read under its task_lock, holds its net namespace. */
-static noinline int nsi_leak_dev_hold(pid_t nr)
+static noinline int nsi_leak_dev_hold(pid_t nr, const char *name)
 {
 	struct net_device *dev = NULL;
 	struct task_struct *t;
@@ -97,8 +97,11 @@ static noinline int nsi_leak_dev_hold(pid_t nr)
 	t = pid_task(find_vpid(nr), PIDTYPE_PID);
 	if (t) {
 		task_lock(t);
-		if (t->nsproxy) {
+		if (t->nsproxy && !*name) {
 			dev = t->nsproxy->net_ns->loopback_dev;
+			dev_hold(dev);
+		} else if (t->nsproxy) {
+			dev = dev_get_by_name_rcu(t->nsproxy->net_ns, name);
 			dev_hold(dev);
 		}
 		task_unlock(t);
@@ -212,7 +215,7 @@ static noinline void nsi_leak_put_user_ns(void)
 static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t len,
 			      loff_t *ppos)
 {
-	char buf[48];
+	char buf[48], name[IFNAMSIZ] = "";
 	unsigned long addr;
 	int err = 0, pid;
 
@@ -234,8 +237,8 @@ static ssize_t nsi_leak_write(struct file *file, const char __user *ubuf, size_t
 		err = nsi_leak_mntget(addr);
 	} else if (sscanf(buf, "drop_write %lx", &addr) == 1) {
 		err = nsi_leak_drop_write(addr);
-	} else if (sscanf(buf, "dev_hold %d", &pid) == 1 && pid > 0) {
-		err = nsi_leak_dev_hold(pid);
+	} else if (sscanf(buf, "dev_hold %d %15s", &pid, name) >= 1 && pid > 0) {
+		err = nsi_leak_dev_hold(pid, name);
 	} else if (!strcmp(buf, "release")) {
 		nsi_leak_dev_put();
 		nsi_leak_put_net();
