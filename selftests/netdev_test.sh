@@ -46,17 +46,25 @@ theirs=$(find /sys/class/net/ -mindepth 1 -maxdepth 1 | wc -l)
 ok $? "netdevs lists the $theirs devices of net:[$me] sysfs lists, by name and ifindex" \
 	"missing:$bad ours=$ours theirs=$theirs; $(cat /tmp/netdevs)"
 
+# new_net: a sleep in a new net namespace, until killed; sets pid and its
+# namespace's inum, netns.
+new_net() {
+	$UNSHARE -n sleep 1000 &
+	pid=$!
+	i=0
+	while [ "$(stat -L -c %i /proc/$pid/ns/net 2>/dev/null)" = "$me" ] ||
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ]; do
+		[ $i -lt 100 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	netns=$(stat -L -c %i /proc/$pid/ns/net)
+}
+
 # 2. A new net namespace: its lo, and the exact count a dev_hold() adds.
-$UNSHARE -n sleep 1000 &
-holder=$!
-i=0
-while [ "$(stat -L -c %i /proc/$holder/ns/net 2>/dev/null)" = "$me" ] ||
-	[ "$(cat /proc/$holder/comm 2>/dev/null)" != sleep ]; do
-	[ $i -lt 100 ] || break
-	sleep 0.1
-	i=$((i + 1))
-done
-net=$(stat -L -c %i /proc/$holder/ns/net)
+new_net
+holder=$pid
+net=$netns
 refs() { sed -n "s/^net=$net ifindex=1 name=lo state=$1 refs=\([0-9]*\) .*/\1/p" $D/netdevs; }
 before=$(refs registered)
 [ "$net" != "$me" ] && [ -n "$before" ]
@@ -122,16 +130,9 @@ echo "$timeout" >/proc/sys/net/core/netdev_unregister_timeout_secs
 # one end held as its namespace dies, that end is the one named.
 KMOD=${NSI_KMOD_DIR:-$PWD/kmod}
 [ -e "$KMOD/veth.ko" ] && ! grep -q '^veth ' /proc/modules && insmod "$KMOD/veth.ko"
-$UNSHARE -n sleep 1000 &
-peer=$!
-i=0
-while [ "$(stat -L -c %i /proc/$peer/ns/net 2>/dev/null)" = "$me" ] ||
-	[ "$(cat /proc/$peer/comm 2>/dev/null)" != sleep ]; do
-	[ $i -lt 100 ] || break
-	sleep 0.1
-	i=$((i + 1))
-done
-pnet=$(stat -L -c %i /proc/$peer/ns/net)
+new_net
+peer=$pid
+pnet=$netns
 if $IP link add nsi_a type veth peer name nsi_b 2>/tmp/ip.err &&
 	$IP link set nsi_b netns "$peer" 2>>/tmp/ip.err; then
 	listed=$(grep -c -e "^net=$me .* name=nsi_a state=registered " \
