@@ -837,6 +837,9 @@ static int nsi_note_dying_nets(struct nsi_walk *w)
 			e->owner = d[i].userns;
 			e->counted = true;
 			e->level = -1;
+#ifdef NSI_HAVE_NS_ID
+			e->id = d[i].id;
+#endif
 			e->u.net.passive = d[i].passive;
 			hlist_add_head(&e->hnode, &w->s->ns_hash[nsi_ns_hash(NSI_NET, e->inum,
 									     w->s->hash_bits)]);

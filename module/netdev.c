@@ -58,6 +58,7 @@ struct nsi_waiter {
 	unsigned int net, userns;	/* inums */
 	bool net_dying;			/* its net has no references left */
 	long passive;			/* its net's passive count */
+	u64 net_id;			/* its net's ns_id (6.18+); else 0 */
 	int refs;			/* netdev_refcnt_read(), 1 being its own */
 	u64 first_ns, last_ns;		/* local_clock() of the first and last call seen */
 };
@@ -107,6 +108,10 @@ static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	    get_kernel_nofault(refs, (int *)nsi_ns_ref_word(&net->ns)) ||
 	    get_kernel_nofault(passive, (int *)&net->passive))
 		return 1;
+#ifdef NSI_HAVE_NS_ID
+	if (get_kernel_nofault(w->net_id, &net->ns.ns_id))
+		return 1;
+#endif
 	w->dev = dev;
 	strscpy(w->name, dev->name, sizeof(w->name));
 	w->ifindex = dev->ifindex;
@@ -253,7 +258,8 @@ size_t nsi_dying_nets(struct nsi_dying_net *out)
 		for (j = 0; j < k && out[j].inum != w->net; j++)
 			;
 		if (j == k && k < NSI_DYING_NETS_MAX)
-			out[k++] = (struct nsi_dying_net){ .inum = w->net, .userns = w->userns };
+			out[k++] = (struct nsi_dying_net){ .inum = w->net, .userns = w->userns,
+							   .id = w->net_id };
 		if (j < k) {
 			out[j].passive = w->passive;
 			out[j].waited_ms = max(out[j].waited_ms, waited);

@@ -20,6 +20,7 @@ void nsi_netdevs_file_create(struct dentry *dir);
 /* A net namespace off the net list whose teardown waits for a device. */
 struct nsi_dying_net {
 	unsigned int inum, userns;
+	u64 id;				/* ns_id, where the kernel has one; else 0 */
 	long passive;			/* net->passive when last seen */
 	u64 waited_ms;			/* since a device of it was first seen waiting */
 };

@@ -99,7 +99,7 @@ ok $? "netdevs: lo of net:[$net] unregistered, refs=2 (its own and the leak), ne
 	"$rec; $(cat $D/netdevs)"
 
 # Its namespace, off the net list and reached by nothing else, is still listed.
-grep -q "^type=net inum=$net refs=0 .*via=dying .*dying_ms=[0-9]" $D/namespaces
+grep -qE "^type=net inum=$net (id=[1-9][0-9]* )?refs=0 .*via=dying .*dying_ms=[0-9]" $D/namespaces
 ok $? "namespaces lists net:[$net] with refs=0, via=dying" "$(grep "^type=net" $D/namespaces)"
 $T list -J -t net | jq -e ".namespaces[] | select(.ns == $net and .via == \"dying\")" >/dev/null
 ok $? "list -J: net:[$net] via dying" "$($T list -t net 2>&1)"
