@@ -307,24 +307,16 @@ static struct nsi_ns *nsi_note(struct nsi_walk *w, struct ns_common *ns, unsigne
 
 /* ---- tasks ------------------------------------------------------------------ */
 
-/* A section that others wait for, begun at start, ends; at names it. */
-static void nsi_hold_end(struct nsi_walk *w, u64 start, const char *at)
-{
-	u64 d = local_clock() - start;
-
-	if (d > w->s->max_hold_ns) {
-		w->s->max_hold_ns = d;
-		w->s->max_hold_at = at;
-	}
-}
-
 /* The longest section of a walk made elsewhere. */
 static void nsi_hold_add(struct nsi_walk *w, u64 held, const char *at)
 {
-	if (held > w->s->max_hold_ns) {
-		w->s->max_hold_ns = held;
-		w->s->max_hold_at = at;
-	}
+	nsi_hold_max(&w->s->max_hold_ns, &w->s->max_hold_at, held, at);
+}
+
+/* A section that others wait for, begun at start, ends; at names it. */
+static void nsi_hold_end(struct nsi_walk *w, u64 start, const char *at)
+{
+	nsi_hold_add(w, local_clock() - start, at);
 }
 
 /* Threads in the last snapshot: the next one sizes its array by it. */

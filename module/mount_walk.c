@@ -471,12 +471,7 @@ struct nsi_mnt_iter {
 
 static void nsi_iter_held(struct nsi_mnt_iter *it, u64 start, const char *at)
 {
-	u64 d = local_clock() - start;
-
-	if (d > it->max_hold_ns) {
-		it->max_hold_ns = d;
-		it->max_hold_at = at;
-	}
+	nsi_hold_max(&it->max_hold_ns, &it->max_hold_at, local_clock() - start, at);
 }
 
 static bool nsi_iter_wants(struct nsi_mnt_iter *it, struct super_block *sb)
@@ -1257,10 +1252,7 @@ static int nsi_sysfs_nets(struct nsi_mnt_snap *s)
 			t.byt[t.n++] = &s->m[i];
 	sort(t.byt, t.n, sizeof(*t.byt), nsi_tag_cmp, NULL);
 	err = nsi_walk_nets(nsi_sysfs_net_cb, NULL, &t, &held);
-	if (held > s->max_hold_ns) {
-		s->max_hold_ns = held;
-		s->max_hold_at = "net_rwsem";
-	}
+	nsi_hold_max(&s->max_hold_ns, &s->max_hold_at, held, "net_rwsem");
 	kvfree(t.byt);
 	/* The names are a best effort: a list changing too fast leaves some 0. */
 	return err == -EAGAIN ? 0 : err;

@@ -6,15 +6,15 @@
  * that cannot die.
  *
  * Live devices are read net by net (net_list.c), each net's under RCU, a
- * batch per hold that shrinks as the possible CPUs grow, since each count is
- * a sum over all of them (netdev_refcnt_read()). The next batch goes on at
- * the device read last, found again by its ifindex.
+ * batch per hold that shrinks as the CPUs that have run grow, since each
+ * count is a sum over their slots. The next batch goes on at the device
+ * read last, found again by its ifindex.
  *
  * A waiting device is on no list: unlist_netdevice() took it off its net's,
  * and a dying net is off the net list. What still sees it is
  * netdev_run_todo(), which calls netdev_refcnt_read() on each waiting device
- * every 250 ms at most until it reads 1 (out of line in Debian's 6.1, 6.12
- * and 7.2). A kretprobe on that exported function records each call made on
+ * until it reads 1, sleeping 250 ms at most between calls (out of line in
+ * Debian's 6.1, 6.12 and 7.2). A kretprobe on that exported function records each call made on
  * a device in NETREG_UNREGISTERED: its name, ifindex, net, and the count
  * returned. A record goes when the count reads 1: the device is then freed.
  * Nothing is registered with the network stack: register_pernet_subsys()
@@ -74,11 +74,6 @@ const char *nsi_netdev_wait_why(void)
 	return nsi_wait_unavailable;
 }
 
-/* What the entry handler saw of the device, for the return handler. */
-struct nsi_refcnt_call {
-	struct nsi_waiter w;
-};
-
 static u64 nsi_since(u64 now, u64 then)
 {
 	return now > then ? now - then : 0;
@@ -87,7 +82,8 @@ static u64 nsi_since(u64 now, u64 then)
 static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct net_device *dev = (const void *)regs_get_kernel_argument(regs, 0);
-	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
+	/* What the entry handler saw of the device, for the return handler. */
+	struct nsi_waiter *w = (struct nsi_waiter *)ri->data;
 	struct user_namespace *user_ns;
 	struct net *net;
 	int refs, passive;
@@ -108,6 +104,7 @@ static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	    get_kernel_nofault(refs, (int *)nsi_ns_ref_word(&net->ns)) ||
 	    get_kernel_nofault(passive, (int *)&net->passive))
 		return 1;
+	w->net_id = 0;
 #ifdef NSI_HAVE_NS_ID
 	if (get_kernel_nofault(w->net_id, &net->ns.ns_id))
 		return 1;
@@ -122,7 +119,7 @@ static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int nsi_refcnt_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct nsi_waiter *w = &((struct nsi_refcnt_call *)ri->data)->w;
+	struct nsi_waiter *w = (struct nsi_waiter *)ri->data;
 	int refs = (int)regs_return_value(regs);
 	struct nsi_waiter *slot = NULL, *free = NULL, *oldest = NULL;
 	unsigned long flags;
@@ -175,7 +172,7 @@ static struct kretprobe nsi_refcnt_probe = {
 	.kp.symbol_name = "netdev_refcnt_read",
 	.entry_handler = nsi_refcnt_entry,
 	.handler = nsi_refcnt_return,
-	.data_size = sizeof(struct nsi_refcnt_call),
+	.data_size = sizeof(struct nsi_waiter),
 	/* 0: the kernel's default, max(10, 2 * possible CPUs) calls at once. */
 };
 
@@ -335,18 +332,15 @@ static int nsi_netdev_refs(const struct net_device *dev)
 #endif
 }
 
-static int nsi_netdev_grow(void *arg)
+/* Room for need more records; may sleep. */
+static int nsi_netdev_room(struct nsi_netdev_snap *s, size_t need)
 {
-	struct nsi_netdev_walk *w = arg;
-	struct nsi_netdev_snap *s = w->s;
 	size_t cap = max_t(size_t, 64, 2 * s->cap);
 	struct nsi_netdev_rec *r;
 
-	if (!nsi_ptrset_room(&w->done))
-		return nsi_ptrset_reserve(&w->done, 2 * w->done.used + 64);
-	if (s->cap - s->n >= nsi_netdev_batch())
+	if (s->cap - s->n >= need)
 		return 0;
-
+	cap = max(cap, s->n + need);
 	r = kvmalloc_array(cap, sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
@@ -356,6 +350,16 @@ static int nsi_netdev_grow(void *arg)
 	s->r = r;
 	s->cap = cap;
 	return 0;
+}
+
+/* The walk's grow(): room for a batch, and for one more net read whole. */
+static int nsi_netdev_grow(void *arg)
+{
+	struct nsi_netdev_walk *w = arg;
+
+	if (!nsi_ptrset_room(&w->done) && nsi_ptrset_reserve(&w->done, 2 * w->done.used + 64))
+		return -ENOMEM;
+	return nsi_netdev_room(w->s, nsi_netdev_batch());
 }
 
 /*
@@ -426,10 +430,7 @@ static int nsi_netdev_net(void *arg, struct net *net)
 		w->last_ifindex = dev->ifindex;
 	}
 out:
-	if (local_clock() - start > s->max_hold_ns) {
-		s->max_hold_ns = local_clock() - start;
-		s->max_hold_at = "rcu:netdevs";
-	}
+	nsi_hold_max(&s->max_hold_ns, &s->max_hold_at, local_clock() - start, "rcu:netdevs");
 	nsi_rcu_exit();
 	if (ret != NSI_NET_AGAIN) {
 		w->budget -= min(w->budget, n);
@@ -453,11 +454,10 @@ static int nsi_netdev_cmp(const void *a, const void *b)
 /* The waiting devices, after the live ones. */
 static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 {
-	struct nsi_netdev_walk grow = { .s = s };
 	struct nsi_waiter *w;
 	size_t i, nw;
 	u64 now;
-	int err = 0;
+	int err;
 
 	w = kmalloc_array(NSI_WAITERS, sizeof(*w), GFP_KERNEL);
 	if (!w)
@@ -465,8 +465,7 @@ static int nsi_netdev_add_waiting(struct nsi_netdev_snap *s)
 	nw = min_t(size_t, nsi_waiters_copy(w, NSI_WAITERS, &s->evicted), NSI_WAITERS);
 	now = local_clock();
 	s->missed = nsi_wait_missed();
-	while (!err && s->cap - s->n < nw)
-		err = nsi_netdev_grow(&grow);
+	err = nsi_netdev_room(s, nw);
 	for (i = 0; !err && i < nw; i++) {
 		struct nsi_netdev_rec *r = &s->r[s->n++];
 
@@ -500,10 +499,8 @@ static void *netdevs_take(const struct file *reader)
 	err = nsi_ptrset_reserve(&w.done, 64) ?: nsi_netdev_grow(&w) ?:
 	      nsi_walk_nets(nsi_netdev_net, nsi_netdev_grow, &w, &held);
 	nsi_ptrset_free(&w.done);
-	if (!err && held > s->max_hold_ns) {
-		s->max_hold_ns = held;
-		s->max_hold_at = "net_rwsem";
-	}
+	if (!err)
+		nsi_hold_max(&s->max_hold_ns, &s->max_hold_at, held, "net_rwsem");
 	if (!err)
 		err = nsi_netdev_add_waiting(s);
 	if (err) {

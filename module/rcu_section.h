@@ -38,6 +38,18 @@ static inline void nsi_rcu_exit(void)
 }
 
 /*
+ * Every walk reports its longest section that others waited for, and which
+ * it was: a section of d ns named at ends; keep it if it is the longest.
+ */
+static inline void nsi_hold_max(u64 *max_ns, const char **max_at, u64 d, const char *at)
+{
+	if (d > *max_ns) {
+		*max_ns = d;
+		*max_at = at;
+	}
+}
+
+/*
  * Whether a grace period began since a place was seen listed under its lock:
  * if none did, an object that is unlisted and then freed by call_rcu() or
  * after synchronize_rcu() is still there until the reader leaves the RCU
