@@ -39,6 +39,7 @@ enum {
 	NSI_OPT_EXEC		= 1 << 15,	/* -- COMMAND [ARG]... (trace) */
 	NSI_OPT_WRITERS		= 1 << 16,	/* --writers (trace) */
 	NSI_OPT_NEW		= 1 << 17,	/* --new TYPE (trace) */
+	NSI_OPT_TEXTFILE	= 1 << 18,	/* --textfile PATH (metrics) */
 };
 
 #define NSI_OPTS_TABLE	(NSI_OPT_OUTPUT | NSI_OPT_JSON | NSI_OPT_RAW | NSI_OPT_NOHEADINGS)
@@ -68,6 +69,7 @@ struct nsi_ctx {
 	double for_seconds;		/* --for DURATION, 0 if not given */
 	char **exec;			/* -- COMMAND [ARG]..., NULL-terminated, or NULL */
 	const char *new_type;		/* --new TYPE, or NULL */
+	const char *textfile;		/* --textfile PATH, or NULL */
 };
 
 struct nsi_cmd {
@@ -89,7 +91,7 @@ struct nsi_cmd {
 /* The subcommands, each defined in its own file. */
 extern const struct nsi_cmd nsi_cmd_tree, nsi_cmd_list, nsi_cmd_holders, nsi_cmd_pids,
 	nsi_cmd_nsproxies, nsi_cmd_mounts, nsi_cmd_check, nsi_cmd_snapshot,
-	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version, nsi_cmd_trace;
+	nsi_cmd_diff, nsi_cmd_graph, nsi_cmd_version, nsi_cmd_trace, nsi_cmd_metrics;
 
 /* "nsinspect-tool: MSG" on stderr. */
 __printf(1, 2) void nsi_warn(const char *fmt, ...);

@@ -44,51 +44,73 @@ static const char *const defaults[] = {
 };
 
 struct rule {
+	enum nsi_check_rule id;
 	const char *name;
 	const char *why;
 };
 
 static const struct rule nsproxy_count = {
-	"nsproxy-count",
+	NSI_RULE_NSPROXY_COUNT, "nsproxy-count",
 	"every task holds one reference on its nsproxy: more is a leak that pins its namespaces, fewer a use-after-free in waiting",
 };
 
 static const struct rule ns_leak = {
-	"ns-leak",
+	NSI_RULE_NS_LEAK, "ns-leak",
 	"no task, nsproxy, nsfs file, bind mount or child namespace holds it, so a leaked reference keeps it, and its owner, alive",
 };
 
 static const struct rule negative_writers = {
-	"negative-writers",
+	NSI_RULE_NEGATIVE_WRITERS, "negative-writers",
 	"an unbalanced mnt_drop_write(): the count no longer blocks a read-only remount or freeze while writes are in flight",
 };
 
 static const struct rule writers_dead_mount = {
-	"writers-dead-mount",
+	NSI_RULE_WRITERS_DEAD_MOUNT, "writers-dead-mount",
 	"no new writer can reach a mount that is detached, internal or being unmounted, so the count is a leaked mnt_want_write() that blocks read-only remount and freeze of its filesystem",
 };
 
 static const struct rule netdev_waiting = {
-	"netdev-waiting",
+	NSI_RULE_NETDEV_WAITING, "netdev-waiting",
 	"a dev_hold() without its dev_put(): the device's teardown waits for it forever (\"waiting for lo to become free\"), and a dying net namespace's teardown blocks every later one, which the kernel runs one at a time",
 };
 
+static const struct rule *const rules[] = {
+	&nsproxy_count, &ns_leak, &negative_writers, &writers_dead_mount, &netdev_waiting,
+};
+
+static_assert(ARRAY_SIZE(rules) == NSI_NR_RULES, "a rule for every id");
+
+const char *nsi_check_rule_name(enum nsi_check_rule rule)
+{
+	return rules[rule]->name;
+}
+
+/* out.tb is NULL when only counting (nsi_check_count()). */
 struct checker {
 	struct nsi_out out;
 	size_t findings;
+	size_t by_rule[NSI_NR_RULES];
 	size_t transient;	/* negative writers counts that did not persist */
 	unsigned int samples;	/* of the mounts file */
 };
 
-/* Returns the finding's line: it rests on one sample unless its rule says otherwise. */
+/*
+ * Returns the finding's line, or NULL when only counting: it rests on one
+ * sample unless its rule says otherwise.
+ */
 static __printf(4, 5) struct libscols_line *finding(struct checker *c, const struct rule *rule,
 						    const char *object, const char *fmt, ...)
 {
-	struct libscols_line *ln = nsi_out_line(&c->out, NULL);
+	struct libscols_line *ln;
 	char *problem;
 	va_list ap;
 	int r;
 
+	c->findings++;
+	c->by_rule[rule->id]++;
+	if (!c->out.tb)
+		return NULL;
+	ln = nsi_out_line(&c->out, NULL);
 	va_start(ap, fmt);
 	r = vasprintf(&problem, fmt, ap);
 	va_end(ap);
@@ -102,7 +124,6 @@ static __printf(4, 5) struct libscols_line *finding(struct checker *c, const str
 	nsi_out_cell(&c->out, ln, COL_SEEN, "1");
 	nsi_out_cell(&c->out, ln, COL_DURATION, "0");
 	free(problem);
-	c->findings++;
 	return ln;
 }
 
@@ -296,6 +317,8 @@ static void check_negative(struct checker *c, const struct nsi_mount *mnt, const
 	ln = finding(c, &negative_writers, obj,
 		     "writers=%lld on %s in %u of %u samples over %.1f s",
 		     mnt->writers, where, seen, nr, seconds);
+	if (!ln)
+		return;
 	nsi_out_cellf(&c->out, ln, COL_SAMPLES, "%u", nr);
 	nsi_out_cellf(&c->out, ln, COL_SEEN, "%u", seen);
 	nsi_out_cellf(&c->out, ln, COL_DURATION, "%.3f", seconds);
@@ -363,6 +386,15 @@ static void print_clean(const struct checker *c, const struct nsi_model *m)
 	putchar('\n');
 }
 
+static enum nsi_exit apply_rules(struct checker *c, const struct nsi_model *m,
+				 const struct nsi_samples *s, struct nsi_error *err)
+{
+	check_nsproxies(c, m);
+	check_namespaces(c, m);
+	check_netdevs(c, m);
+	return check_mounts(c, m, s, err);
+}
+
 enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m,
 			    const struct nsi_samples *s, struct nsi_error *err)
 {
@@ -373,10 +405,7 @@ enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m
 			  "findings", err);
 	if (st != NSI_EXIT_OK)
 		return st;
-	check_nsproxies(&c, m);
-	check_namespaces(&c, m);
-	check_netdevs(&c, m);
-	st = check_mounts(&c, m, s, err);
+	st = apply_rules(&c, m, s, err);
 	if (st == NSI_EXIT_OK && !ctx->quiet && (c.findings || ctx->json))
 		nsi_out_print(&c.out);
 	else
@@ -420,25 +449,48 @@ static enum nsi_exit read_live(const struct nsi_samples *s, unsigned int i,
 	return st;
 }
 
+/* @s: @samples of the live mounts file (0: the default), or the model's one alone. */
+static enum nsi_exit samples_init(const struct nsi_model *m, unsigned int samples,
+				  struct live_samples *live, struct nsi_samples *s,
+				  struct nsi_error *err)
+{
+	*s = (struct nsi_samples){ 1, read_live, live };
+	if (!m->live || !m->mounts_ok)
+		return NSI_EXIT_OK;
+	s->count = samples ? samples : NSI_CHECK_SAMPLES;
+	clock_gettime(CLOCK_MONOTONIC, &live->start);
+	return nsi_source_init(&live->src, NULL, err);
+}
+
 static enum nsi_exit run_check(const struct nsi_ctx *ctx, struct nsi_model *m,
 			       struct nsi_error *err)
 {
 	struct live_samples live = { .interval_ms = ctx->interval_ms };
-	struct nsi_samples s = { 1, read_live, &live };
+	struct nsi_samples s;
 	enum nsi_exit st;
 
-	if (!m->live) {
-		if (ctx->samples > 1)
-			return nsi_fail(err, NSI_EXIT_USAGE, "check: %s",
-					"--samples needs the live module: --from DIR is one sample");
-	} else if (m->mounts_ok) {
-		s.count = ctx->samples ? ctx->samples : NSI_CHECK_SAMPLES;
-		clock_gettime(CLOCK_MONOTONIC, &live.start);
-		st = nsi_source_init(&live.src, NULL, err);
-		if (st != NSI_EXIT_OK)
-			return st;
-	}
+	if (!m->live && ctx->samples > 1)
+		return nsi_fail(err, NSI_EXIT_USAGE, "check: %s",
+				"--samples needs the live module: --from DIR is one sample");
+	st = samples_init(m, ctx->samples, &live, &s, err);
+	if (st != NSI_EXIT_OK)
+		return st;
 	return nsi_check_run(ctx, m, &s, err);
+}
+
+enum nsi_exit nsi_check_count(const struct nsi_model *m, size_t counts[NSI_NR_RULES],
+			      struct nsi_error *err)
+{
+	struct live_samples live = { .interval_ms = NSI_CHECK_INTERVAL_MS };
+	struct checker c = { .findings = 0 };
+	struct nsi_samples s;
+	enum nsi_exit st;
+
+	st = samples_init(m, 0, &live, &s, err);
+	if (st == NSI_EXIT_OK)
+		st = apply_rules(&c, m, &s, err);
+	memcpy(counts, c.by_rule, sizeof(c.by_rule));
+	return st;
 }
 
 const struct nsi_cmd nsi_cmd_check = {

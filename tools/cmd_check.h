@@ -30,4 +30,20 @@ struct nsi_samples {
 enum nsi_exit nsi_check_run(const struct nsi_ctx *ctx, const struct nsi_model *m,
 			    const struct nsi_samples *s, struct nsi_error *err);
 
+/* The rules, in the order check applies them. */
+enum nsi_check_rule {
+	NSI_RULE_NSPROXY_COUNT, NSI_RULE_NS_LEAK, NSI_RULE_NEGATIVE_WRITERS,
+	NSI_RULE_WRITERS_DEAD_MOUNT, NSI_RULE_NETDEV_WAITING, NSI_NR_RULES
+};
+
+/* The name check prints for @rule ("ns-leak"). */
+const char *nsi_check_rule_name(enum nsi_check_rule rule);
+
+/*
+ * The rules of check on @m, printing nothing: @counts gets the findings of
+ * each. A live model's mounts file is sampled as check samples it by default.
+ */
+enum nsi_exit nsi_check_count(const struct nsi_model *m, size_t counts[NSI_NR_RULES],
+			      struct nsi_error *err);
+
 #endif /* NSI_CMD_CHECK_H */

@@ -32,7 +32,7 @@
 static const struct nsi_cmd *const commands[] = {
 	&nsi_cmd_tree, &nsi_cmd_list, &nsi_cmd_holders, &nsi_cmd_pids, &nsi_cmd_nsproxies,
 	&nsi_cmd_mounts, &nsi_cmd_check, &nsi_cmd_snapshot, &nsi_cmd_diff,
-	&nsi_cmd_graph, &nsi_cmd_version, &nsi_cmd_trace,
+	&nsi_cmd_graph, &nsi_cmd_version, &nsi_cmd_trace, &nsi_cmd_metrics,
 };
 
 struct optdesc {
@@ -46,7 +46,7 @@ struct optdesc {
 /* Long-only options get values above any character. */
 #define OPT_LONG_ONLY	256
 enum { OPT_NS_VAL = OPT_LONG_ONLY, OPT_INTERVAL_VAL, OPT_FOR_VAL, OPT_WRITERS_VAL,
-	OPT_NEW_VAL };
+	OPT_NEW_VAL, OPT_TEXTFILE_VAL };
 
 /* Bounds of check's sampling options. */
 #define MAX_SAMPLES	1000
@@ -79,6 +79,8 @@ static const struct optdesc optdescs[] = {
 	  "trace the mounts' writers (mnt_want_write, mnt_drop_write), not their references" },
 	{ NSI_OPT_NEW, OPT_NEW_VAL, "new", "TYPE",
 	  "also trace each namespace of TYPE (net) created in the window, from its birth" },
+	{ NSI_OPT_TEXTFILE, OPT_TEXTFILE_VAL, "textfile", "PATH",
+	  "write PATH atomically (temporary file, then rename), not standard output" },
 };
 
 /* Longest --for: a day. */
@@ -203,6 +205,9 @@ static enum nsi_exit set_option(struct nsi_ctx *ctx, const struct optdesc *d, co
 			return nsi_usage_error("%s: --new: %s, not '%s'", ctx->cmd->name,
 					       "only net namespaces are traced from birth", arg);
 		ctx->new_type = arg;
+		break;
+	case NSI_OPT_TEXTFILE:
+		ctx->textfile = arg;
 		break;
 	case NSI_OPT_TYPE:
 		ctx->type = nsi_ns_type_parse(arg);

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 {
 	const struct tap_suite suites[] = { record_suite, version_suite, cli_suite,
 					  golden_suite, jq_suite, check_suite,
-					  fuzz_suite };
+					  fuzz_suite, metrics_suite };
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s TOOL FIXTURES\n", argv[0]);

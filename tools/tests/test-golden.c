@@ -239,6 +239,8 @@ static const struct tap_test tests[] = {
 	GOLDEN("diff.json", "vm", FOUND, "diff", "-J", "tests/fixtures/vm",
 	       "tests/fixtures/vm-later"),
 	GOLDEN("diff-same", "vm", OK, "diff", "tests/fixtures/vm", "tests/fixtures/vm"),
+	GOLDEN("metrics", "vm", OK, "metrics"),
+	GOLDEN("metrics-uncounted", "v7", OK, "metrics"),
 };
 
 const struct tap_suite golden_suite = { tests, ARRAY_SIZE(tests) };
