@@ -16,7 +16,8 @@
  * until it reads 1, sleeping 250 ms at most between calls (out of line in
  * Debian's 6.1, 6.12 and 7.2). A kretprobe on that exported function records each call made on
  * a device in NETREG_UNREGISTERED: its name, ifindex, net, and the count
- * returned. A record goes when the count reads 1: the device is then freed.
+ * returned. A record goes when the count reads 1: the device is then freed,
+ * and the tracer, watching its per-CPU counts, is told so first.
  * Nothing is registered with the network stack: register_pernet_subsys()
  * and register_netdevice_notifier() take pernet_ops_rwsem for writing, and
  * a stuck cleanup_net() holds it for reading, so insmod would hang, and
@@ -38,6 +39,7 @@
 #include "netdev.h"
 #include "ptrset.h"
 #include "rcu_section.h"
+#include "trace.h"
 #include "view.h"
 
 /* ---- devices waiting for their references ----------------------------------- */
@@ -53,6 +55,7 @@
 
 struct nsi_waiter {
 	const void *dev;		/* compared, never followed */
+	const void __percpu *pcpu;	/* its per-CPU counts: compared, for the tracer */
 	char name[IFNAMSIZ];
 	int ifindex;
 	unsigned int net, userns;	/* inums */
@@ -68,6 +71,27 @@ static DEFINE_RAW_SPINLOCK(nsi_waiters_lock);
 static struct nsi_waiter nsi_waiters[NSI_WAITERS];
 static unsigned int nsi_waiters_evicted;	/* records given up for room */
 static const char *nsi_wait_unavailable = "not initialised";
+
+/*
+ * Devices the tracer watches (trace_netdev.c), under nsi_waiters_lock: the
+ * teardown's poll that reads 1 is the last thing before free_netdev()
+ * frees the counts under the watch, so the tracer is told there.
+ */
+#define NSI_DEV_WATCHES 16
+static struct {
+	const void *dev;		/* compared, never followed */
+	void *cookie;
+} nsi_dev_watches[NSI_DEV_WATCHES];
+
+/* A device's per-CPU counts, or NULL where it has one refcount_t. */
+static const void __percpu *nsi_netdev_pcpu(const struct net_device *dev)
+{
+#ifdef CONFIG_PCPU_DEV_REFCNT
+	return dev->pcpu_refcnt;
+#else
+	return NULL;
+#endif
+}
 
 const char *nsi_netdev_wait_why(void)
 {
@@ -91,27 +115,29 @@ static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* Only the teardown's calls: the caller holds the device meanwhile. */
 	if (dev->reg_state != NETREG_UNREGISTERED)
 		return 1;
+	w->dev = dev;
+	w->pcpu = nsi_netdev_pcpu(dev);
+	strscpy(w->name, dev->name, sizeof(w->name));
+	w->ifindex = dev->ifindex;
 	/*
 	 * A device holds no reference on its net: one deleted from another
 	 * net (a veth peer) may be polled after its own net is freed, as the
 	 * kernel's own once-a-second rebroadcast also risks. Read it so that
-	 * freed memory faults nothing.
+	 * freed memory faults nothing; unread, there is no record (net 0),
+	 * but a watched device's last poll is still seen.
 	 */
 	net = dev_net(dev);
+	w->net_id = 0;
 	if (get_kernel_nofault(w->net, &net->ns.inum) ||
 	    get_kernel_nofault(user_ns, &net->user_ns) ||
 	    get_kernel_nofault(w->userns, &user_ns->ns.inum) ||
 	    get_kernel_nofault(refs, (int *)nsi_ns_ref_word(&net->ns)) ||
 	    get_kernel_nofault(passive, (int *)&net->passive))
-		return 1;
-	w->net_id = 0;
+		w->net = 0;
 #ifdef NSI_HAVE_NS_ID
-	if (get_kernel_nofault(w->net_id, &net->ns.ns_id))
-		return 1;
+	else if (get_kernel_nofault(w->net_id, &net->ns.ns_id))
+		w->net = 0;
 #endif
-	w->dev = dev;
-	strscpy(w->name, dev->name, sizeof(w->name));
-	w->ifindex = dev->ifindex;
 	w->net_dying = refs == 0;
 	w->passive = passive;
 	return 0;
@@ -141,8 +167,16 @@ static int nsi_refcnt_return(struct kretprobe_instance *ri, struct pt_regs *regs
 		/* Free to go (exactly 1, as the kernel waits for): it is freed now. */
 		if (slot)
 			memset(slot, 0, sizeof(*slot));
+		for (i = 0; i < NSI_DEV_WATCHES; i++) {
+			if (nsi_dev_watches[i].dev != w->dev)
+				continue;
+			nsi_trace_dev_freed(nsi_dev_watches[i].cookie);
+			nsi_dev_watches[i].dev = NULL;
+		}
 		goto out;
 	}
+	if (!w->net)
+		goto out;
 	/* Another device at a freed one's address and ifindex: a new wait. */
 	if (slot && nsi_since(now, slot->last_ns) > NSI_WAIT_STALE_NS)
 		slot->dev = NULL;
@@ -330,6 +364,111 @@ static int nsi_netdev_refs(const struct net_device *dev)
 #else
 	return refcount_read(&dev->dev_refcnt);
 #endif
+}
+
+/* ---- devices for the tracer ------------------------------------------------------ */
+
+/* A waiting record polled this recently is of a device not yet freed. */
+#define NSI_WAIT_FRESH_NS NSEC_PER_SEC
+
+struct nsi_netdev_look {
+	unsigned int net;
+	int ifindex;
+	struct nsi_netdev_found *f;
+	u64 held;
+};
+
+/* Under net_rwsem: the device of that ifindex in the net of that inum. */
+static int nsi_netdev_find_cb(void *arg, struct net *net)
+{
+	struct nsi_netdev_look *look = arg;
+	struct nsi_netdev_found *f = look->f;
+	struct net_device *dev;
+	u64 start;
+
+	if (net->ns.inum != look->net)
+		return 0;
+	nsi_rcu_enter();
+	start = local_clock();
+	dev = dev_get_by_index_rcu(net, look->ifindex);
+	if (dev) {
+		f->dev = dev;
+		f->pcpu = nsi_netdev_pcpu(dev);
+		strscpy(f->name, dev->name, sizeof(f->name));
+		f->refs = nsi_netdev_refs(dev);
+		f->waiting = false;
+	}
+	look->held = max(look->held, local_clock() - start);
+	nsi_rcu_exit();
+	return 1;
+}
+
+/*
+ * The device of @ifindex in net namespace @net: listed in it, else waiting
+ * in its teardown and polled within the last second (freed devices'
+ * records are gone, or stale). Takes no reference: f->dev and f->pcpu are
+ * only ever compared, or read nofault. Returns 0, -ESRCH, or why the net
+ * list could not be read.
+ */
+int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns)
+{
+	struct nsi_netdev_look look = { .net = net, .ifindex = ifindex, .f = f };
+	unsigned long flags;
+	u64 start, held;
+	int err, i;
+
+	memset(f, 0, sizeof(*f));
+	err = nsi_walk_nets(nsi_netdev_find_cb, NULL, &look, &held);
+	*held_ns = max(held, look.held);
+	if (err || f->dev)
+		return err;
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	start = local_clock();
+	for (i = 0; i < NSI_WAITERS && !f->dev; i++) {
+		const struct nsi_waiter *w = &nsi_waiters[i];
+
+		if (!w->dev || w->net != net || w->ifindex != ifindex ||
+		    nsi_since(start, w->last_ns) > NSI_WAIT_FRESH_NS)
+			continue;
+		f->dev = w->dev;
+		f->pcpu = w->pcpu;
+		memcpy(f->name, w->name, sizeof(f->name));
+		f->refs = w->refs;
+		f->waiting = true;
+	}
+	f->missed = nsi_wait_missed();
+	*held_ns = max(*held_ns, local_clock() - start);
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	return f->dev ? 0 : -ESRCH;
+}
+
+int nsi_netdev_watch(const void *dev, void *cookie)
+{
+	unsigned long flags;
+	int i, err = -ENOSPC;
+
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_DEV_WATCHES && err; i++) {
+		if (nsi_dev_watches[i].dev)
+			continue;
+		nsi_dev_watches[i].dev = dev;
+		nsi_dev_watches[i].cookie = cookie;
+		err = 0;
+	}
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	return err;
+}
+
+void nsi_netdev_unwatch(void *cookie)
+{
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_DEV_WATCHES; i++)
+		if (nsi_dev_watches[i].cookie == cookie)
+			nsi_dev_watches[i].dev = NULL;
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
 }
 
 /* Room for need more records; may sleep. */

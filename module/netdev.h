@@ -6,6 +6,7 @@
 #ifndef NSI_NETDEV_H
 #define NSI_NETDEV_H
 
+#include <linux/if.h>
 #include <linux/types.h>
 
 struct dentry;
@@ -29,5 +30,24 @@ struct nsi_dying_net {
 
 /* Copy the dying nets into out[NSI_DYING_NETS_MAX]; returns how many. */
 size_t nsi_dying_nets(struct nsi_dying_net *out);
+
+/* A device for the tracer, found without a reference. */
+struct nsi_netdev_found {
+	const void *dev;		/* compared, never followed */
+	const void __percpu *pcpu;	/* its per-CPU counts; NULL: it has none */
+	char name[IFNAMSIZ];
+	int refs;
+	bool waiting;			/* in its teardown, off every list */
+	unsigned long missed;		/* polls the kretprobe missed, ever */
+};
+
+int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns);
+/*
+ * Have nsi_trace_dev_freed(cookie) called, under a raw spinlock, when the
+ * teardown's poll of @dev reads 1, right before it is freed; -ENOSPC when
+ * 16 devices are watched already.
+ */
+int nsi_netdev_watch(const void *dev, void *cookie);
+void nsi_netdev_unwatch(void *cookie);
 
 #endif /* NSI_NETDEV_H */

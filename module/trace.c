@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reference tracer: who takes and who drops references to a namespace
- * or a mount. This file keeps the ledgers and the debugfs files; the
- * targets arm the watches (trace_ns.c, trace_mount.c, trace_birth.c).
+ * a mount or a network device. This file keeps the ledgers and the debugfs
+ * files; the targets arm the watches (trace_ns.c, trace_mount.c,
+ * trace_netdev.c, trace_birth.c).
  *
  * get_net(), get_user_ns() and most other get/put helpers are inline, so no
  * probe on a function sees them. A data watchpoint does: a hardware
@@ -39,11 +40,12 @@
 #include <linux/vmalloc.h>
 
 #include "format.h"
+#include "netdev.h"
 #include "trace.h"
 #include "trace_internal.h"
 
-#define NSI_TRACE_USAGE "watch TYPE INUM | watch mount ID [writers] | watch new net | " \
-	"stop [TYPE NUM | new] | clear [TYPE NUM | new]"
+#define NSI_TRACE_USAGE "watch TYPE INUM | watch mount ID [writers] | " \
+	"watch netdev NETINUM IFINDEX | watch new net | stop [TYPE NUM | new] | clear [TYPE NUM | new]"
 
 static unsigned int trace_regs = HBP_NUM - 1;
 module_param(trace_regs, uint, 0600);
@@ -160,6 +162,9 @@ void nsi_trace_release(struct nsi_trace_obj *o)
 {
 	struct nsi_trace_ring *ring;
 
+	/* Then netdev.c no longer calls nsi_trace_dev_freed(o). */
+	if (o->type == NSI_TRACE_NETDEV)
+		nsi_netdev_unwatch(o);
 	nsi_trace_disarm(o);
 	/* A handler still running on another CPU may have queued these. */
 	irq_work_sync(&o->iw);
@@ -195,12 +200,23 @@ void nsi_trace_held(u64 start)
 	nsi_trace_max_hold = max(nsi_trace_max_hold, local_clock() - start);
 }
 
+/* The teardown's last poll of a watched device read 1: it is freed next. */
+void nsi_trace_dev_freed(void *cookie)
+{
+	struct nsi_trace_obj *o = cookie;
+
+	if (!atomic_read(&o->dead))
+		nsi_trace_died(o, 1);
+}
+
 static int nsi_trace_type(const char *name)
 {
 	int i;
 
 	if (!strcmp(name, "mount"))
 		return NSI_TRACE_MOUNT;
+	if (!strcmp(name, "netdev"))
+		return NSI_TRACE_NETDEV;
 	for (i = 0; i < NSI_NTYPES; i++)
 		if (!strcmp(name, nsi_type_name[i]))
 			return i;
@@ -209,7 +225,9 @@ static int nsi_trace_type(const char *name)
 
 static const char *nsi_trace_type_name(int type)
 {
-	return type == NSI_TRACE_MOUNT ? "mount" : nsi_type_name[type];
+	if (type == NSI_TRACE_MOUNT)
+		return "mount";
+	return type == NSI_TRACE_NETDEV ? "netdev" : nsi_type_name[type];
 }
 
 __printf(2, 3) int nsi_trace_fail(int err, const char *fmt, ...)
@@ -222,26 +240,27 @@ __printf(2, 3) int nsi_trace_fail(int err, const char *fmt, ...)
 	return err;
 }
 
-/* "watch TYPE NUM [writers]", or a birth's net (@b), under nsi_trace_lock. */
-int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
-		    const struct nsi_trace_born *b)
+/* "watch TYPE NUM [writers]", "watch netdev NET IFINDEX", or a birth's; under nsi_trace_lock. */
+int nsi_trace_watch(const struct nsi_trace_req *req)
 {
+	const struct nsi_trace_born *b = req->b;
 	struct nsi_trace_obj *o = NULL;
-	int type = nsi_trace_type(tname);
+	int type = nsi_trace_type(req->tname);
 	int i, err;
 
 	nsi_trace_err[0] = '\0';
 	if (type < 0)
-		return nsi_trace_fail(-EINVAL, "unknown namespace type %s", tname);
-	if (writers && type != NSI_TRACE_MOUNT)
+		return nsi_trace_fail(-EINVAL, "unknown namespace type %s", req->tname);
+	if (req->writers && type != NSI_TRACE_MOUNT)
 		return nsi_trace_fail(-EINVAL, "only mounts have writers");
 	for (i = 0; i < NSI_TRACE_OBJS; i++) {
 		struct nsi_trace_obj *p = &nsi_trace_objs[i];
 
-		if (p->used && p->type == type && p->inum == inum && p->writers == writers &&
+		if (p->used && p->type == type && p->inum == req->inum &&
+		    p->ifindex == req->ifindex && p->writers == req->writers &&
 		    nsi_trace_is_armed(p))
-			return nsi_trace_fail(-EEXIST, "%s:%u%s is already watched", tname, inum,
-					      writers ? " writers" : "");
+			return nsi_trace_fail(-EEXIST, "%s:%u%s is already watched", req->tname,
+					      req->inum, req->writers ? " writers" : "");
 		if (!p->used && !o)
 			o = p;
 	}
@@ -260,8 +279,10 @@ int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 	o->used = true;
 	o->id = ++nsi_trace_ids;
 	o->type = type;
-	o->inum = inum;
-	o->writers = writers;
+	o->inum = req->inum;
+	o->ifindex = req->ifindex;
+	o->writers = req->writers;
+	o->born = req->born;
 	o->regs = 1;
 	init_irq_work(&o->iw, nsi_trace_disarm_irq);
 	INIT_WORK(&o->disarm, nsi_trace_disarm_work);
@@ -278,7 +299,12 @@ int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
 	/* Pairs with the reader's acquire: what identifies the ledger is set. */
 	smp_store_release(&o->published, true);
 
-	err = type == NSI_TRACE_MOUNT ? nsi_trace_watch_mount(o) : nsi_trace_watch_ns(o, b);
+	if (type == NSI_TRACE_MOUNT)
+		err = nsi_trace_watch_mount(o);
+	else if (type == NSI_TRACE_NETDEV)
+		err = nsi_trace_watch_netdev(o);
+	else
+		err = nsi_trace_watch_ns(o, b);
 	if (!err)
 		return 0;
 	nsi_trace_release(o);
@@ -347,8 +373,20 @@ static int nsi_trace_verb(char **w, int n)
 		return nsi_trace_each(clear, NULL, 0, false);
 	if (n < 3 || kstrtouint(w[2], 10, &num))
 		return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
-	if (watch && (n == 3 || (n == 4 && !strcmp(w[3], "writers"))))
-		return nsi_trace_watch(w[1], num, n == 4, NULL);
+	if (watch && n == 4 && !strcmp(w[1], "netdev")) {
+		struct nsi_trace_req req = { .tname = w[1], .inum = num };
+
+		if (kstrtoint(w[3], 10, &req.ifindex) || req.ifindex <= 0)
+			return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
+		return nsi_trace_watch(&req);
+	}
+	if (watch && !strcmp(w[1], "netdev"))
+		return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
+	if (watch && (n == 3 || (n == 4 && !strcmp(w[3], "writers")))) {
+		struct nsi_trace_req req = { .tname = w[1], .inum = num, .writers = n == 4 };
+
+		return nsi_trace_watch(&req);
+	}
 	if ((stop || clear) && n == 3)
 		return nsi_trace_each(clear, w[1], num, false);
 	return nsi_trace_fail(-EINVAL, "usage: " NSI_TRACE_USAGE);
@@ -417,7 +455,8 @@ static const struct file_operations nsi_trace_control_fops = {
 /* What the ledger shows of one object, copied under nsi_trace_read_lock. */
 struct nsi_trace_view {
 	unsigned int id, inum;
-	int type;
+	int type, ifindex;
+	char name[IFNAMSIZ];
 	bool writers, born, complete;
 	int dead;
 	const char *state;
@@ -509,6 +548,8 @@ static void nsi_trace_take_view(struct nsi_trace_view *v, const struct nsi_trace
 	v->id = o->id;
 	v->inum = o->inum;
 	v->type = o->type;
+	v->ifindex = o->ifindex;
+	memcpy(v->name, o->name, sizeof(v->name));
 	v->writers = o->writers;
 	v->born = o->born;
 	/* A CPU went offline or came online since: the watch was stopped. */
@@ -577,6 +618,10 @@ static int nsi_trace_show_obj(struct seq_file *m, const struct nsi_trace_view *o
 	seq_printf(m, "object=%u", o->id);
 	nsi_put_str(m, "type", nsi_trace_type_name(o->type));
 	nsi_put_num(m, o->type == NSI_TRACE_MOUNT ? "id" : "inum", o->inum);
+	if (o->type == NSI_TRACE_NETDEV) {
+		nsi_put_num(m, "ifindex", o->ifindex);
+		nsi_put_str(m, "name", o->name[0] ? o->name : "-");
+	}
 	nsi_put_str(m, "counter", o->writers ? "writers" : "refs");
 	nsi_put_str(m, "born", o->born ? "yes" : "no");
 	nsi_put_str(m, "state", o->state);
@@ -625,6 +670,8 @@ static int nsi_trace_show(struct seq_file *m, void *unused)
 		nsi_put_num(m, "born", atomic_read(&nsi_birth.seen));
 		nsi_put_num(m, "watched", atomic_read(&nsi_birth.watched));
 		nsi_put_num(m, "missed", atomic_read(&nsi_birth.missed));
+		nsi_put_num(m, "devices", atomic_read(&nsi_birth.devs));
+		nsi_put_num(m, "devices_missed", atomic_read(&nsi_birth.devs_missed));
 		nsi_put_num(m, "pending", atomic_read(&nsi_birth.pending));
 		/* A CPU went offline or came online since: the watch was stopped. */
 		nsi_put_str(m, "complete", READ_ONCE(nsi_birth.hotplug_gen) ==

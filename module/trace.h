@@ -18,6 +18,9 @@ void nsi_trace_exit(void);
 
 /* Why tracing is unavailable (for the version file), or NULL. */
 const char *nsi_trace_why(void);
+
+/* A watched device is about to be freed (netdev.c); any context. */
+void nsi_trace_dev_freed(void *cookie);
 #else
 static inline void nsi_trace_create(struct dentry *dir) { }
 static inline void nsi_trace_exit(void) { }
@@ -25,6 +28,8 @@ static inline const char *nsi_trace_why(void)
 {
 	return "data watchpoints are used on x86 only";
 }
+
+static inline void nsi_trace_dev_freed(void *cookie) { }
 #endif
 
 #endif /* NSI_TRACE_H */

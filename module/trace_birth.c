@@ -12,10 +12,12 @@
  */
 #include <linux/hw_breakpoint.h>
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <linux/sched/task.h>
 #include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <net/flow.h>
 #include <net/net_namespace.h>
 
 #include "compat.h"
@@ -60,18 +62,31 @@ static void nsi_trace_birth_hit(struct perf_event *bp, struct perf_sample_data *
 	irq_work_queue(&nsi_birth.iw);
 }
 
-/* Arm a born namespace, in process context; drops the creator. */
+/*
+ * Arm a born namespace, and its loopback device, in process context; drops
+ * the creator. setup_net() registered lo before it listed the net: lo's
+ * gets until now are in its initial count, and the dev_hold() that keeps
+ * the net from dying later is seen.
+ */
 static void nsi_trace_birth_arm(struct nsi_trace_born *b)
 {
+	struct nsi_trace_req net = { .tname = "net", .inum = b->inum, .b = b };
+	struct nsi_trace_req lo = { .tname = "netdev", .inum = b->inum,
+				    .ifindex = LOOPBACK_IFINDEX, .born = true };
 	char err[sizeof(nsi_trace_err)];
 
 	mutex_lock(&nsi_trace_lock);
 	/* error= says why the last write failed, not why a birth was missed. */
 	memcpy(err, nsi_trace_err, sizeof(err));
-	if (READ_ONCE(nsi_birth.bp) && b->inum && !nsi_trace_watch("net", b->inum, false, b))
+	if (READ_ONCE(nsi_birth.bp) && b->inum && !nsi_trace_watch(&net)) {
 		atomic_inc(&nsi_birth.watched);
-	else
+		if (!nsi_trace_watch(&lo))
+			atomic_inc(&nsi_birth.devs);
+		else
+			atomic_inc(&nsi_birth.devs_missed);
+	} else {
 		atomic_inc(&nsi_birth.missed);
+	}
 	memcpy(nsi_trace_err, err, sizeof(err));
 	mutex_unlock(&nsi_trace_lock);
 	put_task_struct(b->task);
@@ -158,6 +173,8 @@ int nsi_trace_watch_new(const char *tname)
 	atomic_set(&nsi_birth.seen, 0);
 	atomic_set(&nsi_birth.missed, 0);
 	atomic_set(&nsi_birth.watched, 0);
+	atomic_set(&nsi_birth.devs, 0);
+	atomic_set(&nsi_birth.devs_missed, 0);
 	nsi_birth.hotplug_gen = atomic_read(&nsi_trace_hotplug);
 
 	hw_breakpoint_init(&attr);

@@ -2,13 +2,15 @@
 /*
  * What the tracer's parts share: the ledger of each watched object and the
  * debugfs files (trace.c), and the targets that arm its watches, each in a
- * file of its own: namespaces (trace_ns.c), mounts (trace_mount.c) and net
- * namespaces from their birth (trace_birth.c).
+ * file of its own: namespaces (trace_ns.c), mounts (trace_mount.c), network
+ * devices (trace_netdev.c) and net namespaces from their birth
+ * (trace_birth.c).
  */
 #ifndef NSI_TRACE_INTERNAL_H
 #define NSI_TRACE_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/if.h>
 #include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
@@ -26,8 +28,9 @@
 #define NSI_TRACE_REGS		nsi_trace_max_regs()
 /* A mount's watched words of struct mnt_pcp: at most 3, in 2 registers. */
 #define NSI_TRACE_MNT_WORDS	3
-/* The object type of a mount: after the namespace types. */
+/* The object types of a mount and a network device: after the namespace types. */
 #define NSI_TRACE_MOUNT		NSI_NTYPES
+#define NSI_TRACE_NETDEV	(NSI_NTYPES + 1)
 /* Frames kept per hit: the exception's own (about 8) and the writer's. */
 #define NSI_TRACE_DEPTH		32
 /* Hits kept per object; later ones are counted as drops. */
@@ -72,13 +75,16 @@ struct nsi_trace_obj {
 	bool published;			/* what the ledger shows is set: readers may look */
 	unsigned int id;		/* object=ID in the ledger */
 	int type;			/* enum nsi_type, or NSI_TRACE_MOUNT */
-	unsigned int inum;		/* a mount's: its id */
+	unsigned int inum;		/* a mount's: its id; a device's: its net's inum */
+	int ifindex;			/* a device's */
+	char name[IFNAMSIZ];		/* a device's, when armed */
+	const void *dev;		/* a device's: compared, never followed */
 	bool writers;			/* a mount's mnt_writers rather than its references */
-	bool born;			/* armed at its birth: ring[0] is the birth */
+	bool born;			/* armed at its birth (a net: ring[0] is the birth) */
 	unsigned int regs;		/* debug registers it takes on each CPU */
 	refcount_t *word;		/* never dereferenced: read nofault */
 	struct perf_event * __percpu *bp;	/* NULL once disarmed */
-	/* A mount's, per CPU: breakpoints (NULL once disarmed), words last seen. */
+	/* Per-CPU counts' (a mount's, a device's): breakpoints (NULL once disarmed), words last seen. */
 	struct nsi_mnt_counters mc;
 	struct perf_event **cpu_bp;
 	struct nsi_trace_slot *slots;
@@ -117,6 +123,7 @@ struct nsi_trace_births {
 	atomic_t next;			/* slots claimed */
 	atomic_t seen, missed;		/* births; those not watched */
 	atomic_t watched;
+	atomic_t devs, devs_missed;	/* their loopback devices watched, and not */
 	atomic_t pending;		/* dispatched, not yet armed */
 	unsigned int hotplug_gen;	/* nsi_trace_hotplug when armed */
 	struct irq_work iw;
@@ -160,13 +167,30 @@ bool nsi_trace_is_armed(const struct nsi_trace_obj *o);
 unsigned int nsi_trace_armed(void);
 void nsi_trace_held(u64 start);
 __printf(2, 3) int nsi_trace_fail(int err, const char *fmt, ...);
-int nsi_trace_watch(const char *tname, unsigned int inum, bool writers,
-		    const struct nsi_trace_born *b);
+
+/* What to watch: a namespace, a mount, a device. */
+struct nsi_trace_req {
+	const char *tname;		/* a namespace type, "mount" or "netdev" */
+	unsigned int inum;		/* a mount's id; a device's net */
+	int ifindex;			/* a device's */
+	bool writers;			/* a mount's writers */
+	bool born;			/* armed as its net is born */
+	const struct nsi_trace_born *b;	/* a net armed at its birth */
+};
+
+int nsi_trace_watch(const struct nsi_trace_req *req);
 
 /* The targets: each arms o, or says why not with nsi_trace_fail(). */
 int nsi_trace_watch_ns(struct nsi_trace_obj *o, const struct nsi_trace_born *b);
 int nsi_trace_watch_mount(struct nsi_trace_obj *o);
-/* A mount's breakpoints: NSI_TRACE_MNT_WORDS slots per possible CPU. */
+int nsi_trace_watch_netdev(struct nsi_trace_obj *o);
+/*
+ * Per-CPU counts (o->mc.pcp): on each online CPU, breakpoints on that CPU's
+ * slot at the nr ranges (off, len); each slot's base read on its own CPU.
+ */
+int nsi_trace_arm_pcpu(struct nsi_trace_obj *o, const int *off, const int *len,
+		       unsigned int nr);
+/* Per-CPU breakpoints: NSI_TRACE_MNT_WORDS slots per possible CPU. */
 void nsi_trace_unregister(struct perf_event **cpu_bp);
 
 /* Births (trace_birth.c), under nsi_trace_lock but init and exit. */

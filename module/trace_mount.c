@@ -120,8 +120,11 @@ static void nsi_trace_mnt_hit(struct perf_event *bp, struct perf_sample_data *da
 		nsi_trace_record(o, regs, delta, atomic_add_return(delta, &o->last));
 	else if (!refs && !writers)
 		atomic_inc(&o->nochange);
-	/* Exact, but two CPUs' handlers may add out of order: confirm a 0. */
-	if (refs < 0 && sum <= 0 && nsi_trace_mnt_zero(o))
+	/*
+	 * Exact, but two CPUs' handlers may add out of order: confirm a 0. A
+	 * device never reaches 0: netdev.c sees it freed (trace_netdev.c).
+	 */
+	if (o->type == NSI_TRACE_MOUNT && refs < 0 && sum <= 0 && nsi_trace_mnt_zero(o))
 		nsi_trace_died(o, 1);
 }
 
@@ -193,16 +196,17 @@ static void nsi_trace_mnt_sync(void *arg)
 }
 
 /*
- * Arm a mount's watch: on each online CPU, breakpoints on that CPU's slot;
- * then read each slot on its own CPU (an IPI, between two instructions of
- * whatever runs there), the handler ignoring the writes before that read,
+ * Arm per-CPU counts' watch (a mount's, a device's): on each online CPU,
+ * breakpoints on that CPU's slot; then read each slot on its own CPU (an
+ * IPI, between two instructions of whatever runs there), the handler
+ * ignoring the writes before that read,
  * which it includes. So no write between arming and reading is lost, as
  * one read before arming would lose it. CPUs that have run but are offline
  * are read where we are: their slots cannot move. Under cpus_read_lock(),
  * as register_wide_hw_breakpoint().
  */
-static int nsi_trace_arm_mount(struct nsi_trace_obj *o, const int *off, const int *len,
-			       unsigned int nr)
+int nsi_trace_arm_pcpu(struct nsi_trace_obj *o, const int *off, const int *len,
+		       unsigned int nr)
 {
 	struct perf_event **cpu_bp;
 	struct perf_event_attr attr;
@@ -294,7 +298,7 @@ int nsi_trace_watch_mount(struct nsi_trace_obj *o)
 	o->slots = kcalloc(nr_cpu_ids, sizeof(*o->slots), GFP_KERNEL);
 	if (!o->slots)
 		return -ENOMEM;
-	err = nsi_trace_arm_mount(o, off, len, nr);
+	err = nsi_trace_arm_pcpu(o, off, len, nr);
 	if (err)
 		return err;
 

@@ -11,6 +11,13 @@
 # inum stat gave while it lived), marked dying, and check must name it and
 # exit 1, and namespaces and list must show the namespace dying. After the
 # hold is given back, lo and its namespace must be gone.
+#
+# trace netdev:lo@net:INUM must name nsi_leak's dev_hold() as the +1 left
+# (lo still registered), say that the dying namespace's lo still waits, and
+# see lo freed as the hold is given back, by nsi_leak's dev_put(). trace
+# --new net around a new namespace whose lo is held and whose last task
+# exits must say that the namespace is not freed, and why: lo waits for
+# the reference that nsi_leak's dev_hold() took.
 # Run with nsinspect.ko loaded, nsi_leak.ko beside it.
 cd "$(dirname "$0")" || exit 1
 D=/sys/kernel/debug/nsinspect
@@ -25,7 +32,7 @@ IP=ip
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..22"
 
 grep -q '^feature=netdev_wait state=available' $D/version
 ok $? "version: feature=netdev_wait state=available" "$(grep '^feature=netdev_wait' $D/version)"
@@ -72,7 +79,11 @@ ok $? "a new net namespace's lo is listed in net:[$net] (refs=$before)" "$(cat $
 
 insmod ./nsi_leak.ko
 ok $? "insmod nsi_leak.ko"
-echo "dev_hold $holder" >$L
+$T trace "netdev:lo@net:$net" -- sh -c "echo 'dev_hold $holder' >$L" >/tmp/trace.out 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "^netdev:lo@net:$net still registered: 1 reference taken in the window and not given back; took more than they gave back: stack [0-9]* (+1, nsi_leak_dev_hold+" /tmp/trace.out
+ok $? "trace netdev:lo@net:[$net] names nsi_leak_dev_hold as the +1 left, exit 1 (exit $rc)" \
+	"$(cat /tmp/trace.out)"
 after=$(refs registered)
 [ -n "$before" ] && [ "$after" = $((before + 1)) ]
 ok $? "dev_hold() on that lo: refs $before -> $after" "$(grep "^net=$net " $D/netdevs)"
@@ -114,8 +125,21 @@ jq -e ".findings[] | select(.rule == \"netdev-waiting\" and (.problem | contains
 	/tmp/check.json >/dev/null
 ok $? "check -J: a netdev-waiting finding for net:[$net]" "$(cat /tmp/check.json)"
 
-# 4. The hold given back, lo is freed and its namespace with it.
-echo release >$L
+# The teardown waits: a trace of lo says so, for a reference taken before it.
+$T trace "netdev:lo@net:$net" --for 500ms >/tmp/trace.out 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "^netdev:lo@net:$net device still waiting for 1 reference, all taken before the window" /tmp/trace.out
+ok $? "trace of the waiting lo: still waiting for 1 reference taken before, exit 1 (exit $rc)" \
+	"$(cat /tmp/trace.out)"
+
+# 4. The hold given back, lo is freed and its namespace with it: the trace
+# sees the put, and the teardown's last wait.
+$T trace "netdev:lo@net:$net" -- sh -c "echo release >$L" >/tmp/trace.out 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "^netdev:lo@net:$net freed: its teardown's wait read its last reference" /tmp/trace.out &&
+	grep -q "nsi_leak_dev_put" /tmp/trace.out
+ok $? "trace netdev:lo@net:[$net] -- release: freed, the put by nsi_leak_dev_put (exit $rc)" \
+	"$(cat /tmp/trace.out)"
 i=0
 while grep -q "^net=$net " $D/netdevs; do
 	[ $i -lt 50 ] || break
@@ -171,6 +195,31 @@ else
 	n=$((n + 1))
 	echo "ok $n # SKIP no veth"
 fi
+
+# 6. From birth: a new net namespace whose lo is held, and whose last task
+# exits, is not freed, and its lo's ledger names the hold.
+echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs
+$T trace --new net -- $UNSHARE -n sh -c "echo \"dev_hold \$\$\" >$L" >/tmp/trace.out 2>&1
+rc=$?
+bnet=$(sed -n 's/^netdev:lo@net:\([0-9]*\) .*/\1/p' /tmp/trace.out | head -n 1)
+[ $rc -eq 1 ] && [ -n "$bnet" ] &&
+	grep -q "^net:$bnet its count reached 0, but it is not freed: its teardown waits for lo (ifindex 1, 1 more reference)" /tmp/trace.out
+ok $? "trace --new net: net:[$bnet] is not freed, its teardown waits for lo (exit $rc)" \
+	"$(cat /tmp/trace.out)"
+grep -q "^netdev:lo@net:$bnet device still waiting for 1 reference; taken in the window and not given back: stack [0-9]* (+1, nsi_leak_dev_hold+" /tmp/trace.out
+ok $? "trace --new net: its lo still waits, for the +1 of nsi_leak_dev_hold" "$(cat /tmp/trace.out)"
+grep -q "^new net namespaces: 1 born in the window, 1 traced from birth, with 1 loopback device" /tmp/trace.out
+ok $? "trace --new net: 1 born, traced with its lo" "$(tail -n 2 /tmp/trace.out)"
+echo release >$L
+i=0
+while [ -n "$bnet" ] && grep -q "^net=$bnet " $D/netdevs; do
+	[ $i -lt 50 ] || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$bnet" ] && ! grep -q "^net=$bnet " $D/netdevs
+ok $? "released: net:[$bnet]'s lo is gone" "$(cat $D/netdevs)"
+echo "$timeout" >/proc/sys/net/core/netdev_unregister_timeout_secs
 
 rmmod nsi_leak
 ok $? "rmmod nsi_leak"

@@ -23,17 +23,22 @@
 #include "model.h"
 #include "record.h"
 #include "source.h"
+#include "trace_verdict.h"
 #include "xalloc.h"
 
-/* One debug register per namespace, one or two per mount; x86 has four. */
+/* One debug register per namespace and device, one or two per mount; x86 has four. */
 #define MAX_TARGETS	4
 /* After the window's end, before disarming (see settle()). */
 #define SETTLE_MS	200
+/* At most, then, for dying nets' devices to be freed or to wait (settle_teardown()). */
+#define TEARDOWN_MS	3000
 
 struct target {
-	const char *type;		/* a namespace type, or "mount" */
-	unsigned long long inum;	/* a mount's: its id */
+	const char *type;		/* a namespace type, "mount" or "netdev" */
+	unsigned long long inum;	/* a mount's: its id; a device's: its net's */
 	bool writers;			/* a mount's writers, not its references */
+	const char *dev;		/* a device's name or ifindex, as given */
+	long long ifindex;		/* a device's, once resolved */
 };
 
 /* The command being traced, to pass SIGTERM and SIGHUP on to. */
@@ -51,7 +56,24 @@ static void on_signal(int sig)
 		kill(traced_pid, sig);
 }
 
-/* "TYPE:INUM" for any namespace type, or "mount:ID". */
+/* "netdev:NAME@net:INUM": a device, by name or ifindex, of a net namespace. */
+static enum nsi_exit parse_netdev(const char *arg, struct target *t)
+{
+	const char *dev = arg + strlen("netdev:"), *at = strrchr(dev, '@');
+
+	t->type = "netdev";
+	if (!at || at == dev || strncmp(at + 1, "net:", 4) ||
+	    !nsi_parse_ull(at + 5, &t->inum) || !t->inum || t->inum > 0xffffffffULL)
+		return nsi_usage_error("trace: '%s' is not netdev:NAME@net:INUM", arg);
+	if ((size_t)(at - dev) >= 16)
+		return nsi_usage_error("trace: '%.*s' is longer than a device name",
+				       (int)(at - dev), dev);
+	t->dev = dev;
+	t->ifindex = -1;
+	return NSI_EXIT_OK;
+}
+
+/* "TYPE:INUM" for any namespace type, "mount:ID", or "netdev:NAME@net:INUM". */
 static enum nsi_exit parse_target(const char *arg, bool writers, struct target *t)
 {
 	const char *colon = strchr(arg, ':');
@@ -62,6 +84,12 @@ static enum nsi_exit parse_target(const char *arg, bool writers, struct target *
 		return nsi_usage_error("trace: '%s' is not TYPE:INUM", arg);
 	memcpy(type, arg, colon - arg);
 	type[colon - arg] = '\0';
+	if (!strcmp(type, "netdev")) {
+		if (writers)
+			return nsi_usage_error("trace: --writers applies to mounts only, not '%s'",
+					       arg);
+		return parse_netdev(arg, t);
+	}
 	if (!strcmp(type, "mount")) {
 		t->type = "mount";
 		t->writers = writers;
@@ -136,11 +164,57 @@ static enum nsi_exit control_line(const struct nsi_source *src, const char *line
 static enum nsi_exit control(const struct nsi_source *src, const char *verb,
 			     const struct target *t, struct nsi_error *err)
 {
+	bool watch = !strcmp(verb, "watch");
 	char line[64];
 
-	snprintf(line, sizeof(line), "%s %s %llu%s\n", verb, t->type, t->inum,
-		 t->writers && !strcmp(verb, "watch") ? " writers" : "");
+	if (t->dev && watch)
+		snprintf(line, sizeof(line), "watch netdev %llu %lld\n", t->inum, t->ifindex);
+	else
+		snprintf(line, sizeof(line), "%s %s %llu%s\n", verb, t->type, t->inum,
+			 t->writers && watch ? " writers" : "");
 	return control_line(src, line, err);
+}
+
+/*
+ * A device's ifindex, from the netdevs file: the one of that name (or
+ * ifindex) listed in the net, or waiting in its teardown.
+ */
+static enum nsi_exit resolve_netdev(const struct nsi_source *src, struct target *t,
+				    struct nsi_error *err)
+{
+	size_t len = strcspn(t->dev, "@"), i;
+	unsigned long long ifindex;
+	enum nsi_exit st;
+	struct nsi_file f;
+	char name[16];
+
+	memcpy(name, t->dev, len);
+	name[len] = '\0';
+	st = nsi_source_read(src, "netdevs", &f, err);
+	if (st != NSI_EXIT_OK)
+		return st;
+	for (i = 0; i < f.nr_records; i++) {
+		const struct nsi_record *r = &f.records[i];
+		const char *n = nsi_record_get(r, "name");
+
+		if (!nsi_ledger_is(r, "net", (long long)t->inum) || !n ||
+		    (strcmp(n, name) && !(nsi_parse_ull(name, &ifindex) &&
+					  nsi_ledger_is(r, "ifindex", (long long)ifindex))))
+			continue;
+		if (t->ifindex >= 0 && t->ifindex != nsi_ledger_num(r, "ifindex")) {
+			nsi_file_free(&f);
+			return nsi_fail(err, NSI_EXIT_USAGE,
+					"trace: net:%llu has two devices %s (ifindex %lld and %lld): name it by ifindex",
+					t->inum, name, t->ifindex, nsi_ledger_num(r, "ifindex"));
+		}
+		t->ifindex = nsi_ledger_num(r, "ifindex");
+	}
+	nsi_file_free(&f);
+	if (t->ifindex < 0)
+		return nsi_fail(err, NSI_EXIT_BADINPUT,
+				"trace: no device %s in net:%llu, listed or waiting (see the netdevs file)",
+				name, t->inum);
+	return NSI_EXIT_OK;
 }
 
 /* Run argv to its end; its exit status, or 128+signal. */
@@ -198,6 +272,67 @@ static void settle(void)
 	nanosleep(&ts, NULL);
 }
 
+/* Whether some watched device of a net whose count reached 0 is neither freed nor waiting. */
+static bool teardown_pending(const struct nsi_file *ledger, const struct nsi_file *netdevs)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < ledger->nr_records; i++) {
+		const struct nsi_record *d = &ledger->records[i];
+		long long net = nsi_ledger_num(d, "inum");
+		bool net_freed = false, waiting = false;
+
+		if (strcmp(nsi_ledger_kind(d), "object") || !nsi_record_get(d, "ifindex") ||
+		    !strcmp(nsi_val(d, "state"), "freed"))
+			continue;
+		for (j = 0; j < ledger->nr_records; j++) {
+			const struct nsi_record *o = &ledger->records[j];
+
+			net_freed |= !strcmp(nsi_ledger_kind(o), "object") &&
+				     !strcmp(nsi_val(o, "type"), "net") &&
+				     nsi_ledger_is(o, "inum", net) &&
+				     !strcmp(nsi_val(o, "state"), "freed");
+		}
+		for (k = 0; k < netdevs->nr_records; k++)
+			waiting |= nsi_ledger_is(&netdevs->records[k], "net", net) &&
+				   nsi_ledger_is(&netdevs->records[k], "ifindex",
+						 nsi_ledger_num(d, "ifindex")) &&
+				   nsi_record_get(&netdevs->records[k], "net_state");
+		if (net_freed && !waiting)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A net namespace whose count reached 0 unregisters its devices and frees
+ * them, or waits for their references, in a worker (cleanup_net()): give
+ * it TEARDOWN_MS to do either for the devices watched, so that the verdict
+ * tells a device freed from one its teardown waits for.
+ */
+static void settle_teardown(const struct nsi_source *src)
+{
+	struct timespec ts = { 0, 100 * 1000000L };
+	struct nsi_file ledger, netdevs;
+	int tries;
+
+	for (tries = 0; tries < TEARDOWN_MS / 100; tries++) {
+		bool pending = false;
+
+		if (nsi_source_read(src, "trace", &ledger, &(struct nsi_error){ 0 }) != NSI_EXIT_OK)
+			return;
+		if (nsi_source_read(src, "netdevs", &netdevs, &(struct nsi_error){ 0 }) ==
+		    NSI_EXIT_OK) {
+			pending = teardown_pending(&ledger, &netdevs);
+			nsi_file_free(&netdevs);
+		}
+		nsi_file_free(&ledger);
+		if (!pending)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Wait @seconds, or until SIGINT, SIGTERM or SIGHUP. */
 static void wait_for(double seconds)
 {
@@ -218,27 +353,6 @@ static void wait_for(double seconds)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
 }
 
-static const char *first_key(const struct nsi_record *r)
-{
-	return r->nr_fields ? r->fields[0].key : "";
-}
-
-static long long num(const struct nsi_record *r, const char *key)
-{
-	const char *v = nsi_record_get(r, key);
-	long long n;
-
-	return v && nsi_parse_ll(v, &n) ? n : 0;
-}
-
-static bool is(const struct nsi_record *r, const char *key, long long v)
-{
-	const char *s = nsi_record_get(r, key);
-	long long n;
-
-	return s && nsi_parse_ll(s, &n) && n == v;
-}
-
 /* The newest ledger object of target @t, or NULL. */
 static const struct nsi_record *find_object(const struct nsi_file *f, const struct target *t)
 {
@@ -251,11 +365,12 @@ static const struct nsi_record *find_object(const struct nsi_file *f, const stru
 		const char *type = nsi_record_get(r, "type");
 		const char *counter = nsi_record_get(r, "counter");
 
-		if (strcmp(first_key(r), "object") || !type || strcmp(type, t->type) ||
-		    !is(r, mount ? "id" : "inum", (long long)t->inum) ||
+		if (strcmp(nsi_ledger_kind(r), "object") || !type || strcmp(type, t->type) ||
+		    !nsi_ledger_is(r, mount ? "id" : "inum", (long long)t->inum) ||
+		    (t->dev && !nsi_ledger_is(r, "ifindex", t->ifindex)) ||
 		    !counter || strcmp(counter, t->writers ? "writers" : "refs"))
 			continue;
-		if (!best || num(r, "object") > num(best, "object"))
+		if (!best || nsi_ledger_num(r, "object") > nsi_ledger_num(best, "object"))
 			best = r;
 	}
 	return best;
@@ -284,112 +399,19 @@ __printf(3, 4) static void cellf(struct libscols_line *ln, int col, const char *
 static void seconds(struct libscols_line *ln, int col, const struct nsi_record *r,
 		    const char *key)
 {
-	cellf(ln, col, "%.6f", (double)num(r, key) / 1e9);
+	cellf(ln, col, "%.6f", (double)nsi_ledger_num(r, key) / 1e9);
 }
 
-/*
- * Append to out the stacks of object @id whose balance has @sign, each with
- * its first frame. A counter does not say which reference a put gives back,
- * so every such stack is a candidate.
- */
-static void list_stacks(const struct nsi_file *f, long long id, int sign, char *out,
-			size_t size)
-{
-	size_t len = strlen(out), i, j;
-
-	for (i = 0; i < f->nr_records && len < size; i++) {
-		const struct nsi_record *r = &f->records[i];
-		long long b = num(r, "balance");
-		const char *at = NULL;
-
-		if (strcmp(first_key(r), "stack") || !is(r, "object", id) || b * sign <= 0)
-			continue;
-		for (j = i + 1; j < f->nr_records && !at; j++)
-			if (!strcmp(first_key(&f->records[j]), "frame") &&
-			    is(&f->records[j], "stack", num(r, "stack")))
-				at = nsi_record_get(&f->records[j], "at");
-		len += (size_t)snprintf(out + len, size - len, "%s stack %lld (%+lld, %s)",
-					len && out[len - 1] == ')' ? "," : "", num(r, "stack"), b,
-					at ? at : "no frames");
-	}
-}
-
-/*
- * The verdict on a mount's writers: a write begun (mnt_want_write()) and not
- * ended, or writers below 0, which only a write ended twice makes (6.6.72's
- * overlayfs bug; cleanup_mnt() WARNs if the mount dies so).
- */
-static bool writers_verdict(const struct nsi_file *f, const struct nsi_record *o, char *out,
-			    size_t size)
-{
-	long long id = num(o, "object"), balance = num(o, "balance"), last = num(o, "last");
-	const char *state = nsi_record_get(o, "state");
-	bool freed = state && !strcmp(state, "freed");
-
-	if (last < 0) {
-		snprintf(out, size, "%s with writers at %lld: %lld more write%s %s:",
-			 freed ? "freed" : "still alive", last, -balance, balance == -1 ? "" : "s",
-			 "ended than begun in the window; ended more than they began");
-		list_stacks(f, id, -1, out, size);
-		return true;
-	}
-	if (balance > 0 && !freed) {
-		snprintf(out, size, "still alive: %lld write%s %s:", balance,
-			 balance == 1 ? "" : "s",
-			 "begun in the window and not ended; began more than they ended");
-		list_stacks(f, id, 1, out, size);
-		return true;
-	}
-	snprintf(out, size, "%s: every write begun in the window was ended",
-		 freed ? "freed" : "still alive");
-	return false;
-}
-
-/*
- * The verdict on one object; also whether it is a finding (references taken
- * in the window and not given back by an object still alive, or a mount's
- * writers out of balance).
- */
-static bool verdict(const struct nsi_file *f, const struct nsi_record *o, char *out,
-		    size_t size)
-{
-	long long id = num(o, "object"), balance = num(o, "balance");
-	long long drops = num(o, "drops");
-	const char *state = nsi_record_get(o, "state");
-	const char *counter = nsi_record_get(o, "counter");
-
-	if (counter && !strcmp(counter, "writers"))
-		return writers_verdict(f, o, out, size);
-	if (state && !strcmp(state, "freed")) {
-		if (drops)
-			snprintf(out, size,
-				 "freed; %lld hits dropped: not every reference is shown", drops);
-		else
-			snprintf(out, size, "freed, every reference accounted for");
-		return false;
-	}
-	if (balance <= 0) {
-		if (!balance)
-			snprintf(out, size,
-				 "still alive: every reference taken in the window was given back");
-		else
-			snprintf(out, size,
-				 "still alive: %lld more references given back than taken in the window",
-				 -balance);
-		return false;
-	}
-	snprintf(out, size, "still alive: %lld reference%s %s:", balance, balance == 1 ? "" : "s",
-		 "taken in the window and not given back; took more than they gave back");
-	list_stacks(f, id, 1, out, size);
-	return true;
-}
-
-/* "net:4026532290" or "mount:412 writers", for labels. */
+/* "net:4026532290", "mount:412 writers" or "netdev:lo@net:4026532290", for labels. */
 static void object_name(const struct nsi_record *o, char *out, size_t size)
 {
 	const char *id = nsi_record_get(o, "id");
 	const char *counter = nsi_record_get(o, "counter");
 
+	if (nsi_record_get(o, "ifindex")) {
+		snprintf(out, size, "netdev:%s@net:%s", nsi_val(o, "name"), nsi_val(o, "inum"));
+		return;
+	}
 	snprintf(out, size, "%s:%s%s", nsi_record_get(o, "type"),
 		 id ? id : nsi_record_get(o, "inum"),
 		 counter && !strcmp(counter, "writers") ? " writers" : "");
@@ -399,7 +421,7 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 		       const struct nsi_record *o, const char *why)
 {
 	struct libscols_line *ol = scols_table_new_line(tb, NULL);
-	long long id = num(o, "object");
+	long long id = nsi_ledger_num(o, "object");
 	size_t i, j;
 
 	const char *counter = nsi_record_get(o, "counter");
@@ -413,7 +435,7 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 	cellf(ol, COL_WHAT, "%s (%s%s, %s %s -> %s)", name,
 	      born && !strcmp(born, "yes") ? "born, " : "", nsi_record_get(o, "state"),
 	      counter ? counter : "refs", nsi_record_get(o, "initial"), nsi_record_get(o, "last"));
-	cellf(ol, COL_BALANCE, "%+lld", num(o, "balance"));
+	cellf(ol, COL_BALANCE, "%+lld", nsi_ledger_num(o, "balance"));
 	cell(ol, COL_GETS, nsi_record_get(o, "gets"));
 	cell(ol, COL_PUTS, nsi_record_get(o, "puts"));
 	cell(ol, COL_HITS, nsi_record_get(o, "records"));
@@ -422,13 +444,13 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 		const struct nsi_record *s = &f->records[i];
 		struct libscols_line *sl;
 
-		if (strcmp(first_key(s), "stack") || !is(s, "object", id))
+		if (strcmp(nsi_ledger_kind(s), "stack") || !nsi_ledger_is(s, "object", id))
 			continue;
 		sl = scols_table_new_line(tb, ol);
 		if (!sl)
 			nsi_oom();
 		cellf(sl, COL_WHAT, "stack %s", nsi_record_get(s, "stack"));
-		cellf(sl, COL_BALANCE, "%+lld", num(s, "balance"));
+		cellf(sl, COL_BALANCE, "%+lld", nsi_ledger_num(s, "balance"));
 		cell(sl, COL_GETS, nsi_record_get(s, "gets"));
 		cell(sl, COL_PUTS, nsi_record_get(s, "puts"));
 		cell(sl, COL_HITS, nsi_record_get(s, "hits"));
@@ -440,7 +462,7 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 			const struct nsi_record *fr = &f->records[j];
 			struct libscols_line *fl;
 
-			if (strcmp(first_key(fr), "frame"))
+			if (strcmp(nsi_ledger_kind(fr), "frame"))
 				break;
 			fl = scols_table_new_line(tb, sl);
 			if (!fl)
@@ -451,7 +473,8 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 }
 
 static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
-			 const struct nsi_record **objs, size_t n)
+			 const struct nsi_record **objs, size_t n,
+			 const struct nsi_trace_facts *facts)
 {
 	static const struct {
 		const char *name;
@@ -494,10 +517,10 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 	}
 	for (i = 0; i < n; i++) {
-		long long unseen = num(objs[i], "unseen");
+		long long unseen = nsi_ledger_num(objs[i], "unseen");
 		size_t len;
 
-		finding |= verdict(f, objs[i], why[i], sizeof(why[i]));
+		finding |= nsi_trace_verdict(f, objs[i], facts, why[i], sizeof(why[i]));
 		len = strlen(why[i]);
 		if (unseen)
 			snprintf(why[i] + len, sizeof(why[i]) - len,
@@ -525,7 +548,7 @@ static size_t born_objects(const struct nsi_file *f, const struct nsi_record **o
 	for (i = 0; i < f->nr_records; i++) {
 		const char *born = nsi_record_get(&f->records[i], "born");
 
-		if (!strcmp(first_key(&f->records[i]), "object") && born && !strcmp(born, "yes"))
+		if (!strcmp(nsi_ledger_kind(&f->records[i]), "object") && born && !strcmp(born, "yes"))
 			objs[n++] = &f->records[i];
 	}
 	return n;
@@ -539,13 +562,18 @@ static void print_births(const struct nsi_file *f)
 	for (i = 0; i < f->nr_records; i++) {
 		const struct nsi_record *r = &f->records[i];
 
-		if (strcmp(first_key(r), "new"))
+		if (strcmp(nsi_ledger_kind(r), "new"))
 			continue;
 		printf("new %s namespaces: %lld born in the window, %lld traced from birth",
-		       nsi_record_get(r, "new"), num(r, "born"), num(r, "watched"));
-		if (num(r, "missed"))
-			printf(", %lld not (%s)", num(r, "missed"),
+		       nsi_record_get(r, "new"), nsi_ledger_num(r, "born"), nsi_ledger_num(r, "watched"));
+		if (nsi_ledger_num(r, "missed"))
+			printf(", %lld not (%s)", nsi_ledger_num(r, "missed"),
 			       "no free debug register or ledger, or gone before armed");
+		printf(", with %lld loopback device%s", nsi_ledger_num(r, "devices"),
+		       nsi_ledger_num(r, "devices") == 1 ? "" : "s");
+		if (nsi_ledger_num(r, "devices_missed"))
+			printf(" (%lld not: no free debug register)",
+			       nsi_ledger_num(r, "devices_missed"));
 		if (nsi_record_get(r, "complete") && !strcmp(nsi_record_get(r, "complete"), "no"))
 			printf("; incomplete: %s",
 			       "a CPU went offline or came online, which stopped the watch");
@@ -557,13 +585,14 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 			       struct nsi_error *err)
 {
 	const struct nsi_record **objs;
+	struct nsi_trace_facts facts = { 0 };
 	struct target t[MAX_TARGETS];
 	struct nsi_source src;
 	enum nsi_exit st;
-	struct nsi_file f;
+	struct nsi_file f, netdevs;
 	int i, n = ctx->nr_args, armed = 0, rc = 0;
 	size_t nobjs = 0;
-	bool finding, births = false;
+	bool finding, births = false, have_netdevs;
 	char line[64];
 
 	(void)m;
@@ -587,6 +616,11 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	if (st != NSI_EXIT_OK)
 		return st;
 
+	for (i = 0; i < n; i++) {
+		st = t[i].dev ? resolve_netdev(&src, &t[i], err) : NSI_EXIT_OK;
+		if (st != NSI_EXIT_OK)
+			return st;
+	}
 	for (armed = 0; armed < n; armed++) {
 		st = control(&src, "watch", &t[armed], err);
 		if (st != NSI_EXIT_OK)
@@ -603,6 +637,7 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		else
 			wait_for(ctx->for_seconds);
 		settle();
+		settle_teardown(&src);
 	}
 	if (births)
 		control_line(&src, "stop new\n", &(struct nsi_error){ 0 });
@@ -616,8 +651,8 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	for (i = 0; st == NSI_EXIT_OK && i < n; i++) {
 		objs[nobjs] = find_object(&f, &t[i]);
 		if (!objs[nobjs++])
-			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s:%llu%s not in the ledger",
-				      t[i].type, t[i].inum, t[i].writers ? " writers" : "");
+			st = nsi_fail(err, NSI_EXIT_BADINPUT, "trace: %s not in the ledger",
+				      ctx->args[i]);
 	}
 	if (st == NSI_EXIT_OK && births)
 		nobjs += born_objects(&f, objs + nobjs);
@@ -631,7 +666,12 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		free(objs);
 		return st;
 	}
-	finding = print_ledger(ctx, &f, objs, nobjs);
+	have_netdevs = nsi_source_read(&src, "netdevs", &netdevs, &(struct nsi_error){ 0 }) ==
+		       NSI_EXIT_OK;
+	facts.netdevs = have_netdevs ? &netdevs : NULL;
+	finding = print_ledger(ctx, &f, objs, nobjs, &facts);
+	if (have_netdevs)
+		nsi_file_free(&netdevs);
 	if (!ctx->json)
 		print_births(&f);
 	nsi_file_free(&f);
