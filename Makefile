@@ -11,6 +11,7 @@
 #   make demo                             boot the VM and show the tool's view
 #   make bench                            nsinspect against lsns and findmnt
 #   make install / modules_install / dkms-install
+#   make deb                              Debian packages nsinspect-dkms and nsinspect-tool in build/deb/
 
 KDIR ?= $(shell scripts/kernel.sh kdir $(KERNELRELEASE) 2>/dev/null)
 include module/version.mk
@@ -38,6 +39,11 @@ dkms-install:
 	mkdir -p $(DESTDIR)/usr/src/nsinspect-$(VERSION)
 	cp -r Kbuild dkms.conf module $(DESTDIR)/usr/src/nsinspect-$(VERSION)/
 	dkms add -m nsinspect -v $(VERSION)
+
+# The same two as Debian packages, built with debhelper (debian/) in a copy
+# of the tree; the .debs land in build/deb/.
+deb:
+	@scripts/deb.sh
 
 # Userspace -----------------------------------------------------------------
 tool:
@@ -89,5 +95,5 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf $(BUILD)
 
-.PHONY: all version have-kdir module modules_install dkms-install tool install selftests \
+.PHONY: all version have-kdir module modules_install dkms-install deb tool install selftests \
 	setup check check-matrix check-debug reliability bench demo clean

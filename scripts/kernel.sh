@@ -25,6 +25,8 @@
 #   kernel.sh matrix            the releases `make check-matrix` tests, one a
 #                               line: bookworm's (the installed headers), and
 #                               the newest of trixie and of sid
+#   kernel.sh mirror            the Debian mirror of the machine's own apt
+#                               sources (the package test debootstraps from it)
 #
 # Releases of other suites than the machine's own (6.12.x+deb13-amd64 from
 # trixie, 7.2.x+deb14-amd64 from sid) are looked up with a private apt
@@ -343,5 +345,6 @@ module)		cmd_module "$@" ;;
 btf)		cmd_btf "$@" ;;
 suite)		cmd_suite "$@" ;;
 matrix)		cmd_matrix ;;
-*)		die "usage: kernel.sh kdir|release|ksrc|image|module|btf|suite|matrix ..." ;;
+mirror)		system_mirror ;;
+*)		die "usage: kernel.sh kdir|release|ksrc|image|module|btf|suite|matrix|mirror ..." ;;
 esac
