@@ -14,6 +14,7 @@ PKGS="
 	libsmartcols-dev util-linux
 	jq clang libclang-rt-14-dev
 	dmsetup e2fsprogs
+	debhelper dh-dkms lintian debootstrap
 "
 
 missing=
