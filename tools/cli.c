@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "output.h"
 
 void nsi_warn(const char *fmt, ...)
 {
@@ -38,4 +39,11 @@ unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx)
 {
 	(void)ctx;
 	return NSI_FILES_NO_MOUNTS;
+}
+
+unsigned int nsi_files_container(const struct nsi_ctx *ctx, const struct nsi_colinfo *info,
+				 size_t nr, const char *defaults, int col)
+{
+	return nsi_out_wants(ctx, info, nr, defaults, col) ?
+	       NSI_FILE(NSI_F_TASKS) | NSI_FILE(NSI_F_CGROUPS) : 0;
 }

@@ -102,4 +102,11 @@ __printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
 /* For nsi_cmd.files: every file but mounts, which can be the largest by far. */
 unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx);
 
+/*
+ * The files a CONTAINER column (@col of @info, @defaults without -o) needs
+ * when @ctx shows it: tasks and cgroups; else none.
+ */
+unsigned int nsi_files_container(const struct nsi_ctx *ctx, const struct nsi_colinfo *info,
+				 size_t nr, const char *defaults, int col);
+
 #endif /* NSI_CLI_H */

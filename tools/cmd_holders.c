@@ -9,20 +9,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "model.h"
 #include "output.h"
 #include "xalloc.h"
 
-enum { COL_HOLDER, COL_REFS, COL_WHAT, NR_COLS };
+enum { COL_HOLDER, COL_REFS, COL_CONTAINER, COL_WHAT, NR_COLS };
 
 static const struct nsi_colinfo columns[] = {
 	[COL_HOLDER] = { "HOLDER", 0.3, NSI_COL_TREE, "namespace, and under it each holder" },
 	[COL_REFS] = { "REFS", 3, NSI_COL_RIGHT | NSI_COL_NUMBER,
 		       "references held (a namespace's line: its count)" },
+	[COL_CONTAINER] = { "CONTAINER", 20, 0,
+			    "container of the holder's pid, from its cgroup (RUNTIME:ID)" },
 	[COL_WHAT] = { "WHAT", 0.6, NSI_COL_TRUNC, "which one" },
 };
 
 static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
+
+/* Only WHAT gives way; CONTAINER is empty for most holders, not knowing one. */
+#define DEFAULTS	"HOLDER,REFS,CONTAINER,WHAT"
+
+static unsigned int holders_files(const struct nsi_ctx *ctx)
+{
+	return NSI_FILES_MODULE | nsi_files_container(ctx, columns, NR_COLS, DEFAULTS,
+						      COL_CONTAINER);
+}
+
+/* The CONTAINER cell of a holder row: that of task @pid. */
+static void container_cell(struct nsi_out *out, struct libscols_line *ln,
+			   const struct nsi_model *m, long long pid)
+{
+	const struct nsi_task *t = nsi_model_task(m, pid);
+	char name[NSI_CONTAINER_MAX];
+
+	if (t && out->colpos[COL_CONTAINER] >= 0)
+		nsi_out_cell(out, ln, COL_CONTAINER,
+			     nsi_container_name(t->cgroup, out->json, name, sizeof(name)));
+}
 
 static struct libscols_line *row(struct nsi_out *out, struct libscols_line *parent,
 				 const char *holder, long long refs, const char *what)
@@ -42,6 +66,7 @@ static void nsproxy_rows(struct nsi_out *out, struct libscols_line *parent,
 
 	for (i = 0; i < m->nr_nsproxies; i++) {
 		const struct nsi_nsproxy *p = &m->nsproxies[i];
+		struct libscols_line *ln;
 		long long refs = 0;
 		char what[128];
 
@@ -55,7 +80,9 @@ static void nsproxy_rows(struct nsi_out *out, struct libscols_line *parent,
 				 p->nr_members > 1 ? " and others" : "");
 		else
 			snprintf(what, sizeof(what), "%s", p->id);
-		row(out, parent, "nsproxy", refs, what);
+		ln = row(out, parent, "nsproxy", refs, what);
+		if (p->nr_members)
+			container_cell(out, ln, m, p->members[0]->pid);
 	}
 }
 
@@ -79,7 +106,7 @@ static void nsfs_rows(struct nsi_out *out, struct libscols_line *parent,
 		if (h->kind != NSI_H_FD || h->ns != ns->inum)
 			continue;
 		snprintf(what, sizeof(what), "pid %lld (%s) fd %lld", h->pid, h->comm, h->fd);
-		row(out, inode, "open file", NSI_NA, what);
+		container_cell(out, row(out, inode, "open file", NSI_NA, what), m, h->pid);
 	}
 	for (i = 0; i < m->nr_mounts; i++) {
 		const struct nsi_mount *mnt = &m->mounts[i];
@@ -105,7 +132,7 @@ static void socket_rows(struct nsi_out *out, struct libscols_line *parent,
 		if (h->kind != NSI_H_SOCKET || h->ns != ns->inum)
 			continue;
 		snprintf(what, sizeof(what), "pid %lld (%s) fd %lld", h->pid, h->comm, h->fd);
-		row(out, parent, "socket", 1, what);
+		container_cell(out, row(out, parent, "socket", 1, what), m, h->pid);
 	}
 }
 
@@ -257,8 +284,7 @@ static enum nsi_exit run_holders(const struct nsi_ctx *ctx, struct nsi_model *m,
 			return nsi_fail(err, NSI_EXIT_USAGE, "holders: no namespace %llu in %s",
 					inum, m->origin);
 	}
-	st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns), "HOLDER,REFS,WHAT",
-			  "namespaces", err);
+	st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns), DEFAULTS, "namespaces", err);
 	if (st != NSI_EXIT_OK)
 		return st;
 	for (i = 0; i < m->nr_ns; i++) {
@@ -280,6 +306,7 @@ const struct nsi_cmd nsi_cmd_holders = {
 	.max_args = 64,
 	.opts = NSI_OPTS_TREE | NSI_OPT_TYPE,
 	.load = NSI_LOAD_MODEL,
+	.files = holders_files,
 	.run = run_holders,
 	.summary = "who holds each reference of a namespace",
 	.details =
@@ -290,7 +317,9 @@ const struct nsi_cmd nsi_cmd_holders = {
 	"namespaces, struct pids, creds and address spaces; then what is left\n"
 	"(UNEXPLAINED, as list defines it). sysfs superblocks hold their net\n"
 	"namespace's passive count, and mqueue's belongs to its ipc namespace:\n"
-	"shown with REFS '-'.\n",
+	"shown with REFS '-'.\n"
+	"\n"
+	NSI_CONTAINER_HELP,
 	.cols = columns,
 	.nr_cols = ARRAY_SIZE(columns),
 };

@@ -3,6 +3,7 @@
  * list: one line per namespace, like lsns, with the reference counts
  * the kernel keeps and the UNEXPLAINED heuristic.
  */
+#include "container.h"
 #include "ns_columns.h"
 
 /* ACTIVE only where the kernel has active references. */
@@ -28,7 +29,8 @@ static unsigned int list_files(const struct nsi_ctx *ctx)
 					 COL_PID) ||
 	    nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0], COL_COMMAND))
 		files |= NSI_FILE(NSI_F_TASKS);
-	return files;
+	return files | nsi_files_container(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0],
+					   COL_CONTAINER);
 }
 
 static enum nsi_exit run_list(const struct nsi_ctx *ctx, struct nsi_model *m,
@@ -74,7 +76,9 @@ const struct nsi_cmd nsi_cmd_list = {
 	"seen than references: the system changed during the snapshot. In /proc mode, and\n"
 	"wherever the kernel did not give REFS, it is unknown ('?'). Where REFS is\n"
 	"'-', the kernel does not count the namespace's references (the initial\n"
-	"namespaces on 7.x): UNEXPLAINED is '-' too, and null in JSON.\n",
+	"namespaces on 7.x): UNEXPLAINED is '-' too, and null in JSON.\n"
+	"\n"
+	NSI_CONTAINER_HELP,
 	.cols = nsi_ns_columns,
 	.nr_cols = NSI_NR_NS_COLS,
 };

@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "model.h"
 #include "output.h"
 #include "xalloc.h"
 
 enum {
 	COL_PID, COL_TGID, COL_LEVEL, COL_NSPID, COL_PIDNS, COL_PIDNS4C, COL_NSPROXY,
-	COL_COMMAND,
+	COL_COMMAND, COL_CONTAINER,
 	NR_COLS
 };
 
@@ -30,9 +31,18 @@ static const struct nsi_colinfo columns[] = {
 			  "pid namespace its children will be in" },
 	[COL_NSPROXY] = { "NSPROXY", 8, 0, "its nsproxy" },
 	[COL_COMMAND] = { "COMMAND", 0.3, NSI_COL_TRUNC, "command name" },
+	[COL_CONTAINER] = { "CONTAINER", 20, 0, "its container, from its cgroup (RUNTIME:ID)" },
 };
 
 static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
+
+#define DEFAULTS	"PID,TGID,LEVEL,NSPID,PIDNS,PIDNS_FOR_CHILDREN,COMMAND"
+
+static unsigned int pids_files(const struct nsi_ctx *ctx)
+{
+	return nsi_files_no_mounts(ctx) |
+	       nsi_files_container(ctx, columns, NR_COLS, DEFAULTS, COL_CONTAINER);
+}
 
 static void fill_task(struct nsi_out *out, struct libscols_line *ln, const struct nsi_task *t)
 {
@@ -44,6 +54,12 @@ static void fill_task(struct nsi_out *out, struct libscols_line *ln, const struc
 	nsi_out_cell(out, ln, COL_PIDNS4C, nsi_val(t->rec, "pidns_for_children"));
 	nsi_out_cell(out, ln, COL_NSPROXY, nsi_val(t->rec, "nsproxy"));
 	nsi_out_cell(out, ln, COL_COMMAND, t->comm);
+	if (out->colpos[COL_CONTAINER] >= 0) {
+		char name[NSI_CONTAINER_MAX];
+
+		nsi_out_cell(out, ln, COL_CONTAINER,
+			     nsi_container_name(t->cgroup, out->json, name, sizeof(name)));
+	}
 }
 
 /* One line per entry of NSpid, with the pid namespace of that level. */
@@ -93,8 +109,7 @@ static enum nsi_exit run_pids(const struct nsi_ctx *ctx, struct nsi_model *m,
 		if (!only)
 			return nsi_fail(err, NSI_EXIT_USAGE, "pids: no task with pid %lld", pid);
 	}
-	st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns),
-			  "PID,TGID,LEVEL,NSPID,PIDNS,PIDNS_FOR_CHILDREN,COMMAND", "tasks", err);
+	st = nsi_out_init(&out, ctx, columns, ARRAY_SIZE(columns), DEFAULTS, "tasks", err);
 	if (st != NSI_EXIT_OK)
 		return st;
 	for (i = 0; i < m->nr_tasks; i++) {
@@ -119,13 +134,14 @@ const struct nsi_cmd nsi_cmd_pids = {
 	.max_args = 1,
 	.opts = NSI_OPTS_TREE,
 	.load = NSI_LOAD_MODEL_PROC,
-	.files = nsi_files_no_mounts,
+	.files = pids_files,
 	.run = run_pids,
 	.summary = "pid numbers of every task (or of PID) in each pid namespace level",
 	.details =
 	"PID is the pid in the initial pid namespace. In a tree, each task has one\n"
 	"line per level of pid namespaces, outermost first, with its pid in that\n"
-	"level and that level's pid namespace; -l leaves those lines out.\n",
+	"level and that level's pid namespace; -l leaves those lines out.\n"
+	NSI_CONTAINER_HELP,
 	.cols = columns,
 	.nr_cols = ARRAY_SIZE(columns),
 };

@@ -18,9 +18,10 @@
 #include "cli.h"
 #include "cmd_snapshot.h"
 #include "load.h"
+#include "proc.h"
 
 static const char *const snapshot_files[] = {
-	"version", "tasks", "nsproxies", "namespaces", "mounts", "holders", "netdevs",
+	"version", "tasks", "nsproxies", "namespaces", "mounts", "holders", "netdevs", "cgroups",
 };
 
 static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
@@ -29,7 +30,7 @@ static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
 			NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
 }
 
-/* Copy @name from @src to @dst; a missing mounts, holders or netdevs file is no error. */
+/* Copy @name from @src to @dst; a missing mounts, holders, netdevs or cgroups file is no error. */
 static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 			       const char *name, struct nsi_error *err)
 {
@@ -43,7 +44,7 @@ static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return errno == ENOENT && (!strcmp(name, "mounts") || !strcmp(name, "holders") ||
-					   !strcmp(name, "netdevs")) ?
+					   !strcmp(name, "netdevs") || !strcmp(name, "cgroups")) ?
 		       NSI_EXIT_OK :
 		       io_error(err, from, errno);
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -64,6 +65,42 @@ static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 out:
 	close(in);
 	return st;
+}
+
+/*
+ * The tasks' cgroup paths, which the module does not publish, from /proc
+ * for the tasks file just copied, so that the snapshot names the same
+ * containers wherever it is read. None outside the initial pid namespace.
+ */
+static enum nsi_exit write_cgroups(const char *dir, struct nsi_error *err)
+{
+	struct nsi_source copy;
+	struct nsi_file tasks = { 0 };
+	char path[PATH_MAX];
+	enum nsi_exit st;
+	bool written;
+	FILE *f;
+
+	st = nsi_source_init(&copy, dir, err);
+	if (st == NSI_EXIT_OK)
+		st = nsi_source_read(&copy, "tasks", &tasks, err);
+	if (st != NSI_EXIT_OK) {
+		nsi_file_free(&tasks);
+		return st;
+	}
+	snprintf(path, sizeof(path), "%s/cgroups", dir);
+	f = fopen(path, "wx");
+	if (!f) {
+		nsi_file_free(&tasks);
+		return io_error(err, path, errno);
+	}
+	written = nsi_proc_write_cgroups(f, "/proc", &tasks);
+	nsi_file_free(&tasks);
+	if (fclose(f))
+		return io_error(err, path, errno);
+	if (!written && unlink(path))
+		return io_error(err, path, errno);
+	return NSI_EXIT_OK;
 }
 
 /*
@@ -123,8 +160,12 @@ static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *u
 					ctx->outpath);
 		return io_error(err, ctx->outpath, errno);
 	}
+	/* cgroups is not the module's: a copy of a copy has it, the live one not. */
 	for (i = 0; i < ARRAY_SIZE(snapshot_files) && st == NSI_EXIT_OK; i++)
-		st = copy_file(&src, ctx->outpath, snapshot_files[i], err);
+		if (!src.live || strcmp(snapshot_files[i], "cgroups"))
+			st = copy_file(&src, ctx->outpath, snapshot_files[i], err);
+	if (st == NSI_EXIT_OK && src.live)
+		st = write_cgroups(ctx->outpath, err);
 	if (st == NSI_EXIT_OK)
 		st = write_taker(ctx->outpath, err);
 	/* Only a copy that reads back is a snapshot. */
@@ -146,5 +187,8 @@ const struct nsi_cmd nsi_cmd_snapshot = {
 	"PATH is created (mode 0700: the data is root-only) and gets a copy of\n"
 	"version, tasks, nsproxies, namespaces and, where the kernel has it,\n"
 	"mounts. The copy is read back before the command succeeds. Each file is\n"
-	"one consistent snapshot; files are taken one after the other.\n",
+	"one consistent snapshot; files are taken one after the other.\n"
+	"The module does not publish cgroups: the cgroups file records each task's\n"
+	"cgroup path from /proc right after the tasks file is copied, so that\n"
+	"--from names the same containers (CONTAINER) on any machine.\n",
 };

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 
+#include "container.h"
 #include "ns_columns.h"
 #include "xalloc.h"
 
@@ -36,6 +37,7 @@ static void fill(struct nsi_out *out, struct libscols_line *ln, size_t i, void *
 	nsi_out_cell(out, ln, COL_COMMAND, task->comm);
 	nsi_out_cell(out, ln, COL_NSPID, nsi_val(task->rec, "nspid"));
 	nsi_out_cell(out, ln, COL_NSPROXY, nsi_val(task->rec, "nsproxy"));
+	nsi_ns_fill_container(out, ln, task);
 	c4 = task->ns[NSI_R_PIDNS4C];
 	if (c4)
 		nsi_out_cellf(out, ln, COL_CHILDPIDNS, "%llu", c4);
@@ -78,7 +80,8 @@ static unsigned int tree_files(const struct nsi_ctx *ctx)
 
 	if (nsi_out_wants(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0][0], COL_UNEXPLAINED))
 		files |= NSI_FILE(NSI_F_MOUNTS);
-	return files;
+	return files | nsi_files_container(ctx, nsi_ns_columns, NSI_NR_NS_COLS, defaults[0][0],
+					   COL_CONTAINER);
 }
 
 static enum nsi_exit run_tree(const struct nsi_ctx *ctx, struct nsi_model *m,
@@ -142,7 +145,9 @@ const struct nsi_cmd nsi_cmd_tree = {
 	"--processes, under each pid namespace the processes whose pid is in it,\n"
 	"with their pid in every level (NSPID). Threads are left out: see pids.\n"
 	"With -t TYPE, namespaces of TYPE under their user namespaces, and\n"
-	"processes only for -t pid.\n",
+	"processes only for -t pid.\n"
+	"\n"
+	NSI_CONTAINER_HELP,
 	.cols = nsi_ns_columns,
 	.nr_cols = NSI_NR_NS_COLS,
 };

@@ -9,6 +9,7 @@
 
 #include "load.h"
 #include "overlay.h"
+#include "proc.h"
 
 /* The reason in a "# unavailable: reason=WHY" comment of @f, or NULL. */
 static const char *unavailable_comment(const struct nsi_file *f)
@@ -60,7 +61,10 @@ static enum nsi_exit load_mounts_file(struct nsi_model *m, const struct nsi_sour
 	return NSI_EXIT_OK;
 }
 
-/* The holders and netdevs files are optional: modules and snapshots before them have none. */
+/*
+ * The holders, netdevs and cgroups files are optional: modules and
+ * snapshots before them have none.
+ */
 static enum nsi_exit load_optional_file(struct nsi_model *m, const struct nsi_source *src,
 					enum nsi_file_id f, bool *ok, struct nsi_error *err)
 {
@@ -101,6 +105,11 @@ enum nsi_exit nsi_model_load(struct nsi_model *m, const struct nsi_source *src,
 		st = load_optional_file(m, src, NSI_F_NETDEVS, &m->netdevs_ok, err);
 	if (anchor >= 0)
 		close(anchor);
+	/* The tasks' cgroups: from /proc right after the live files, or the snapshot's. */
+	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_CGROUPS)) && src->live)
+		st = nsi_proc_cgroups(m, "/proc", err);
+	else if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_CGROUPS)))
+		st = load_optional_file(m, src, NSI_F_CGROUPS, &m->cgroups_ok, err);
 	if (st == NSI_EXIT_OK && (files & NSI_FILE(NSI_F_MOUNTS)))
 		st = load_mounts_file(m, src, err);
 	else if (st == NSI_EXIT_OK)

@@ -59,7 +59,7 @@ static_assert(ARRAY_SIZE(nsi_via_names) == NSI_NR_VIA, "a name for every way");
 const char *const nsi_file_names[] = {
 	[NSI_F_TASKS] = "tasks", [NSI_F_NSPROXIES] = "nsproxies",
 	[NSI_F_NAMESPACES] = "namespaces", [NSI_F_MOUNTS] = "mounts", [NSI_F_HOLDERS] = "holders",
-	[NSI_F_NETDEVS] = "netdevs",
+	[NSI_F_NETDEVS] = "netdevs", [NSI_F_CGROUPS] = "cgroups",
 };
 
 static_assert(ARRAY_SIZE(nsi_file_names) == NSI_NR_FILES, "a name for every file");
@@ -611,6 +611,27 @@ static void link_superblocks(struct nsi_model *m)
 	free(by_dev);
 }
 
+/* pid=N cgroup=PATH: the cgroup path of task N. */
+static void load_cgroups(struct loader *ld)
+{
+	const struct nsi_file *f = &ld->m->files[NSI_F_CGROUPS];
+	size_t i;
+
+	ld->file = NSI_F_CGROUPS;
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *rec = &f->records[i];
+		const char *path = need(ld, rec, "cgroup");
+		long long pid = num(ld, rec, "pid");
+		struct nsi_task *t;
+
+		if (pid == NSI_NA)
+			bad(ld, rec, "pid is none");
+		t = pid > 0 ? nsi_model_task(ld->m, pid) : NULL;
+		if (t && !nsi_is_none(path))
+			t->cgroup = path;
+	}
+}
+
 /* Cross-links and the counts the commands derive from them. */
 static void link_model(struct nsi_model *m)
 {
@@ -693,6 +714,7 @@ enum nsi_exit nsi_model_build(struct nsi_model *m, struct nsi_error *err)
 		     offsetof(struct nsi_ns, rec));
 	check_unique(&ld, NSI_F_MOUNTS, m->mounts, m->nr_mounts, sizeof(*m->mounts),
 		     cmp_mount, offsetof(struct nsi_mount, rec));
+	load_cgroups(&ld);
 	if (ld.failed)
 		return NSI_EXIT_BADINPUT;
 	index_ns(m);

@@ -71,6 +71,7 @@ struct nsi_task {
 	const char *nspid;		/* "1,5": outermost first; NULL if unknown */
 	unsigned long long ns[NSI_NR_ROLES];	/* 0: none or unknown */
 	struct nsi_nsproxy *nsproxy;	/* NULL if unknown */
+	const char *cgroup;		/* its cgroup path (the cgroups file); NULL if unknown */
 };
 
 struct nsi_nsproxy {
@@ -145,14 +146,20 @@ struct nsi_holder {
 	const char *comm;
 };
 
+/*
+ * NSI_F_CGROUPS is not the module's: each task's cgroup path, read from
+ * /proc when the live files are (see nsi_proc_cgroups()), kept in a snapshot.
+ */
 enum nsi_file_id { NSI_F_TASKS, NSI_F_NSPROXIES, NSI_F_NAMESPACES, NSI_F_MOUNTS, NSI_F_HOLDERS,
-		   NSI_F_NETDEVS, NSI_NR_FILES };
+		   NSI_F_NETDEVS, NSI_F_CGROUPS, NSI_NR_FILES };
 extern const char *const nsi_file_names[];
 
 /* Sets of files to read, as 1 << nsi_file_id. */
 #define NSI_FILE(id)		(1U << (id))
 #define NSI_FILES_ALL		(NSI_FILE(NSI_NR_FILES) - 1)
-#define NSI_FILES_NO_MOUNTS	(NSI_FILES_ALL & ~NSI_FILE(NSI_F_MOUNTS))
+/* The module's files: the cgroups file costs a /proc read per task, so only when shown. */
+#define NSI_FILES_MODULE	(NSI_FILES_ALL & ~NSI_FILE(NSI_F_CGROUPS))
+#define NSI_FILES_NO_MOUNTS	(NSI_FILES_MODULE & ~NSI_FILE(NSI_F_MOUNTS))
 
 struct nsi_model {
 	bool proc;			/* synthesized from /proc */
@@ -164,6 +171,7 @@ struct nsi_model {
 	bool mounts_ok;			/* the mounts file was read */
 	bool holders_ok;		/* the holders file was read */
 	bool netdevs_ok;		/* the netdevs file was read */
+	bool cgroups_ok;		/* the tasks' cgroup paths are known */
 	char mounts_reason[256];	/* why not */
 	size_t nr_tasks, nr_nsproxies, nr_ns, nr_mounts, nr_holders;
 	struct nsi_task *tasks;		/* by pid */

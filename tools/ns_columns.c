@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "container.h"
 #include "ns_columns.h"
 #include "strbuf.h"
 
@@ -37,6 +38,8 @@ const struct nsi_colinfo nsi_ns_columns[] = {
 	[COL_CHILDPIDNS] = { "PIDNS_FOR_CHILDREN", 10, NSI_COL_RIGHT | NSI_COL_NUMBER,
 			     "a task's pid namespace for children" },
 	[COL_NSPROXY] = { "NSPROXY", 8, 0, "a task's nsproxy" },
+	[COL_CONTAINER] = { "CONTAINER", 20, 0,
+			    "container of that pid (or task), from its cgroup (RUNTIME:ID)" },
 };
 
 static_assert(ARRAY_SIZE(nsi_ns_columns) == NSI_NR_NS_COLS, "a column for every id");
@@ -57,6 +60,16 @@ static char *details(const struct nsi_record *rec)
 			after = true;
 	}
 	return nsi_strbuf_take(&sb);
+}
+
+void nsi_ns_fill_container(struct nsi_out *out, struct libscols_line *ln,
+			   const struct nsi_task *t)
+{
+	char name[NSI_CONTAINER_MAX];
+
+	if (t && out->colpos[COL_CONTAINER] >= 0)
+		nsi_out_cell(out, ln, COL_CONTAINER,
+			     nsi_container_name(t->cgroup, out->json, name, sizeof(name)));
 }
 
 void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns)
@@ -83,6 +96,7 @@ void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi
 		nsi_out_num(out, ln, COL_PID, ns->first_task->pid, NSI_UNKNOWN);
 		nsi_out_cell(out, ln, COL_COMMAND, ns->first_task->comm);
 	}
+	nsi_ns_fill_container(out, ln, ns->first_task);
 	if (out->colpos[COL_DETAILS] >= 0) {
 		d = details(ns->rec);
 		nsi_out_cell(out, ln, COL_DETAILS, d);

@@ -14,6 +14,7 @@ enum {
 	COL_NS, COL_TYPE, COL_ID, COL_REFS, COL_ACTIVE, COL_TASKS, COL_NSPROXIES, COL_FDS,
 	COL_BINDMOUNTS, COL_VIA, COL_OWNER, COL_PARENT, COL_LEVEL, COL_UNEXPLAINED,
 	COL_PID, COL_COMMAND, COL_DETAILS, COL_NAME, COL_NSPID, COL_CHILDPIDNS, COL_NSPROXY,
+	COL_CONTAINER,
 	NSI_NR_NS_COLS
 };
 
@@ -21,5 +22,9 @@ extern const struct nsi_colinfo nsi_ns_columns[];
 
 /* Set the cells of @ns in @ln. */
 void nsi_ns_fill(struct nsi_out *out, struct libscols_line *ln, const struct nsi_ns *ns);
+
+/* The CONTAINER cell of task @t (NULL: none). */
+void nsi_ns_fill_container(struct nsi_out *out, struct libscols_line *ln,
+			   const struct nsi_task *t);
 
 #endif /* NSI_NS_COLUMNS_H */

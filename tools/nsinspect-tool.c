@@ -338,7 +338,7 @@ static enum nsi_exit load_model(const struct nsi_ctx *ctx, struct nsi_model *m,
 	}
 	if (st != NSI_EXIT_OK)
 		return st;
-	return nsi_model_load(m, &src, ctx->cmd->files ? ctx->cmd->files(ctx) : NSI_FILES_ALL,
+	return nsi_model_load(m, &src, ctx->cmd->files ? ctx->cmd->files(ctx) : NSI_FILES_MODULE,
 			      err);
 }
 

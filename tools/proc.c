@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "proc.h"
 #include "xalloc.h"
 
@@ -49,6 +50,7 @@ struct proc_scan {
 	size_t nr_ns;
 	size_t nr_tasks;
 	FILE *tasks;		/* records, in the module's format */
+	FILE *cgroups;		/* records of the cgroups file */
 };
 
 /* Write " key=value" with the module's escaping. */
@@ -189,6 +191,57 @@ static void read_comm(const char *dir, char *comm, size_t size)
 		fclose(fp);
 }
 
+/* The cgroup path of the task in @dir, as nsi_cgroup_pick() chooses it, as a record. */
+static void put_cgroup(FILE *fp, const char *dir, long long pid)
+{
+	char path[PATH_MAX], text[8192], cgroup[4096];
+	size_t n = 0;
+	FILE *cg;
+
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	cg = fopen(path, "re");
+	if (!cg)
+		return;
+	n = fread(text, 1, sizeof(text) - 1, cg);
+	fclose(cg);
+	text[n] = '\0';
+	if (!nsi_cgroup_pick(text, cgroup, sizeof(cgroup)))
+		return;
+	fprintf(fp, "pid=%lld", pid);
+	put_field(fp, "cgroup", cgroup);
+	fputc('\n', fp);
+}
+
+/* Are we in the initial pid namespace, where /proc's pids are the module's? */
+static bool initial_pidns(const char *proc)
+{
+	char dir[PATH_MAX], nspid[256];
+	long long tgid;
+
+	snprintf(dir, sizeof(dir), "%s/self", proc);
+	return read_status(dir, &tgid, nspid, sizeof(nspid)) && !strchr(nspid, ',');
+}
+
+bool nsi_proc_write_cgroups(FILE *fp, const char *proc, const struct nsi_file *tasks)
+{
+	char dir[PATH_MAX];
+	long long pid;
+	size_t i;
+
+	if (!initial_pidns(proc))
+		return false;
+	for (i = 0; i < tasks->nr_records; i++) {
+		const char *v = nsi_record_get(&tasks->records[i], "pid");
+
+		/* /proc/TID is there for every thread, though readdir lists only leaders. */
+		if (!v || !nsi_parse_ll(v, &pid) || pid <= 0)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%lld", proc, pid);
+		put_cgroup(fp, dir, pid);
+	}
+	return true;
+}
+
 static void scan_task(struct proc_scan *s, const char *dir, long long tid)
 {
 	unsigned long long inum[NSI_NR_ROLES] = { 0 };
@@ -236,6 +289,7 @@ static void scan_task(struct proc_scan *s, const char *dir, long long tid)
 	for (r = 0; r < NSI_NR_ROLES; r++)
 		put_inum(s->tasks, nsi_roles[r].key, inum[r]);
 	fputc('\n', s->tasks);
+	put_cgroup(s->cgroups, dir, tid);
 	s->nr_tasks++;
 }
 
@@ -435,6 +489,24 @@ static enum nsi_exit parse_text(struct nsi_model *m, enum nsi_file_id id, char *
 	return NSI_EXIT_OK;
 }
 
+enum nsi_exit nsi_proc_cgroups(struct nsi_model *m, const char *proc, struct nsi_error *err)
+{
+	enum nsi_exit st = NSI_EXIT_OK;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&text, &len);
+	if (!fp)
+		nsi_oom();
+	m->cgroups_ok = nsi_proc_write_cgroups(fp, proc, &m->files[NSI_F_TASKS]);
+	fclose(fp);
+	if (m->cgroups_ok)
+		st = parse_text(m, NSI_F_CGROUPS, text, len, err);
+	free(text);
+	return st;
+}
+
 enum nsi_exit nsi_proc_load(struct nsi_model *m, const char *proc, struct nsi_error *err)
 {
 	struct proc_scan s = { .proc = proc };
@@ -450,10 +522,13 @@ enum nsi_exit nsi_proc_load(struct nsi_model *m, const char *proc, struct nsi_er
 	snprintf(m->origin, sizeof(m->origin), "%s", proc);
 
 	s.tasks = open_memstream(&text[NSI_F_TASKS], &len[NSI_F_TASKS]);
-	if (!s.tasks)
+	s.cgroups = open_memstream(&text[NSI_F_CGROUPS], &len[NSI_F_CGROUPS]);
+	if (!s.tasks || !s.cgroups)
 		nsi_oom();
 	scan_tasks(&s);
 	fclose(s.tasks);
+	fclose(s.cgroups);
+	m->cgroups_ok = true;
 	if (!s.nr_tasks) {
 		st = nsi_fail(err, NSI_EXIT_UNAVAILABLE, "%s: no task could be read", proc);
 		goto out;

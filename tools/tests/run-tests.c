@@ -16,7 +16,7 @@ const char *test_fixtures;
 int main(int argc, char **argv)
 {
 	const struct tap_suite suites[] = { record_suite, version_suite, cli_suite,
-					  golden_suite, jq_suite, check_suite,
+					  golden_suite, jq_suite, check_suite, container_suite,
 					  fuzz_suite, metrics_suite };
 
 	if (argc != 3) {

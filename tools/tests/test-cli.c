@@ -173,10 +173,13 @@ static void test_permission_file(const void *arg)
 	check_denied(&run, ran, NULL, "tasks: Permission denied");
 }
 
-/* snapshot of a fixture, then diff against it: no difference. */
+/*
+ * snapshot of a fixture, then diff against it: no difference; and the copy
+ * keeps the tasks' cgroups, so that it names the same containers.
+ */
 static void test_snapshot_roundtrip(const void *arg)
 {
-	char dir[] = "/tmp/nsinspect-test.XXXXXX", snap[64], from[PATH_MAX], cmd[128];
+	char dir[] = "/tmp/nsinspect-test.XXXXXX", snap[64], from[PATH_MAX], cmd[2 * PATH_MAX];
 	const char *const snap_args[] = { "snapshot", "-o", snap, NULL };
 	const char *const diff_args[] = { "diff", from, snap, NULL };
 	struct run run;
@@ -191,6 +194,8 @@ static void test_snapshot_roundtrip(const void *arg)
 		ran = run_tool(&run, NULL, diff_args, false);
 		if (ran)
 			check_run(&run, NSI_EXIT_OK, NULL, NULL);
+		snprintf(cmd, sizeof(cmd), "cmp -s %s/cgroups %s/cgroups", from, snap);
+		CHECK(!system(cmd));
 		/* A second snapshot to the same place must not overwrite it. */
 		ran = ran && run_tool(&run, from, snap_args, false);
 		if (ran)

@@ -185,9 +185,9 @@ static void test_jq(const void *arg)
 
 static const struct tap_test jq_tests[] = {
 	JQ("tree", "vm", "tree", "-J"),
-	JQ("list", "vm", "list", "-J", "-o", "+ID,ACTIVE,LEVEL,PID,NSPID"),
+	JQ("list", "vm", "list", "-J", "-o", "+ID,ACTIVE,LEVEL,PID,NSPID,CONTAINER"),
 	JQ("list-uncounted", "v7", "list", "-J", "-o", "+ACTIVE,PID"),
-	JQ("pids", "vm", "pids", "-J"),
+	JQ("pids", "vm", "pids", "-J", "-o", "+CONTAINER"),
 	JQ("nsproxies", "vm", "nsproxies", "-J", "-o", "+MNT,NET,PIDNS_FOR_CHILDREN"),
 	JQ("mounts", "vm", "mounts", "--all", "-J"),
 	JQ("check", "vm", "check", "-J"),
@@ -221,6 +221,14 @@ static const struct tap_test tests[] = {
 	GOLDEN("pids-210", "vm", OK, "pids", "210"),
 	GOLDEN("pids.json", "vm", OK, "pids", "-J"),
 	GOLDEN("pids-list", "vm", OK, "pids", "-l", "-o", "PID,NSPID,NSPROXY"),
+	/* Containers by name from the snapshot's cgroups file; JSON has whole ids. */
+	GOLDEN("pids-container", "vm", OK, "pids", "-l", "-o", "PID,COMMAND,CONTAINER"),
+	GOLDEN("pids-container.json", "vm", OK, "pids", "-l", "-J", "-o", "PID,CONTAINER"),
+	GOLDEN("list-container", "vm", OK, "list", "-o", "NS,TYPE,PID,COMMAND,CONTAINER"),
+	GOLDEN("tree-container", "vm", OK, "tree", "-P", "-o", "NAME,PID,CONTAINER"),
+	GOLDEN("holders-container", "vm", OK, "holders", "mnt:[4026532202]"),
+	/* A snapshot from before the cgroups file: no container, no error. */
+	GOLDEN("pids-container-none", "good", OK, "pids", "-o", "PID,CONTAINER"),
 	GOLDEN("nsproxies", "vm", OK, "nsproxies"),
 	GOLDEN("nsproxies.json", "vm", OK, "nsproxies", "-J", "-o",
 	       "ID,COUNT,MNT,PIDNS_FOR_CHILDREN"),

@@ -65,6 +65,7 @@ extern const struct tap_suite golden_suite;
 extern const struct tap_suite check_suite;
 extern const struct tap_suite jq_suite;
 extern const struct tap_suite fuzz_suite;
+extern const struct tap_suite container_suite;
 extern const struct tap_suite metrics_suite;
 
 #endif /* NSI_TESTS_H */

@@ -9,7 +9,7 @@ def namespace:
 	(.ns | num) and
 	([.refs, .active, .tasks, .nsproxies, .fds, .bindmounts, .owner, .parent,
 	  .unexplained, .pid, .pidns_for_children] | all(num)) and
-	([.name, .type, .via, .command, .nspid] | all(str));
+	([.name, .type, .via, .command, .nspid, .container] | all(str));
 
 # Every object of a tree, children included, that has key $k.
 def nodes($k): [.. | objects | select(has($k))];
