@@ -16,11 +16,14 @@
 #include <time.h>
 
 #include "cmd_check.h"
+#include "container.h"
 #include "output.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 enum {
 	COL_RULE, COL_OBJECT, COL_PROBLEM, COL_WHY, COL_SAMPLES, COL_SEEN, COL_DURATION,
+	COL_CONTAINER,
 	NR_COLS
 };
 
@@ -34,14 +37,50 @@ static const struct nsi_colinfo columns[] = {
 	[COL_SEEN] = { "SEEN", 3, NSI_COL_RIGHT | NSI_COL_NUMBER, "samples that showed it" },
 	[COL_DURATION] = { "DURATION", 5, NSI_COL_RIGHT | NSI_COL_NUMBER,
 			   "seconds from the first sample to the last" },
+	[COL_CONTAINER] = { "CONTAINER", 20, NSI_COL_WRAP,
+			    "containers of the pids it names, from their cgroups (RUNTIME:ID)" },
 };
 
 static_assert(ARRAY_SIZE(columns) == NR_COLS, "a column for every id");
 
-/* JSON has the sampling fields too: a script should not parse PROBLEM. */
+/* JSON has the sampling fields and containers too: a script should not parse PROBLEM. */
 static const char *const defaults[] = {
-	"RULE,OBJECT,PROBLEM,WHY", "RULE,OBJECT,PROBLEM,WHY,SAMPLES,SEEN,DURATION",
+	"RULE,OBJECT,PROBLEM,WHY", "RULE,OBJECT,PROBLEM,WHY,SAMPLES,SEEN,DURATION,CONTAINER",
 };
+
+static unsigned int check_files(const struct nsi_ctx *ctx)
+{
+	return NSI_FILES_MODULE | nsi_files_container(ctx, columns, NR_COLS, defaults[ctx->json],
+						      COL_CONTAINER);
+}
+
+/* Add the container of task @pid to @sb, once. */
+static void add_container(struct nsi_strbuf *sb, const struct nsi_model *m, long long pid,
+			  bool full)
+{
+	const struct nsi_task *t = nsi_model_task(m, pid);
+	char name[NSI_CONTAINER_MAX];
+	size_t len;
+	const char *p;
+
+	if (!t || !nsi_container_name(t->cgroup, full, name, sizeof(name)))
+		return;
+	len = strlen(name);
+	for (p = sb->s; p && *p; p += strcspn(p, ","), p += *p == ',')
+		if (strcspn(p, ",") == len && !strncmp(p, name, len))
+			return;
+	nsi_strbuf_addf(sb, ",", "%s", name);
+}
+
+/* The CONTAINER cell of finding @ln, which names the pids that built @sb. */
+static void container_cell(struct nsi_out *out, struct libscols_line *ln, struct nsi_strbuf *sb)
+{
+	char *list = nsi_strbuf_take(sb);
+
+	if (ln && *list)
+		nsi_out_cell(out, ln, COL_CONTAINER, list);
+	free(list);
+}
 
 struct rule {
 	enum nsi_check_rule id;
@@ -129,18 +168,23 @@ static __printf(4, 5) struct libscols_line *finding(struct checker *c, const str
 
 static void check_nsproxies(struct checker *c, const struct nsi_model *m)
 {
+	struct libscols_line *ln;
 	char obj[64];
-	size_t i;
+	size_t i, t;
 
 	for (i = 0; i < m->nr_nsproxies; i++) {
 		const struct nsi_nsproxy *p = &m->nsproxies[i];
 		long long tasks = p->tasks != NSI_NA ? p->tasks : (long long)p->nr_members;
+		struct nsi_strbuf sb = { NULL, 0, 0 };
 
 		if (p->count == NSI_NA || p->count == tasks)
 			continue;
 		snprintf(obj, sizeof(obj), "nsproxy %s", p->id);
-		finding(c, &nsproxy_count, obj, "count=%lld but %lld task%s point at it",
-			p->count, tasks, tasks == 1 ? "" : "s");
+		ln = finding(c, &nsproxy_count, obj, "count=%lld but %lld task%s point at it",
+			     p->count, tasks, tasks == 1 ? "" : "s");
+		for (t = 0; ln && t < p->nr_members; t++)
+			add_container(&sb, m, p->members[t]->pid, c->out.json);
+		container_cell(&c->out, ln, &sb);
 	}
 }
 
@@ -173,11 +217,13 @@ static void held_by(const struct nsi_model *m, const struct nsi_ns *ns, char *bu
 
 static void check_namespaces(struct checker *c, const struct nsi_model *m)
 {
+	struct libscols_line *ln;
 	char obj[64], who[512];
-	size_t i;
+	size_t i, h;
 
 	for (i = 0; i < m->nr_ns; i++) {
 		const struct nsi_ns *ns = &m->ns[i];
+		struct nsi_strbuf sb = { NULL, 0, 0 };
 
 		/*
 		 * An unknown task count proves nothing; refs=0 is a namespace
@@ -192,8 +238,12 @@ static void check_namespaces(struct checker *c, const struct nsi_model *m)
 			continue;
 		snprintf(obj, sizeof(obj), "%s:[%llu]", nsi_ns_type_names[ns->type], ns->inum);
 		held_by(m, ns, who, sizeof(who));
-		finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s%s",
-			nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"), who);
+		ln = finding(c, &ns_leak, obj, "alive (refs=%s) and reached only via %s%s",
+			     nsi_val(ns->rec, "refs"), nsi_val(ns->rec, "via"), who);
+		for (h = 0; ln && h < m->nr_holders; h++)
+			if (m->holders[h].ns == ns->inum)
+				add_container(&sb, m, m->holders[h].pid, c->out.json);
+		container_cell(&c->out, ln, &sb);
 	}
 }
 
@@ -497,6 +547,7 @@ const struct nsi_cmd nsi_cmd_check = {
 	.name = "check",
 	.opts = NSI_OPTS_TABLE | NSI_OPT_QUIET | NSI_OPT_SAMPLES | NSI_OPT_INTERVAL,
 	.load = NSI_LOAD_MODEL,
+	.files = check_files,
 	.run = run_check,
 	.summary = "report anomalies; exit status 1 if there is any",
 	.details =
@@ -525,7 +576,12 @@ const struct nsi_cmd nsi_cmd_check = {
 	"only if the same mount (id, namespace, device and root) is negative in\n"
 	"every sample. --from DIR is one sample: a negative count there is a\n"
 	"finding that says it may be transient. In JSON, SAMPLES, SEEN and DURATION\n"
-	"(seconds) say what each finding rests on.\n",
+	"(seconds) say what each finding rests on.\n"
+	"\n"
+	"CONTAINER (in JSON, or with -o +CONTAINER) lists, comma-separated, the\n"
+	"containers of the tasks an nsproxy-count finding's nsproxy has, or of the\n"
+	"pids holding an ns-leak finding's namespace open.\n"
+	NSI_CONTAINER_HELP,
 	.cols = columns,
 	.nr_cols = ARRAY_SIZE(columns),
 };

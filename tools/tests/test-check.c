@@ -88,9 +88,10 @@ static void run_check(const char *fixture, struct fake *fake, unsigned int count
 /* The JSON fields of a finding: what is wrong, and what it rests on. */
 #define PROBLEM(text)	"\"problem\": \"" text "\""
 
+/* A mount's finding names no pid, so no container. */
 #define SAMPLED(samples, seen, duration) \
 	"\"samples\": " #samples ",\n         \"seen\": " #seen ",\n         " \
-	"\"duration\": " #duration "\n"
+	"\"duration\": " #duration ",\n         \"container\": null\n"
 
 static void test_persistent(const void *arg)
 {
