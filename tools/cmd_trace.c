@@ -602,7 +602,7 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		return nsi_usage_error("trace: at most %d objects at once", MAX_TARGETS);
 	if (!n && !ctx->new_type)
 		return nsi_usage_error("trace: name what to trace: %s",
-				       "TYPE:INUM, mount:ID or --new net");
+				       "TYPE:INUM, mount:ID, netdev:NAME@net:INUM or --new net");
 	for (i = 0; i < n; i++) {
 		st = parse_target(ctx->args[i], ctx->writers, &t[i]);
 		if (st != NSI_EXIT_OK)
@@ -683,7 +683,7 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_trace = {
 	.name = "trace",
-	.args_usage = "[TYPE:INUM|mount:ID]... (--for DURATION | -- COMMAND [ARG]...)",
+	.args_usage = "[TYPE:INUM|mount:ID|netdev:NAME@net:INUM]... (--for DURATION | -- COMMAND [ARG]...)",
 	.min_args = 0,
 	.max_args = MAX_TARGETS,
 	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS |
@@ -696,6 +696,8 @@ const struct nsi_cmd nsi_cmd_trace = {
 		"(TYPE is mnt, uts, ipc, net, pid, cgroup, time or user; INUM its inode\n"
 		"number, as in list), or on each CPU's slot of a mount's per-CPU count\n"
 		"(ID as in mounts --all; with --writers its writers count instead),\n"
+		"or of a network device's (NAME or ifindex, of net namespace INUM, as\n"
+		"in the netdevs file: listed there, or waiting in a dying namespace),\n"
 		"runs COMMAND or waits DURATION (30s, 500ms, 2m; ^C ends it early),\n"
 		"disarms, and prints one row per distinct call stack that changed the\n"
 		"count: references taken (GETS), given back (PUTS) and their BALANCE\n"
@@ -709,9 +711,14 @@ const struct nsi_cmd nsi_cmd_trace = {
 		"RCU grace period and 200 ms, for the references that RCU callbacks give\n"
 		"back. With --new net, also every net namespace created in the window,\n"
 		"from its birth: the stack that created it is its first get, and it is\n"
-		"armed before the creating task returns to user space. Exit status 1\n"
+		"armed before the creating task returns to user space, with its lo.\n"
+		"A net namespace whose count reached 0 is not freed while its teardown\n"
+		"waits for a device's references (unregister_netdevice: waiting for lo\n"
+		"to become free): the verdict says so, and a device's ledger names the\n"
+		"stacks that took what it waits for. A device is freed when its\n"
+		"teardown's wait reads its last reference. Exit status 1\n"
 		"on such a finding. x86 has 4 debug registers per CPU, shared with\n"
 		"ptrace and perf, which the module leaves one (trace_regs): a namespace\n"
-		"takes 1, a mount 1, its writers 1 or 2, --new 1 for the net list and\n"
-		"1 per namespace born.\n",
+		"or a device takes 1, a mount 1, its writers 1 or 2, --new 1 for the\n"
+		"net list and 2 per namespace born (itself and its lo).\n",
 };
