@@ -84,7 +84,7 @@ struct nsi_trace_obj {
 	unsigned int regs;		/* debug registers it takes on each CPU */
 	refcount_t *word;		/* never dereferenced: read nofault */
 	struct perf_event * __percpu *bp;	/* NULL once disarmed */
-	/* Per-CPU counts' (a mount's, a device's): breakpoints (NULL once disarmed), words last seen. */
+	/* A mount's or device's, per CPU: breakpoints (NULL once disarmed), words last seen. */
 	struct nsi_mnt_counters mc;
 	struct perf_event **cpu_bp;
 	struct nsi_trace_slot *slots;

@@ -72,7 +72,7 @@ int nsi_trace_watch_netdev(struct nsi_trace_obj *o)
 		return nsi_trace_fail(err, "the net list could not be read: error %d", err);
 	if (err || again.dev != f.dev || again.pcpu != f.pcpu ||
 	    (again.waiting && again.missed != f.missed))
-		return nsi_trace_fail(-ESRCH, "device %d of net namespace %u went away while being armed",
+		return nsi_trace_fail(-ESRCH, "device %d of net %u went away while being armed",
 				      o->ifindex, o->inum);
 	return 0;
 }
