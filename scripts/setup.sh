@@ -13,7 +13,7 @@ PKGS="
 	sparse bpftool dkms kmod dwarves shellcheck lz4
 	libsmartcols-dev util-linux
 	jq clang libclang-rt-14-dev
-	dmsetup e2fsprogs
+	dmsetup e2fsprogs runc
 	debhelper dh-dkms lintian debootstrap
 "
 

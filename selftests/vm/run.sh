@@ -33,7 +33,7 @@ release=
 kernel=
 out=
 timeout=${NSI_VM_TIMEOUT:-600}
-host_bins=${NSI_VM_HOST_BINS:-"lsns findmnt unshare nsenter stat jq dmsetup mkfs.ext4 ip"}
+host_bins=${NSI_VM_HOST_BINS:-"lsns findmnt unshare nsenter stat jq dmsetup mkfs.ext4 ip runc"}
 
 while getopts k:K:o:t: opt; do
 	case $opt in
