@@ -53,7 +53,13 @@ export NSI_BTF
 	rc=0
 	make -s -C tools check 2>"$log/tool-check.log" || rc=$?
 	echo "# exit=$rc tools-unit-tests"
+	# metrics: from /proc on this host, the example alert rules, the systemd units.
+	step metrics-proc scripts/metrics-test.sh proc
+	step metrics-alert-rules scripts/metrics-test.sh rules
+	step metrics-systemd-units scripts/metrics-test.sh units
 	vm_suite "$release" "$top/nsinspect.ko" "$top/build/skewed/nsinspect.ko" check
+	# The leak scenario of selftests/metrics_test.sh, served by node_exporter.
+	step metrics-vm-leak-scrape scripts/metrics-test.sh scrape "$top/build/vm/check/result.txt"
 } | tee "$tap"
 # The summary is also kept in a file so that .ci/run can end with it.
 awk -f scripts/tap-summary.awk "$tap" | tee "$top/build/check.summary"

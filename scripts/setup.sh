@@ -15,6 +15,7 @@ PKGS="
 	jq clang libclang-rt-14-dev
 	dmsetup e2fsprogs runc
 	debhelper dh-dkms lintian debootstrap
+	prometheus prometheus-node-exporter curl python3 systemd
 "
 
 missing=

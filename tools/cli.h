@@ -50,6 +50,7 @@ enum nsi_load {
 	NSI_LOAD_NONE,		/* reads (or writes) files itself */
 	NSI_LOAD_MODEL,		/* needs the module's files */
 	NSI_LOAD_MODEL_PROC,	/* falls back to /proc without the module */
+	NSI_LOAD_MODEL_PROC_SILENT,	/* the same, and its output says so: no warning */
 };
 
 struct nsi_ctx {

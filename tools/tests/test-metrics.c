@@ -8,14 +8,17 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "exit_codes.h"
 #include "run-tool.h"
+#include "source.h"
 #include "tests.h"
 
 /* The one family whose labels may carry an inode number, and how many series. */
@@ -253,6 +256,27 @@ static void test_textfile_missing_dir(const void *arg)
 	CHECK_STR(run.out, "");
 }
 
+/* Without the module: from /proc, which a series says, and nothing on stderr. */
+static void test_proc(const void *arg)
+{
+	const char *const args[] = { "metrics", NULL };
+	struct statfs sfs;
+	struct run run;
+
+	(void)arg;
+	if (!statfs(NSI_DEBUGFS_MOUNT, &sfs) && sfs.f_type == DEBUGFS_MAGIC)
+		tap_skip("debugfs is mounted here");
+	CHECK(run_tool(&run, NULL, args, false));
+	CHECK(run.status == NSI_EXIT_OK);
+	CHECK_STR(run.err, "");
+	CHECK_HAS(run.out, "\nnsinspect_module_loaded 0\n");
+	CHECK_HAS(run.out, ",source=\"proc\"} 1\n");
+	CHECK_HAS(run.out, "\nnsinspect_namespaces{type=\"pid\",state=\"live\"} ");
+	CHECK(!strstr(run.out, "nsinspect_unexplained_references"));
+	CHECK(!strstr(run.out, "nsinspect_check_findings"));
+	check_exposition(run.out);
+}
+
 static const struct tap_test tests[] = {
 	{ "metrics: exposition format, vm fixture", test_format, "vm" },
 	{ "metrics: exposition format, 7.x fixture", test_format, "v7" },
@@ -261,6 +285,7 @@ static const struct tap_test tests[] = {
 	{ "metrics: label values escaped", test_escaping, NULL },
 	{ "metrics: --textfile replaces the file atomically", test_textfile, NULL },
 	{ "metrics: --textfile in a missing directory", test_textfile_missing_dir, NULL },
+	{ "metrics: from /proc without the module", test_proc, NULL },
 };
 
 const struct tap_suite metrics_suite = { tests, ARRAY_SIZE(tests) };
