@@ -231,20 +231,188 @@ dkms_mounts_step() {
 		grep '^nsinspect: no mount walker' "$dm_out/make.log" | sed 's/^/# /'
 		return
 	fi
-	dm_payload="$top/build/payload-dkms-$1"
-	if ! { rm -rf "$dm_payload" && mkdir -p "$dm_payload" &&
-		cp "$dm_out/nsinspect.ko" "$dm_payload/" &&
-		cp "$top/selftests/vm/feature_check.sh" "$dm_payload/run"; }; then
-		echo "not ok - $4 payload"
+	dkms_vm_step "$1" "$dm_out/nsinspect.ko" "$4"
+}
+
+# dkms_vm_step REL KO NAME: KO, a module dkms built for REL, loaded in REL's
+# VM (selftests/vm/feature_check.sh) must report `feature=mounts
+# state=available`; one TAP line, the guest's output as comments.
+dkms_vm_step() {
+	dv_payload="$top/build/payload-$3-$1"
+	if ! { rm -rf "$dv_payload" && mkdir -p "$dv_payload" &&
+		cp "$2" "$dv_payload/nsinspect.ko" &&
+		cp "$top/selftests/vm/feature_check.sh" "$dv_payload/run"; }; then
+		echo "not ok - $3 payload"
 		return
 	fi
-	if selftests/vm/run.sh -k "$1" -o "$top/build/vm/dkms-$1" "$dm_payload" \
-		>"$log/$4-vm.out" 2>"$log/$4-vm.log"; then
-		echo "ok - $4: loaded in $1, feature=mounts state=available"
+	if selftests/vm/run.sh -k "$1" -o "$top/build/vm/$3-$1" "$dv_payload" \
+		>"$log/$3-vm.out" 2>"$log/$3-vm.log"; then
+		echo "ok - $3: loaded in $1, feature=mounts state=available"
 	else
-		echo "not ok - $4: loaded in $1, feature=mounts state=available"
+		echo "not ok - $3: loaded in $1, feature=mounts state=available"
 	fi
-	sed 's/^/# /' "$log/$4-vm.out" "$log/$4-vm.log"
+	sed 's/^/# /' "$log/$3-vm.out" "$log/$3-vm.log"
+}
+
+# --- the Debian packages, in a throwaway root ------------------------------
+
+deb_cache=${NSI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsinspect}
+
+# in_root ROOT CMD [DIR AT]: CMD run by sh chrooted in ROOT, with a clean
+# environment (no NSI_BTF: dkms must find the BTF itself), in a private mount
+# namespace: ROOT's /proc, its package cache bound to one kept under the
+# cache (repeat runs download nothing), and DIR bound read-only at ROOT/AT.
+# The mounts end with the command; the host's own package state is never
+# touched.
+in_root() {
+	mkdir -p "$deb_cache/deb-archives/partial" || return 1
+	# shellcheck disable=SC2016 # the inner sh expands them
+	unshare -m sh -c 'r=$1 a=$2 c=$3 d=$4 at=$5
+		mount -t proc proc "$r/proc" &&
+		mount --bind "$a" "$r/var/cache/apt/archives" || exit 1
+		if [ -n "$d" ]; then
+			mount --bind "$d" "$r$at" && mount -o remount,bind,ro "$r$at" || exit 1
+		fi
+		exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+			DEBIAN_FRONTEND=noninteractive chroot "$r" /bin/sh -c "$c"' \
+		in_root "$1" "$deb_cache/deb-archives" "$2" "${3:-}" "${4:-}"
+}
+
+# deb_base: a tarball of a minimal root of the machine's own Debian release
+# (debootstrap --variant=minbase), from the mirror of the machine's apt
+# sources and with those sources (read here, written into that root only);
+# made once under the cache, its package lists refreshed after a day.
+deb_base() {
+	dbs_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	dbs_tar="$deb_cache/deb-root-$dbs_suite.tar.zst"
+	if [ -e "$dbs_tar" ] && [ $(($(date +%s) - $(stat -c %Y "$dbs_tar"))) -lt 86400 ]; then
+		echo "$dbs_tar"
+		return
+	fi
+	dbs_new="$deb_cache/deb-root-$dbs_suite.new"
+	rm -rf --one-file-system "$dbs_new" && mkdir -p "$dbs_new" || return 1
+	if [ -e "$dbs_tar" ]; then
+		tar -C "$dbs_new" -I zstd -xf "$dbs_tar" || return 1
+	else
+		dbs_mirror=$(scripts/kernel.sh mirror) || return 1
+		debootstrap --variant=minbase "$dbs_suite" "$dbs_new" "$dbs_mirror" >&2 ||
+			return 1
+		rm -f "$dbs_new/etc/apt/sources.list"
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources; do
+			[ ! -r "$f" ] || cp "$f" "$dbs_new$f" || return 1
+		done
+		# Packages start no services here.
+		printf '#!/bin/sh\nexit 101\n' >"$dbs_new/usr/sbin/policy-rc.d" &&
+			chmod 755 "$dbs_new/usr/sbin/policy-rc.d" || return 1
+	fi
+	in_root "$dbs_new" 'apt-get -qq update' >&2 || return 1
+	tar -C "$dbs_new" -cf - . | zstd -q -T0 -o "$dbs_tar.tmp" &&
+		mv "$dbs_tar.tmp" "$dbs_tar" || return 1
+	rm -rf --one-file-system "$dbs_new"
+	echo "$dbs_tar"
+}
+
+# deb_install ROOT: ROOT made afresh from deb_base, and build/deb/*.deb
+# installed in it with apt-get, as a user installs them. Without kernel
+# headers there, dkms has the sources (`added`) and builds nothing yet.
+deb_install() {
+	dbi_tar=$(deb_base) || return 1
+	rm -rf --one-file-system "$1" && mkdir -p "$1/tmp/debs" &&
+		tar -C "$1" -I zstd -xf "$dbi_tar" &&
+		cp "$top"/build/deb/*.deb "$1/tmp/debs/" || return 1
+	in_root "$1" 'apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends /tmp/debs/*.deb &&
+		rm -r /tmp/debs && dkms status' || return 1
+	in_root "$1" 'dkms status' | grep -qx "nsinspect/$version: added"
+}
+
+# deb_kernel ROOT REL KDIR IMAGE OUT: kernel REL arrives in ROOT as an
+# upgrade brings it: its image first, where its package puts it (the BTF
+# dkms needs is in it), then its headers, whose postinst runs
+# /etc/kernel/header_postinst.d, where dkms builds and installs nsinspect
+# for REL. Bookworm's headers come from the mirror; trixie's and sid's run
+# their tools with a newer libc than ROOT's, so the tree kernel.sh prepared
+# (KDIR) stands in for them, bound where they install, and the hook is run
+# as their postinst runs it. OUT gets the installed module (decompressed)
+# and dkms's make.log.
+deb_kernel() {
+	dbk_root=$1
+	dbk_rel=$2
+	rm -rf "$5" && mkdir -p "$5" || return 1
+	if [ -e "$4/root/boot/vmlinuz-$dbk_rel" ]; then
+		dbk_image=/boot/vmlinuz-$dbk_rel
+	else
+		dbk_image=/usr/lib/modules/$dbk_rel/vmlinuz
+	fi
+	mkdir -p "$dbk_root${dbk_image%/*}" &&
+		cp "$4/root$dbk_image" "$dbk_root$dbk_image" || return 1
+	if [ "$(scripts/kernel.sh suite "$dbk_rel")" = system ]; then
+		in_root "$dbk_root" "apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends \
+			linux-headers-$dbk_rel" || return 1
+	else
+		mkdir -p "$dbk_root/usr/src/linux-headers-$dbk_rel" "$dbk_root/lib/modules/$dbk_rel" &&
+			ln -sfn "/usr/src/linux-headers-$dbk_rel" "$dbk_root/lib/modules/$dbk_rel/build" &&
+			in_root "$dbk_root" "run-parts --report --exit-on-error --arg=$dbk_rel \
+				/etc/kernel/header_postinst.d" "$3" "/usr/src/linux-headers-$dbk_rel" ||
+			return 1
+	fi
+	in_root "$dbk_root" "dkms status -k $dbk_rel" |
+		grep -x "nsinspect/$version, $dbk_rel, x86_64: installed" || return 1
+	dbk_ko=
+	for f in "$dbk_root/lib/modules/$dbk_rel/updates/dkms"/nsinspect.ko*; do
+		[ -e "$f" ] && dbk_ko=$f && break
+	done
+	case $dbk_ko in
+	'') echo "no nsinspect.ko in /lib/modules/$dbk_rel/updates/dkms"; return 1 ;;
+	*.xz) xz -dc "$dbk_ko" >"$5/nsinspect.ko" ;;
+	*.zst) zstd -qdc "$dbk_ko" >"$5/nsinspect.ko" ;;
+	*) cp "$dbk_ko" "$5/nsinspect.ko" ;;
+	esac || return 1
+	cp "$dbk_root/var/lib/dkms/nsinspect/$version/$dbk_rel"/*/log/make.log "$5/" &&
+		cat "$5/make.log" || return 1
+	# The layout from that image, with nothing set.
+	grep -q "^  GEN .*/layout.h from $dbk_image\$" "$5/make.log" &&
+		! grep -q '^nsinspect: no mount walker' "$5/make.log"
+}
+
+# deb_purge ROOT: both packages purged; nothing of theirs may be left: no
+# path `dpkg -L` listed (but directories other packages own), no dkms tree,
+# no sources under /usr/src, nothing named nsinspect anywhere in ROOT. A
+# directory may stay when another package owns it, or when it is a merged
+# /usr link (/lib) that a package's path went through.
+deb_purge() {
+	# shellcheck disable=SC2016 # the chroot's sh expands them
+	in_root "$1" 'dpkg -L nsinspect-dkms nsinspect-tool >/tmp/paths &&
+		apt-get purge -y -q -o Dpkg::Use-Pty=0 nsinspect-dkms nsinspect-tool &&
+		while read -r p; do
+			[ -e "$p" ] || [ -L "$p" ] || continue
+			if [ -d "$p" ]; then
+				[ "$p" = /. ] || [ -L "$p" ] && continue
+				dpkg -S "$p" >/dev/null 2>&1 && continue
+			fi
+			echo "left behind: $p"
+		done </tmp/paths >/tmp/left' || return 1
+	dbp_left=$(cat "$1/tmp/left" && find "$1" -xdev -name '*nsinspect*' |
+		sed "s|^$1|left behind: |")
+	echo "purged; of the $(wc -l <"$1/tmp/paths") paths dpkg -L listed, left behind:"
+	rm -f "$1/tmp/paths" "$1/tmp/left"
+	echo "${dbp_left:-none}"
+	[ -z "$dbp_left" ]
+}
+
+# deb_step REL KDIR IMAGE NAME: the packages' whole life for kernel REL in a
+# throwaway root (build/NAME-root, removed when all passed): installed,
+# dkms builds for REL when its headers arrive, the module it installed is
+# loaded in REL's VM, then purged without a trace. TAP lines; logs in
+# $log/NAME-*.log.
+deb_step() {
+	ds_root="$top/build/$4-root"
+	ds_ko=
+	step "$4-install" deb_install "$ds_root" || return
+	step "$4-dkms-$1" deb_kernel "$ds_root" "$1" "$2" "$3" "$top/build/$4-$1" &&
+		ds_ko=yes
+	step "$4-purge" deb_purge "$ds_root" || return
+	rm -rf --one-file-system "$ds_root"
+	[ -n "$ds_ko" ] && dkms_vm_step "$1" "$top/build/$4-$1/nsinspect.ko" "$4"
 }
 
 # --- static checks, over the files on disk ---------------------------------

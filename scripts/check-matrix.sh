@@ -16,12 +16,14 @@
 set -u
 
 # top, version, log_dir, step, kbuild_warning_free, skewed_build, vm_suite,
-# dkms_mounts_step
+# dkms_mounts_step, deb_step
 # shellcheck source=scripts/check-lib.sh
 . "$(dirname "$0")/check-lib.sh"
 
 releases=${NSI_MATRIX:-$(scripts/kernel.sh matrix)} || exit 1
 make -s -C tools NSI_VERSION="$version" >/dev/null || exit 1
+# The packages, once for every kernel.
+mkdir -p "$top/build/matrix" && make -s deb >"$top/build/matrix/deb.log" 2>&1
 
 # One kernel: its TAP stream on stdout.
 one() {
@@ -59,6 +61,15 @@ one() {
 		return
 	}
 	dkms_mounts_step "$rel" "$kdir" "$img" dkms-btf
+	# The packages' life with this kernel (the machine's own release is
+	# make check's), in a throwaway root.
+	[ "$(scripts/kernel.sh suite "$rel")" = system ] && return
+	if [ -e "$top/build/deb/nsinspect_${version}_amd64.changes" ]; then
+		deb_step "$rel" "$kdir" "$img" deb
+	else
+		echo "not ok - deb-build"
+		tail -n 30 "$top/build/matrix/deb.log" | sed 's/^/# /'
+	fi
 }
 
 total_pass=0

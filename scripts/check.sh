@@ -7,7 +7,7 @@
 set -u
 
 # top, version, log_dir, step, kbuild_warning_free, checkpatch, one_version,
-# skewed_build, vm_suite, dkms_build and shellcheck_all
+# skewed_build, vm_suite, dkms_build, deb_step and shellcheck_all
 # shellcheck source=scripts/check-lib.sh
 . "$(dirname "$0")/check-lib.sh"
 log_dir "$top/build/log"
@@ -43,6 +43,13 @@ export NSI_BTF
 	fi
 	# Where gen-layout.sh finds a kernel's BTF, every place and format.
 	step btf-discovery scripts/btf-discovery-test.sh "$img" "$release"
+	# The Debian packages (make deb): lintian-clean, then installed with
+	# apt-get in a throwaway root, built by dkms when the kernel's headers
+	# arrive, that module loaded in the VM, then purged without a trace.
+	if step deb-build make -s deb; then
+		step deb-lintian lintian --info --fail-on error,warning "$top"/build/deb/*.changes
+		deb_step "$release" "$kdir" "$img" deb
+	fi
 	step vm-harness-hanging-kvm selftests/vm/harness_test.sh "$release"
 	step skewed-layout-build skewed_build "$kdir" "$top/build/skewed"
 	if make -s -C tools NSI_VERSION="$version" >"$log/tool.log" 2>&1; then
