@@ -385,11 +385,12 @@ rc=$?
 sed 's/^/# /' /tmp/new.out
 hs=$(head -n 1 /tmp/hs.out)
 kill "$(pidof hold_socket)" 2>/dev/null
-grep -q "^net:$hs still alive: 1 reference taken in the window and not given back; took more than they gave back: .*(+1, sk_alloc+" /tmp/new.out &&
+grep -q "^net:$hs still alive: 1 reference taken in the window and not given back; held now by a socket (pid [0-9]* fd [0-9]*, hold_socket): stack [0-9]* (+1, sk_alloc+[^)]*); stacks [0-9, ]* gave theirs back" /tmp/new.out &&
+	! grep "^net:$hs still alive" /tmp/new.out | grep -q "setup_net\|copy_net_ns\|netns_get" &&
 	grep -q "^net:$hs (born, stopped, refs 0 -> 1)" /tmp/new.out &&
 	grep -q "^new net namespaces: 1 born in the window, 1 traced from birth, with 1 loopback device\$" /tmp/new.out &&
 	! grep -q "between its birth and its arming" /tmp/new.out && [ $rc -eq 1 ]
-ok $? "--new net: hold_socket's namespace $hs traced from birth, kept by sk_alloc's reference, exit $rc"
+ok $? "--new net: hold_socket's namespace $hs traced from birth, one answer: sk_alloc's reference, its socket, exit $rc"
 $T trace -J --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1' >/tmp/new.json 2>&1
 kill "$(pidof hold_socket)" 2>/dev/null
 first=$(jq -r '[.trace[0].children[] | select(.first == "0.000000")][0].children |

@@ -589,10 +589,12 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 	struct target t[MAX_TARGETS];
 	struct nsi_source src;
 	enum nsi_exit st;
-	struct nsi_file f, netdevs;
+	static const char *const fact_files[] = { "netdevs", "namespaces", "holders" };
+	enum { NR_FACTS = 3 };
+	struct nsi_file f, facts_f[NR_FACTS];
 	int i, n = ctx->nr_args, armed = 0, rc = 0;
 	size_t nobjs = 0;
-	bool finding, births = false, have_netdevs;
+	bool finding, births = false, have[NR_FACTS];
 	char line[64];
 
 	(void)m;
@@ -666,12 +668,18 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 		free(objs);
 		return st;
 	}
-	have_netdevs = nsi_source_read(&src, "netdevs", &netdevs, &(struct nsi_error){ 0 }) ==
-		       NSI_EXIT_OK;
-	facts.netdevs = have_netdevs ? &netdevs : NULL;
+	/* What holds each object now, after the window: the verdicts' facts. */
+	for (i = 0; i < NR_FACTS; i++) {
+		have[i] = nsi_source_read(&src, fact_files[i], &facts_f[i],
+					  &(struct nsi_error){ 0 }) == NSI_EXIT_OK;
+	}
+	facts.netdevs = have[0] ? &facts_f[0] : NULL;
+	facts.namespaces = have[1] ? &facts_f[1] : NULL;
+	facts.holders = have[2] ? &facts_f[2] : NULL;
 	finding = print_ledger(ctx, &f, objs, nobjs, &facts);
-	if (have_netdevs)
-		nsi_file_free(&netdevs);
+	for (i = 0; i < NR_FACTS; i++)
+		if (have[i])
+			nsi_file_free(&facts_f[i]);
 	if (!ctx->json)
 		print_births(&f);
 	nsi_file_free(&f);

@@ -196,6 +196,129 @@ static bool netdev_verdict(const struct nsi_file *f, const struct nsi_record *o,
 	return true;
 }
 
+/* Get functions whose reference a kind of holder keeps: the namespaces file's key for it. */
+static const struct {
+	const char *fn;
+	const char *key;	/* namespaces file: how many such hold it */
+	const char *what;
+} getters[] = {
+	{ "sk_alloc", "sockets", "a socket" },
+	{ "setup_net", "nsproxies", "an nsproxy" },
+	{ "copy_net_ns", "nsproxies", "an nsproxy" },
+	{ "netns_install", "nsproxies", "an nsproxy" },
+	{ "netns_get", "fds", "an nsfs file or mount" },
+};
+
+/* The getters[] entry of a stack: its innermost frame that is one; or -1. */
+static int stack_getter(const struct nsi_file *f, size_t at)
+{
+	size_t j, k;
+
+	for (j = at + 1; j < f->nr_records && !strcmp(nsi_ledger_kind(&f->records[j]), "frame");
+	     j++) {
+		const char *fn = nsi_val(&f->records[j], "at");
+
+		for (k = 0; k < sizeof(getters) / sizeof(getters[0]); k++) {
+			size_t n = strlen(getters[k].fn);
+
+			if (!strncmp(fn, getters[k].fn, n) && fn[n] == '+')
+				return (int)k;
+		}
+	}
+	return -1;
+}
+
+/* How many holders of a getter's kind hold namespace @o now; -1 if unknown. */
+static long long holders_now(const struct nsi_trace_facts *facts, const struct nsi_record *o,
+			     int g)
+{
+	size_t i;
+
+	for (i = 0; facts->namespaces && i < facts->namespaces->nr_records; i++) {
+		const struct nsi_record *r = &facts->namespaces->records[i];
+		long long n = nsi_ledger_num(r, getters[g].key);
+
+		if (!str_is(r, "type", nsi_val(o, "type")) ||
+		    !nsi_ledger_is(r, "inum", nsi_ledger_num(o, "inum")) ||
+		    !nsi_record_get(r, getters[g].key))
+			continue;
+		/* An nsfs reference is an open file's or a bind mount's. */
+		if (!strcmp(getters[g].key, "fds"))
+			n += nsi_ledger_num(r, "bindmounts");
+		return n;
+	}
+	return -1;
+}
+
+/* The holders file's socket holding namespace @o, as "pid P fd F (COMM)". */
+static void socket_holder(const struct nsi_trace_facts *facts, const struct nsi_record *o,
+			  char *out, size_t size)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; facts->holders && i < facts->holders->nr_records; i++) {
+		const struct nsi_record *r = &facts->holders->records[i];
+
+		if (str_is(r, "kind", "socket") && str_is(r, "type", nsi_val(o, "type")) &&
+		    nsi_ledger_is(r, "inum", nsi_ledger_num(o, "inum"))) {
+			snprintf(out, size, " (pid %s fd %s, %s)", nsi_val(r, "pid"),
+				 nsi_val(r, "fd"), nsi_val(r, "comm"));
+			return;
+		}
+	}
+}
+
+/*
+ * One answer for an object still alive with references left: the one
+ * candidate whose kind of holder still holds it. Returns whether it found
+ * one, and then the verdict's tail in out.
+ */
+static bool one_answer(const struct nsi_file *f, const struct nsi_record *o,
+		       const struct nsi_trace_facts *facts, char *out, size_t size)
+{
+	long long id = nsi_ledger_num(o, "object");
+	size_t i, left = 0, gone = 0, answer = 0;
+	char given[256] = "", who[160];
+	int g = -1, ga = -1;
+
+	for (i = 0; i < f->nr_records; i++) {
+		const struct nsi_record *r = &f->records[i];
+
+		if (strcmp(nsi_ledger_kind(r), "stack") || !nsi_ledger_is(r, "object", id) ||
+		    nsi_ledger_num(r, "balance") <= 0)
+			continue;
+		g = stack_getter(f, i);
+		if (g >= 0 && !holders_now(facts, o, g)) {
+			size_t len = strlen(given);
+
+			snprintf(given + len, sizeof(given) - len, "%s%s", gone++ ? ", " : "",
+				 nsi_val(r, "stack"));
+			continue;
+		}
+		left++;
+		answer = i;
+		ga = g;
+	}
+	if (left != 1 || !gone)
+		return false;
+	who[0] = '\0';
+	if (ga >= 0 && !strcmp(getters[ga].key, "sockets"))
+		socket_holder(facts, o, who, sizeof(who));
+	if (ga >= 0)
+		snprintf(out + strlen(out), size - strlen(out), " held now by %s%s:",
+			 getters[ga].what, who);
+	else
+		snprintf(out + strlen(out), size - strlen(out), " no known holder explains");
+	snprintf(out + strlen(out), size - strlen(out),
+		 " stack %s (%+lld, %s); stack%s %s gave theirs back (no such holder is left)",
+		 nsi_val(&f->records[answer], "stack"),
+		 nsi_ledger_num(&f->records[answer], "balance"),
+		 answer + 1 < f->nr_records ? nsi_val(&f->records[answer + 1], "at") : "no frames",
+		 gone == 1 ? "" : "s", given);
+	return true;
+}
+
 bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,
 		       const struct nsi_trace_facts *facts, char *out, size_t size)
 {
@@ -226,8 +349,11 @@ bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,
 				 -balance);
 		return false;
 	}
-	snprintf(out, size, "still alive: %lld reference%s %s:", balance, balance == 1 ? "" : "s",
-		 "taken in the window and not given back; took more than they gave back");
+	snprintf(out, size, "still alive: %lld reference%s %s", balance, balance == 1 ? "" : "s",
+		 "taken in the window and not given back;");
+	if (one_answer(f, o, facts, out, size))
+		return true;
+	snprintf(out + strlen(out), size - strlen(out), " took more than they gave back:");
 	list_stacks(f, id, 1, out, size);
 	return true;
 }

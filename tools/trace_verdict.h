@@ -14,6 +14,8 @@
 /* What the verdicts look at besides the ledger: read after the window. */
 struct nsi_trace_facts {
 	const struct nsi_file *netdevs;	/* the netdevs file, or NULL */
+	const struct nsi_file *namespaces;	/* the namespaces file, or NULL */
+	const struct nsi_file *holders;	/* the holders file, or NULL */
 };
 
 /* The ledger's record helpers. */
