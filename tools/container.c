@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "container.h"
 
 /* Longest cgroup path component looked at: a unit name is at most 255. */
@@ -135,7 +136,7 @@ static bool pod_component(const char *comp, bool under_kubepods, char *pod)
 	};
 	size_t i, len;
 
-	for (i = 0; i < sizeof(slices) / sizeof(slices[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(slices); i++) {
 		size_t k = strlen(slices[i]);
 
 		if (!strncmp(comp, slices[i], k) && strip_suffix(comp, ".slice", &len) && len > k)
@@ -190,7 +191,7 @@ static const char *match(const char *comp, const char *prev, char *id)
 	};
 	size_t i, k, len = strlen(comp);
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (prefixed_id(comp, ids[i].prefix, ids[i].bare, id))
 			return ids[i].runtime;
 	if (scope_name(comp, "machine-", id))
@@ -213,7 +214,7 @@ static const char *match(const char *comp, const char *prev, char *id)
 bool nsi_container_parse(const char *path, struct nsi_container *c)
 {
 	char comp[COMP_MAX], prev[COMP_MAX] = "", pod[40], id[NSI_CONTAINER_NAME_MAX + 1];
-	bool kubepods = false;
+	bool kubepods = false, is_pod;
 	int depth = 0, pod_depth = -1, match_depth = -1;
 	const char *p = path, *runtime;
 
@@ -229,10 +230,12 @@ bool nsi_container_parse(const char *path, struct nsi_container *c)
 		if (!len)
 			continue;
 		depth++;
-		if (pod_component(comp, kubepods, pod)) {
+		is_pod = pod_component(comp, kubepods, pod);
+		runtime = is_pod ? NULL : match(comp, prev, id);
+		if (is_pod) {
 			pod_depth = depth;
 			snprintf(c->pod, sizeof(c->pod), "%s", pod);
-		} else if ((runtime = match(comp, prev, id))) {
+		} else if (runtime) {
 			c->runtime = runtime;
 			memcpy(c->id, id, sizeof(c->id));
 			match_depth = depth;
