@@ -80,6 +80,9 @@ detached0=$(val 'nsinspect_mounts{place="detached"}')
 ok $? "nsinspect_info: kernel $release, tool $tool, source module; module $module loaded" \
 	"$(grep -e '^nsinspect_info' -e '^nsinspect_module' $P)"
 
+# The cost of a scrape here, against list's (TCG: a ratio, not a figure).
+timeit 5 $T metrics -- $T list >/tmp/timeit 2>&1 && sed 's/^/# clean: metrics, list: /' /tmp/timeit
+
 insmod ./nsi_leak.ko
 ok $? "insmod nsi_leak.ko"
 
@@ -158,8 +161,8 @@ got=$(sed -n 's/^nsinspect_check_findings{rule="\([^"]*\)"} \([1-9][0-9]*\)$/\1 
 [ -n "$got" ] && [ "$got" = "$want" ]
 ok $? "check_findings agree with check -J: $got" "check: $want"
 
-# The cost of a scrape here, against list (TCG: a ratio, not a figure).
-timeit 5 $T metrics -- $T list >/tmp/timeit 2>&1 && sed 's/^/# metrics, list: /' /tmp/timeit
+# With a negative writers count, metrics samples the mounts file as check does.
+timeit 5 $T metrics -- $T list >/tmp/timeit 2>&1 && sed 's/^/# leaks: metrics, list: /' /tmp/timeit
 
 # For the host: the file, whole.
 sed 's/^/# nsinspect.prom: /' $P

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "model.h"
@@ -33,6 +34,12 @@ enum nsi_exit nsi_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
 	return NSI_EXIT_USAGE;
+}
+
+enum nsi_exit nsi_io_error(struct nsi_error *err, const char *path, int e)
+{
+	return nsi_fail(err, e == EACCES || e == EPERM ? NSI_EXIT_PERMISSION :
+			NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
 }
 
 unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx)

@@ -100,6 +100,12 @@ __printf(1, 2) void nsi_warn(const char *fmt, ...);
 /* A usage error: message, a hint to --help, and NSI_EXIT_USAGE. */
 __printf(1, 2) enum nsi_exit nsi_usage_error(const char *fmt, ...);
 
+/*
+ * A file operation on @path failed with errno @e: NSI_EXIT_PERMISSION for
+ * EACCES and EPERM, else NSI_EXIT_UNAVAILABLE, and "PATH: reason" in @err.
+ */
+enum nsi_exit nsi_io_error(struct nsi_error *err, const char *path, int e);
+
 /* For nsi_cmd.files: every file but mounts, which can be the largest by far. */
 unsigned int nsi_files_no_mounts(const struct nsi_ctx *ctx);
 

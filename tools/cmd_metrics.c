@@ -350,12 +350,6 @@ static enum nsi_exit print_metrics(FILE *fp, const struct nsi_model *m, struct n
 	return st;
 }
 
-static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
-{
-	return nsi_fail(err, e == EACCES || e == EPERM ? NSI_EXIT_PERMISSION :
-			NSI_EXIT_UNAVAILABLE, "metrics: %s: %s", path, strerror(e));
-}
-
 /*
  * @path replaced at once: written as a hidden temporary file in its
  * directory (the textfile collector reads only *.prom), then renamed
@@ -378,22 +372,22 @@ static enum nsi_exit write_textfile(const char *path, const struct nsi_model *m,
 		nsi_oom();
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		st = io_error(err, tmp, errno);
+		st = nsi_io_error(err, tmp, errno);
 		free(tmp);
 		return st;
 	}
 	/* mkostemp() makes it 0600: node_exporter runs as a user of its own. */
 	fp = fchmod(fd, 0644) ? NULL : fdopen(fd, "w");
 	if (!fp) {
-		st = io_error(err, tmp, errno);
+		st = nsi_io_error(err, tmp, errno);
 		close(fd);
 	} else {
 		st = print_metrics(fp, m, err);
 		if (ferror(fp) | fclose(fp)) {
 			if (st == NSI_EXIT_OK)
-				st = io_error(err, tmp, errno ? errno : EIO);
+				st = nsi_io_error(err, tmp, errno ? errno : EIO);
 		} else if (st == NSI_EXIT_OK && rename(tmp, path)) {
-			st = io_error(err, path, errno);
+			st = nsi_io_error(err, path, errno);
 		}
 	}
 	if (st != NSI_EXIT_OK)
@@ -411,7 +405,7 @@ static enum nsi_exit run_metrics(const struct nsi_ctx *ctx, struct nsi_model *m,
 		return write_textfile(ctx->textfile, m, err);
 	st = print_metrics(stdout, m, err);
 	if (fflush(stdout) && st == NSI_EXIT_OK)
-		st = io_error(err, "stdout", errno);
+		st = nsi_io_error(err, "stdout", errno);
 	return st;
 }
 

@@ -24,12 +24,6 @@ static const char *const snapshot_files[] = {
 	"version", "tasks", "nsproxies", "namespaces", "mounts", "holders", "netdevs", "cgroups",
 };
 
-static enum nsi_exit io_error(struct nsi_error *err, const char *path, int e)
-{
-	return nsi_fail(err, e == EACCES || e == EPERM ? NSI_EXIT_PERMISSION :
-			NSI_EXIT_UNAVAILABLE, "%s: %s", path, strerror(e));
-}
-
 /* Copy @name from @src to @dst; a missing mounts, holders, netdevs or cgroups file is no error. */
 static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 			       const char *name, struct nsi_error *err)
@@ -46,22 +40,22 @@ static enum nsi_exit copy_file(const struct nsi_source *src, const char *dst,
 		return errno == ENOENT && (!strcmp(name, "mounts") || !strcmp(name, "holders") ||
 					   !strcmp(name, "netdevs") || !strcmp(name, "cgroups")) ?
 		       NSI_EXIT_OK :
-		       io_error(err, from, errno);
+		       nsi_io_error(err, from, errno);
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0) {
-		st = io_error(err, to, errno);
+		st = nsi_io_error(err, to, errno);
 		goto out;
 	}
 	/* debugfs reports size 0: read to the end, whatever the size says. */
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)n) != n) {
-			st = io_error(err, to, errno ? errno : EIO);
+			st = nsi_io_error(err, to, errno ? errno : EIO);
 			break;
 		}
 	if (n < 0 && st == NSI_EXIT_OK)
-		st = io_error(err, from, errno);
+		st = nsi_io_error(err, from, errno);
 	if (close(out) && st == NSI_EXIT_OK)
-		st = io_error(err, to, errno);
+		st = nsi_io_error(err, to, errno);
 out:
 	close(in);
 	return st;
@@ -92,14 +86,14 @@ static enum nsi_exit write_cgroups(const char *dir, struct nsi_error *err)
 	f = fopen(path, "wx");
 	if (!f) {
 		nsi_file_free(&tasks);
-		return io_error(err, path, errno);
+		return nsi_io_error(err, path, errno);
 	}
 	written = nsi_proc_write_cgroups(f, "/proc", &tasks);
 	nsi_file_free(&tasks);
 	if (fclose(f))
-		return io_error(err, path, errno);
+		return nsi_io_error(err, path, errno);
 	if (!written && unlink(path))
-		return io_error(err, path, errno);
+		return nsi_io_error(err, path, errno);
 	return NSI_EXIT_OK;
 }
 
@@ -117,10 +111,10 @@ static enum nsi_exit write_taker(const char *dir, struct nsi_error *err)
 	snprintf(path, sizeof(path), "%s/" TAKER_FILE, dir);
 	f = fopen(path, "wx");
 	if (!f)
-		return io_error(err, path, errno);
+		return nsi_io_error(err, path, errno);
 	fprintf(f, "pid=%d\n", (int)getpid());
 	if (fclose(f))
-		return io_error(err, path, errno);
+		return nsi_io_error(err, path, errno);
 	return NSI_EXIT_OK;
 }
 
@@ -158,7 +152,7 @@ static enum nsi_exit run_snapshot(const struct nsi_ctx *ctx, struct nsi_model *u
 		if (errno == EEXIST)
 			return nsi_fail(err, NSI_EXIT_USAGE, "snapshot: %s already exists",
 					ctx->outpath);
-		return io_error(err, ctx->outpath, errno);
+		return nsi_io_error(err, ctx->outpath, errno);
 	}
 	/* cgroups is not the module's: a copy of a copy has it, the live one not. */
 	for (i = 0; i < ARRAY_SIZE(snapshot_files) && st == NSI_EXIT_OK; i++)

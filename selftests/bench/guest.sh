@@ -115,9 +115,11 @@ for n in ${BENCH_TASKS:-1000 2000 4000 8000}; do
 	n=$(tasks_now)
 	# The same six columns lsns prints by default, in place of its
 	# NPROCS PID USER: tasks, references and how each was reached.
-	rounds tasks "$n" lsns nsinspect-list cat-tasks cat-namespaces cat-nsproxies : \
+	rounds tasks "$n" lsns nsinspect-list cat-tasks cat-namespaces cat-nsproxies \
+		nsinspect-metrics : \
 		lsns -- nsinspect-tool list -o NS,TYPE,TASKS,REFS,VIA,COMMAND -- \
-		cat "$D/tasks" -- cat "$D/namespaces" -- cat "$D/nsproxies"
+		cat "$D/tasks" -- cat "$D/namespaces" -- cat "$D/nsproxies" -- \
+		nsinspect-tool metrics
 	for f in tasks namespaces nsproxies; do
 		snapstat tasks "$n" "$f"
 	done
@@ -142,10 +144,10 @@ for m in ${BENCH_MOUNTS:-1000 2000 4000 8000 16000}; do
 	echo "bench kind=mounts n=$m what=namespaces count=$(echo "$pids" | wc -w)"
 	# findmnt's four default columns, with counts in place of options.
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
-	rounds mounts "$m" findmnt-loop nsinspect-mounts cat-mounts : \
+	rounds mounts "$m" findmnt-loop nsinspect-mounts cat-mounts nsinspect-metrics : \
 		sh -c 'for p in $0; do findmnt --task "$p"; done' "$pids" -- \
 		nsinspect-tool mounts --all -o TARGET,SOURCE,FSTYPE,COUNT,WRITERS -- \
-		cat "$D/mounts"
+		cat "$D/mounts" -- nsinspect-tool metrics
 	snapstat mounts "$m" mounts
 done
 

@@ -251,7 +251,7 @@ static void test_textfile_missing_dir(const void *arg)
 	snprintf(from, sizeof(from), "%s/vm", test_fixtures);
 	CHECK(run_tool(&run, from, args, false));
 	CHECK(run.status == NSI_EXIT_UNAVAILABLE);
-	CHECK_HAS(run.err, "metrics: /nonexistent/.nsinspect.prom.");
+	CHECK_HAS(run.err, ": /nonexistent/.nsinspect.prom.");
 	CHECK_HAS(run.err, "No such file or directory");
 	CHECK_STR(run.out, "");
 }
