@@ -620,14 +620,16 @@ static void load_cgroups(struct loader *ld)
 	ld->file = NSI_F_CGROUPS;
 	for (i = 0; i < f->nr_records; i++) {
 		const struct nsi_record *rec = &f->records[i];
-		const char *path = need(ld, rec, "cgroup");
-		long long pid = num(ld, rec, "pid");
+		const char *path = nsi_record_get(rec, "cgroup");
+		long long pid;
 		struct nsi_task *t;
 
+		need(ld, rec, "pid");
+		pid = num(ld, rec, "pid");
 		if (pid == NSI_NA)
 			bad(ld, rec, "pid is none");
 		t = pid > 0 ? nsi_model_task(ld->m, pid) : NULL;
-		if (t && !nsi_is_none(path))
+		if (t && path && !nsi_is_none(path))
 			t->cgroup = path;
 	}
 }

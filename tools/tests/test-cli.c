@@ -349,6 +349,11 @@ static const struct tap_test tests[] = {
 	    "nope: No such file or directory", "diff", "nope", "nope"),
 	CLI("cli: value not a number", "bad-value", NSI_EXIT_BADINPUT, NULL,
 	    "bad-value/tasks:3: key 'tgid' is not a number", "list"),
+	/* The cgroups file is read only for CONTAINER, and then checked. */
+	CLI("cli: a cgroups pid not a number", "bad-cgroups", NSI_EXIT_BADINPUT, NULL,
+	    "bad-cgroups/cgroups:3: key 'pid' is not a number", "pids", "-o", "PID,CONTAINER"),
+	CLI("cli: the cgroups file unread without CONTAINER", "bad-cgroups", NSI_EXIT_OK, "1",
+	    NULL, "pids", "-noPID", "1"),
 	CLI("cli: malformed record", "bad-record", NSI_EXIT_BADINPUT, NULL,
 	    "bad-record/tasks:4: double space at column 13", "tree"),
 	CLI("cli: duplicate record", "duplicate", NSI_EXIT_BADINPUT, NULL,
