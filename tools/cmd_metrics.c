@@ -270,9 +270,12 @@ static bool snapshot_header(const struct nsi_file *f, struct nsi_record *rec)
 	return false;
 }
 
-/* One header value of each file that has it, in microseconds, as seconds. */
+/*
+ * The header value @key of each file that has it, in microseconds, as
+ * seconds; with the value of @at_key, if not NULL, as the label section.
+ */
 static void print_headers(FILE *fp, const struct nsi_model *m, const char *name,
-			  const char *help, const char *key)
+			  const char *help, const char *key, const char *at_key)
 {
 	bool first = true;
 	int f;
@@ -290,8 +293,7 @@ static void print_headers(FILE *fp, const struct nsi_model *m, const char *name,
 				family(fp, name, help);
 			first = false;
 			fprintf(fp, PREFIX "%s{file=\"%s\"", name, nsi_file_names[f]);
-			/* The longest hold's lock or section: a name from the module's code. */
-			at = strcmp(key, "max_hold_us") ? NULL : nsi_record_get(&rec, "max_hold_at");
+			at = at_key ? nsi_record_get(&rec, at_key) : NULL;
 			if (at) {
 				fputs(",section=\"", fp);
 				label_value(fp, at);
@@ -341,10 +343,10 @@ static enum nsi_exit print_metrics(FILE *fp, const struct nsi_model *m, struct n
 			print_mounts(fp, m);
 		print_headers(fp, m, "snapshot_duration_seconds",
 			      "How long the module took to take the snapshot of each file read.",
-			      "took_us");
+			      "took_us", NULL);
 		print_headers(fp, m, "snapshot_max_hold_seconds",
 			      "The longest the snapshot of each file read held a spinlock or RCU read section, and which (section).",
-			      "max_hold_us");
+			      "max_hold_us", "max_hold_at");
 		print_max_hold(fp, m);
 	}
 	return st;
@@ -383,6 +385,7 @@ static enum nsi_exit write_textfile(const char *path, const struct nsi_model *m,
 		close(fd);
 	} else {
 		st = print_metrics(fp, m, err);
+		/* '|': the file is closed whatever ferror() says. */
 		if (ferror(fp) | fclose(fp)) {
 			if (st == NSI_EXIT_OK)
 				st = nsi_io_error(err, tmp, errno ? errno : EIO);
