@@ -272,7 +272,10 @@ static void settle(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Whether some watched device of a net whose count reached 0 is neither freed nor waiting. */
+/*
+ * Whether a watched device is about to be freed or to wait: its net's count
+ * reached 0 and it does not wait yet, or it waits with its count at 1.
+ */
 static bool teardown_pending(const struct nsi_file *ledger, const struct nsi_file *netdevs)
 {
 	size_t i, j, k;
@@ -298,7 +301,8 @@ static bool teardown_pending(const struct nsi_file *ledger, const struct nsi_fil
 				   nsi_ledger_is(&netdevs->records[k], "ifindex",
 						 nsi_ledger_num(d, "ifindex")) &&
 				   nsi_record_get(&netdevs->records[k], "net_state");
-		if (net_freed && !waiting)
+		/* Waiting, its count at 1: the teardown's next poll frees it. */
+		if ((net_freed && !waiting) || (waiting && nsi_ledger_is(d, "last", 1)))
 			return true;
 	}
 	return false;
@@ -306,9 +310,10 @@ static bool teardown_pending(const struct nsi_file *ledger, const struct nsi_fil
 
 /*
  * A net namespace whose count reached 0 unregisters its devices and frees
- * them, or waits for their references, in a worker (cleanup_net()): give
- * it TEARDOWN_MS to do either for the devices watched, so that the verdict
- * tells a device freed from one its teardown waits for.
+ * them, or waits for their references, in a worker (cleanup_net()), which
+ * polls a waiting device's count every 250 ms: give it TEARDOWN_MS to free
+ * or wait for each device watched, so that the verdict tells a device
+ * freed from one its teardown waits for.
  */
 static void settle_teardown(const struct nsi_source *src)
 {
