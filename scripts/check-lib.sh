@@ -313,8 +313,9 @@ deb_base() {
 }
 
 # deb_install ROOT: ROOT made afresh from deb_base, and build/deb/*.deb
-# installed in it with apt-get, as a user installs them. Without kernel
-# headers there, dkms has the sources (`added`) and builds nothing yet.
+# installed in it with apt-get, as a user installs them: the tool runs and
+# gives its version. Without kernel headers there, dkms has the sources
+# (`added`) and builds nothing yet.
 deb_install() {
 	dbi_tar=$(deb_base) || return 1
 	rm -rf --one-file-system "$1" && mkdir -p "$1/tmp/debs" &&
@@ -322,7 +323,8 @@ deb_install() {
 		cp "$top"/build/deb/*.deb "$1/tmp/debs/" || return 1
 	in_root "$1" 'apt-get install -y -q -o Dpkg::Use-Pty=0 --no-install-recommends /tmp/debs/*.deb &&
 		rm -r /tmp/debs && dkms status' || return 1
-	in_root "$1" 'dkms status' | grep -qx "nsinspect/$version: added"
+	in_root "$1" 'nsinspect-tool --version' | head -n 1 | grep -x "nsinspect-tool $version" &&
+		in_root "$1" 'dkms status' | grep -x "nsinspect/$version: added"
 }
 
 # deb_kernel ROOT REL KDIR IMAGE OUT: kernel REL arrives in ROOT as an
