@@ -282,7 +282,9 @@ in_root() {
 # (debootstrap --variant=minbase), from the mirror of the machine's apt
 # sources and with those sources (read here, written into that root only);
 # made once under the cache, its package lists refreshed after a day.
+# Called in a subshell ($(deb_base)), which holds the cache's lock on it.
 deb_base() {
+	mkdir -p "$deb_cache" && exec 8>"$deb_cache/deb-root.lock" && flock 8 || return 1
 	dbs_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	dbs_tar="$deb_cache/deb-root-$dbs_suite.tar.zst"
 	if [ -e "$dbs_tar" ] && [ $(($(date +%s) - $(stat -c %Y "$dbs_tar"))) -lt 86400 ]; then
