@@ -35,3 +35,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086 # one package name per word
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# promtool and node_exporter are for the metrics tests, which run them on a
+# loopback port: the daemons their packages start on every address, stopped.
+for d in prometheus prometheus-node-exporter; do
+	case " $missing " in
+	*" $d "*) systemctl disable --now "$d" >/dev/null 2>&1 || : ;;
+	esac
+done
