@@ -16,8 +16,11 @@
  * until it reads 1, sleeping 250 ms at most between calls (out of line in
  * Debian's 6.1, 6.12 and 7.2). A kretprobe on that exported function records each call made on
  * a device in NETREG_UNREGISTERED: its name, ifindex, net, and the count
- * returned. A record goes when the count reads 1: the device is then freed,
- * and the tracer, watching its per-CPU counts, is told so first.
+ * returned. A record goes when the count reads 1: the device is then freed.
+ * A second kretprobe, on free_netdev() (exported), sees each device as it
+ * is freed: a waiting record whose last poll was missed goes then, and the
+ * tracer, watching the device's per-CPU counts, is told before they are
+ * freed.
  * Nothing is registered with the network stack: register_pernet_subsys()
  * and register_netdevice_notifier() take pernet_ops_rwsem for writing, and
  * a stuck cleanup_net() holds it for reading, so insmod would hang, and
@@ -73,11 +76,10 @@ static unsigned int nsi_waiters_evicted;	/* records given up for room */
 static const char *nsi_wait_unavailable = "not initialised";
 
 /*
- * Devices the tracer watches (trace_netdev.c), under nsi_waiters_lock: the
- * teardown's poll that reads 1 is the last thing before free_netdev()
- * frees the counts under the watch, so the tracer is told there.
+ * Devices the tracer watches (trace_netdev.c), under nsi_waiters_lock:
+ * free_netdev() frees the counts under the watch, so the tracer is told as
+ * it is called.
  */
-#define NSI_DEV_WATCHES 16
 static struct {
 	const void *dev;		/* compared, never followed */
 	void *cookie;
@@ -110,7 +112,7 @@ static int nsi_refcnt_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct nsi_waiter *w = (struct nsi_waiter *)ri->data;
 	struct user_namespace *user_ns;
 	struct net *net;
-	int refs, passive;
+	int refs = 0, passive = 0;
 
 	/* Only the teardown's calls: the caller holds the device meanwhile. */
 	if (dev->reg_state != NETREG_UNREGISTERED)
@@ -167,12 +169,6 @@ static int nsi_refcnt_return(struct kretprobe_instance *ri, struct pt_regs *regs
 		/* Free to go (exactly 1, as the kernel waits for): it is freed now. */
 		if (slot)
 			memset(slot, 0, sizeof(*slot));
-		for (i = 0; i < NSI_DEV_WATCHES; i++) {
-			if (nsi_dev_watches[i].dev != w->dev)
-				continue;
-			nsi_trace_dev_freed(nsi_dev_watches[i].cookie);
-			nsi_dev_watches[i].dev = NULL;
-		}
 		goto out;
 	}
 	if (!w->net)
@@ -217,6 +213,51 @@ static unsigned long nsi_wait_missed(void)
 	       nsi_refcnt_probe.nmissed + nsi_refcnt_probe.kp.nmissed;
 }
 
+/*
+ * free_netdev(), on its way to free the device and its counts: its
+ * waiting record goes, and a watch on it is told first. Called while the
+ * device is unregistering, it only defers the free to netdev_run_todo().
+ */
+static int nsi_free_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct net_device *dev = (const void *)regs_get_kernel_argument(regs, 0);
+	unsigned long flags;
+	int i;
+
+	if (dev->reg_state == NETREG_UNREGISTERING)
+		return 1;
+	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	for (i = 0; i < NSI_DEV_WATCHES; i++) {
+		if (nsi_dev_watches[i].dev != dev)
+			continue;
+		nsi_trace_dev_freed(nsi_dev_watches[i].cookie);
+		nsi_dev_watches[i].dev = NULL;
+	}
+	for (i = 0; i < NSI_WAITERS; i++)
+		if (nsi_waiters[i].dev == dev)
+			memset(&nsi_waiters[i], 0, sizeof(nsi_waiters[i]));
+	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	/* Nothing to see at its return. */
+	return 1;
+}
+
+static struct kretprobe nsi_free_probe = {
+	.kp.symbol_name = "free_netdev",
+	.entry_handler = nsi_free_entry,
+};
+
+static const char *nsi_free_unavailable = "not initialised";
+
+const char *nsi_netdev_free_why(void)
+{
+	return nsi_free_unavailable;
+}
+
+unsigned long nsi_netdev_free_missed(void)
+{
+	return nsi_free_unavailable ? 0 : nsi_free_probe.nmissed + nsi_free_probe.kp.nmissed;
+}
+
 void nsi_netdev_init(void)
 {
 	int err = register_kretprobe(&nsi_refcnt_probe);
@@ -225,13 +266,22 @@ void nsi_netdev_init(void)
 		pr_info("waiting net devices cannot be seen: kretprobe on netdev_refcnt_read: error %d\n",
 			err);
 		nsi_wait_unavailable = "a kretprobe on netdev_refcnt_read could not be registered";
-		return;
+	} else {
+		nsi_wait_unavailable = NULL;
 	}
-	nsi_wait_unavailable = NULL;
+	err = register_kretprobe(&nsi_free_probe);
+	if (err) {
+		pr_info("net devices cannot be traced: kretprobe on free_netdev: error %d\n", err);
+		nsi_free_unavailable = "a kretprobe on free_netdev could not be registered";
+	} else {
+		nsi_free_unavailable = NULL;
+	}
 }
 
 void nsi_netdev_exit(void)
 {
+	if (!nsi_free_unavailable)
+		unregister_kretprobe(&nsi_free_probe);
 	if (!nsi_wait_unavailable)
 		unregister_kretprobe(&nsi_refcnt_probe);
 }
@@ -246,6 +296,16 @@ void nsi_netdev_exit(void)
 }
 
 static unsigned long nsi_wait_missed(void)
+{
+	return 0;
+}
+
+const char *nsi_netdev_free_why(void)
+{
+	return "kernel built without CONFIG_KRETPROBES";
+}
+
+unsigned long nsi_netdev_free_missed(void)
 {
 	return 0;
 }
@@ -368,15 +428,29 @@ static int nsi_netdev_refs(const struct net_device *dev)
 
 /* ---- devices for the tracer ------------------------------------------------------ */
 
-/* A waiting record polled this recently is of a device not yet freed. */
-#define NSI_WAIT_FRESH_NS NSEC_PER_SEC
-
 struct nsi_netdev_look {
 	unsigned int net;
 	int ifindex;
 	struct nsi_netdev_found *f;
+	void *cookie;
+	int err;
 	u64 held;
 };
+
+/* Under nsi_waiters_lock. */
+static int __nsi_netdev_watch(const void *dev, void *cookie)
+{
+	int i;
+
+	for (i = 0; i < NSI_DEV_WATCHES; i++) {
+		if (nsi_dev_watches[i].dev)
+			continue;
+		nsi_dev_watches[i].dev = dev;
+		nsi_dev_watches[i].cookie = cookie;
+		return 0;
+	}
+	return -ENOSPC;
+}
 
 /* Under net_rwsem: the device of that ifindex in the net of that inum. */
 static int nsi_netdev_find_cb(void *arg, struct net *net)
@@ -392,11 +466,21 @@ static int nsi_netdev_find_cb(void *arg, struct net *net)
 	start = local_clock();
 	dev = dev_get_by_index_rcu(net, look->ifindex);
 	if (dev) {
+		unsigned long flags;
+
 		f->dev = dev;
 		f->pcpu = nsi_netdev_pcpu(dev);
 		strscpy(f->name, dev->name, sizeof(f->name));
 		f->refs = nsi_netdev_refs(dev);
 		f->waiting = false;
+		/*
+		 * Listed, and unlisting waits for this section to end
+		 * (synchronize_net()) before the device can be freed: the
+		 * watch sees its free.
+		 */
+		raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+		look->err = __nsi_netdev_watch(dev, look->cookie);
+		raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
 	}
 	look->held = max(look->held, local_clock() - start);
 	nsi_rcu_exit();
@@ -405,14 +489,16 @@ static int nsi_netdev_find_cb(void *arg, struct net *net)
 
 /*
  * The device of @ifindex in net namespace @net: listed in it, else waiting
- * in its teardown and polled within the last second (freed devices'
- * records are gone, or stale). Takes no reference: f->dev and f->pcpu are
- * only ever compared, or read nofault. Returns 0, -ESRCH, or why the net
- * list could not be read.
+ * in its teardown (its record not stale). Takes no reference: f->dev and
+ * f->pcpu are only ever compared, or read nofault. Where it is found, the
+ * tracer's @cookie is told of its free from then on: the device is alive
+ * when the watch is set, under RCU or nsi_waiters_lock. Returns 0, -ESRCH,
+ * -ENOSPC (too many watched), or why the net list could not be read.
  */
-int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns)
+int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns,
+		    void *cookie)
 {
-	struct nsi_netdev_look look = { .net = net, .ifindex = ifindex, .f = f };
+	struct nsi_netdev_look look = { .net = net, .ifindex = ifindex, .f = f, .cookie = cookie };
 	unsigned long flags;
 	u64 start, held;
 	int err, i;
@@ -421,42 +507,26 @@ int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u
 	err = nsi_walk_nets(nsi_netdev_find_cb, NULL, &look, &held);
 	*held_ns = max(held, look.held);
 	if (err || f->dev)
-		return err;
+		return err ?: look.err;
 	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
 	start = local_clock();
 	for (i = 0; i < NSI_WAITERS && !f->dev; i++) {
 		const struct nsi_waiter *w = &nsi_waiters[i];
 
 		if (!w->dev || w->net != net || w->ifindex != ifindex ||
-		    nsi_since(start, w->last_ns) > NSI_WAIT_FRESH_NS)
+		    nsi_since(start, w->last_ns) > NSI_WAIT_STALE_NS)
 			continue;
 		f->dev = w->dev;
 		f->pcpu = w->pcpu;
 		memcpy(f->name, w->name, sizeof(f->name));
 		f->refs = w->refs;
 		f->waiting = true;
+		/* free_netdev() drops the record under this lock: it is not freed yet. */
+		err = __nsi_netdev_watch(w->dev, cookie);
 	}
-	f->missed = nsi_wait_missed();
 	*held_ns = max(*held_ns, local_clock() - start);
 	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
-	return f->dev ? 0 : -ESRCH;
-}
-
-int nsi_netdev_watch(const void *dev, void *cookie)
-{
-	unsigned long flags;
-	int i, err = -ENOSPC;
-
-	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
-	for (i = 0; i < NSI_DEV_WATCHES && err; i++) {
-		if (nsi_dev_watches[i].dev)
-			continue;
-		nsi_dev_watches[i].dev = dev;
-		nsi_dev_watches[i].cookie = cookie;
-		err = 0;
-	}
-	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
-	return err;
+	return f->dev ? err : -ESRCH;
 }
 
 void nsi_netdev_unwatch(void *cookie)

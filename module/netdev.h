@@ -38,16 +38,21 @@ struct nsi_netdev_found {
 	char name[IFNAMSIZ];
 	int refs;
 	bool waiting;			/* in its teardown, off every list */
-	unsigned long missed;		/* polls the kretprobe missed, ever */
 };
 
-int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns);
+/* Devices watched at once: one per ledger of the tracer, at most. */
+#define NSI_DEV_WATCHES 16
+
 /*
- * Have nsi_trace_dev_freed(cookie) called, under a raw spinlock, when the
- * teardown's poll of @dev reads 1, right before it is freed; -ENOSPC when
- * 16 devices are watched already.
+ * Find a device and, in the same hold, have nsi_trace_dev_freed(cookie)
+ * called (under a raw spinlock) when free_netdev() is about to free it.
  */
-int nsi_netdev_watch(const void *dev, void *cookie);
+int nsi_netdev_find(unsigned int net, int ifindex, struct nsi_netdev_found *f, u64 *held_ns,
+		    void *cookie);
 void nsi_netdev_unwatch(void *cookie);
+/* Why a device's free cannot be seen (the tracer needs it), or NULL. */
+const char *nsi_netdev_free_why(void);
+/* Calls of free_netdev() the probe missed, ever. */
+unsigned long nsi_netdev_free_missed(void);
 
 #endif /* NSI_NETDEV_H */

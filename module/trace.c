@@ -171,7 +171,7 @@ void nsi_trace_release(struct nsi_trace_obj *o)
 	cancel_work_sync(&o->disarm);
 	mutex_lock(&nsi_trace_read_lock);
 	ring = o->ring;
-	kfree(o->slots);
+	kvfree(o->slots);
 	memset(o, 0, sizeof(*o));
 	mutex_unlock(&nsi_trace_read_lock);
 	/* A reader formatting it has its own reference. */
@@ -552,8 +552,12 @@ static void nsi_trace_take_view(struct nsi_trace_view *v, const struct nsi_trace
 	memcpy(v->name, o->name, sizeof(v->name));
 	v->writers = o->writers;
 	v->born = o->born;
-	/* A CPU went offline or came online since: the watch was stopped. */
-	v->complete = o->hotplug_gen == atomic_read(&nsi_trace_hotplug);
+	/*
+	 * A CPU went offline or came online since: the watch was stopped. A
+	 * device's free may have gone unseen if the probe missed a call.
+	 */
+	v->complete = o->hotplug_gen == atomic_read(&nsi_trace_hotplug) &&
+		      (o->type != NSI_TRACE_NETDEV || o->free_missed == nsi_netdev_free_missed());
 	/* Before the counts: a freed object's counts are final. */
 	v->dead = atomic_read_acquire(&o->dead);
 	if (v->dead)

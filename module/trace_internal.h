@@ -79,6 +79,7 @@ struct nsi_trace_obj {
 	int ifindex;			/* a device's */
 	char name[IFNAMSIZ];		/* a device's, when armed */
 	const void *dev;		/* a device's: compared, never followed */
+	unsigned long free_missed;	/* a device's: free_netdev() calls missed when armed */
 	bool writers;			/* a mount's mnt_writers rather than its references */
 	bool born;			/* armed at its birth (a net: ring[0] is the birth) */
 	unsigned int regs;		/* debug registers it takes on each CPU */

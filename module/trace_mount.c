@@ -136,7 +136,7 @@ void nsi_trace_unregister(struct perf_event **cpu_bp)
 	for (i = 0; i < nr_cpu_ids * NSI_TRACE_MNT_WORDS; i++)
 		if (cpu_bp[i])
 			unregister_hw_breakpoint(cpu_bp[i]);
-	kfree(cpu_bp);
+	kvfree(cpu_bp);
 }
 
 /*
@@ -214,7 +214,7 @@ int nsi_trace_arm_pcpu(struct nsi_trace_obj *o, const int *off, const int *len,
 	unsigned int i;
 	int cpu, err = 0, refs = 0, writers = 0;
 
-	cpu_bp = kcalloc(nr_cpu_ids * NSI_TRACE_MNT_WORDS, sizeof(*cpu_bp), GFP_KERNEL);
+	cpu_bp = kvcalloc(nr_cpu_ids * NSI_TRACE_MNT_WORDS, sizeof(*cpu_bp), GFP_KERNEL);
 	if (!cpu_bp)
 		return -ENOMEM;
 	cpus_read_lock();
@@ -260,8 +260,13 @@ int nsi_trace_arm_pcpu(struct nsi_trace_obj *o, const int *off, const int *len,
 	o->initial = o->writers ? writers : refs;
 	atomic_add(o->initial, &o->last);
 	atomic_add(refs, &o->refs);
-	/* A handler that saw it die before this store left the disarm to us. */
+	/*
+	 * A handler that saw it die before this store left the disarm to us:
+	 * a full barrier, as a store-release and a load-acquire do not order
+	 * the store before the load.
+	 */
 	smp_store_release(&o->cpu_bp, cpu_bp);
+	smp_mb();
 	if (atomic_read_acquire(&o->dead))
 		schedule_work(&o->disarm);
 	return 0;
@@ -295,7 +300,7 @@ int nsi_trace_watch_mount(struct nsi_trace_obj *o)
 				      o->writers ? "writers" : "references", nr,
 				      nsi_trace_armed(), NSI_TRACE_REGS);
 	o->regs = nr;
-	o->slots = kcalloc(nr_cpu_ids, sizeof(*o->slots), GFP_KERNEL);
+	o->slots = kvcalloc(nr_cpu_ids, sizeof(*o->slots), GFP_KERNEL);
 	if (!o->slots)
 		return -ENOMEM;
 	err = nsi_trace_arm_pcpu(o, off, len, nr);

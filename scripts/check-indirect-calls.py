@@ -8,12 +8,12 @@ crashes (Documentation/admin-guide/nsinspect.rst, "Reaching private kernel
 data"). TCG emulates no IBT, so no VM run can show it; this reads the code:
 
 - the module imports nothing that finds code by name (kprobes, kallsyms),
-  but register_kretprobe(): netdev.c observes netdev_refcnt_read() with one,
-  which the kprobe core patches and calls into the module's handlers, never
-  the other way;
+  but register_kretprobe(): netdev.c observes netdev_refcnt_read() and
+  free_netdev() with two, which the kprobe core patches and calls into the
+  module's handlers, never the other way;
 - no indirect call or jump (call *%reg, a retpoline thunk, call *mem) goes
   through a value loaded from nsi_ksyms, the only place looked-up addresses
-  are kept, or from the kretprobe, whose kp.addr the lookup fills in, or
+  are kept, or from a kretprobe, whose kp.addr the lookup fills in, or
   through a register copied from one. Within each function the
   registers loaded from nsi_ksyms are followed through moves; a load through
   such a register reads the kernel's data, whose function pointers the kernel
@@ -28,7 +28,7 @@ FORBIDDEN_IMPORTS = {
     "kallsyms_lookup_name", "kallsyms_on_each_symbol",
     "kallsyms_on_each_match_symbol", "module_kallsyms_lookup_name",
 }
-STORES = ("nsi_ksyms", "nsi_refcnt_probe")
+STORES = ("nsi_ksyms", "nsi_refcnt_probe", "nsi_free_probe")
 
 REGS = {}
 for full, aliases in {
