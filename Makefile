@@ -67,16 +67,16 @@ check: setup
 	@scripts/check.sh
 
 # The same module and VM suite on bookworm's, trixie's and sid's kernels.
-check-matrix: setup
+check-matrix: setup tool
 	@scripts/check-matrix.sh
 
 # The suite on a debug kernel built from linux-source-6.1 (KASAN, lockdep,
 # kmemleak, failslab; selftests/debug.config), cached after the first build.
-check-debug: setup
+check-debug: setup tool
 	@scripts/check-debug.sh
 
 # The stress, fault and security figures of a check-debug run, as a table.
-reliability: setup
+reliability: setup tool
 	@scripts/check-debug.sh; rc=$$?; scripts/reliability.sh && exit $$rc
 
 # Timings against lsns and findmnt in one VM run; writes Documentation/benchmarks.txt.

@@ -26,7 +26,7 @@ NSENTER=nsenter
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..34"
+echo "1..35"
 
 # A process that holds new namespaces (unshare ARGS) until killed; sets
 # holder to its pid: the sleep that unshare execs, or with -f forks first.
@@ -396,6 +396,16 @@ grep -q "^net:$hs still alive: 1 reference taken in the window and not given bac
 	grep -q "^new net namespaces: 1 born in the window, 1 traced from birth, with 1 loopback device\$" /tmp/new.out &&
 	! grep -q "between its birth and its arming" /tmp/new.out && [ $rc -eq 1 ]
 ok $? "--new net: hold_socket's namespace $hs traced from birth, one answer: sk_alloc's reference, its socket, exit $rc"
+# Two sockets made there by two stacks, one closed: the one left is a
+# socket's, and nothing tells which stack made it.
+$T trace --new net -- sh -c './hold_socket two >/tmp/hs.out & sleep 1' >/tmp/new2.out 2>&1
+rc=$?
+hs=$(head -n 1 /tmp/hs.out)
+kill "$(pidof hold_socket)" 2>/dev/null
+grep -q "^net:$hs still alive: 1 reference taken in the window and not given back; cannot tell which of the two took it: stack [0-9]* (+1, sk_alloc+[^)]*), stack [0-9]* (+1, sk_alloc+[^)]*); each took a socket's reference, 1 such holder holds it now" /tmp/new2.out &&
+	[ $rc -eq 1 ]
+ok $? "--new net, two sockets made, one closed: the verdict cannot tell the two sk_alloc stacks apart, and says so" \
+	"exit $rc $(cat /tmp/new2.out)"
 $T trace -J --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1' >/tmp/new.json 2>&1
 kill "$(pidof hold_socket)" 2>/dev/null
 first=$(jq -r '[.trace[0].children[] | select(.first == "0.000000")][0].children |

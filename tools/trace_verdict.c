@@ -269,18 +269,33 @@ static void socket_holder(const struct nsi_trace_facts *facts, const struct nsi_
 	}
 }
 
+/* Append ", stack N (+B, FIRST FRAME)" for the stack record at @at. */
+static void put_stack(const struct nsi_file *f, size_t at, bool first, char *out, size_t size)
+{
+	size_t len = strlen(out);
+
+	snprintf(out + len, size - len, "%s stack %s (%+lld, %s)", first ? "" : ",",
+		 nsi_val(&f->records[at], "stack"), nsi_ledger_num(&f->records[at], "balance"),
+		 at + 1 < f->nr_records && !strcmp(nsi_ledger_kind(&f->records[at + 1]), "frame") ?
+		 nsi_val(&f->records[at + 1], "at") : "no frames");
+}
+
+/* Candidates kept for one verdict; more are listed as before. */
+#define MAX_LEFT 8
+
 /*
  * One answer for an object still alive with references left: the one
- * candidate whose kind of holder still holds it. Returns whether it found
- * one, and then the verdict's tail in out.
+ * candidate whose kind of holder still holds it; or, when the candidates
+ * left all took the same kind of holder's reference, that the facts cannot
+ * tell them apart. Returns whether it said either, in out's tail.
  */
 static bool one_answer(const struct nsi_file *f, const struct nsi_record *o,
 		       const struct nsi_trace_facts *facts, char *out, size_t size)
 {
 	long long id = nsi_ledger_num(o, "object");
-	size_t i, left = 0, gone = 0, answer = 0;
+	size_t i, left = 0, gone = 0, at[MAX_LEFT];
 	char given[256] = "", who[160];
-	int g = -1, ga = -1;
+	int g, kind[MAX_LEFT];
 
 	for (i = 0; i < f->nr_records; i++) {
 		const struct nsi_record *r = &f->records[i];
@@ -296,25 +311,40 @@ static bool one_answer(const struct nsi_file *f, const struct nsi_record *o,
 				 nsi_val(r, "stack"));
 			continue;
 		}
-		left++;
-		answer = i;
-		ga = g;
+		if (left == MAX_LEFT)
+			return false;
+		kind[left] = g;
+		at[left++] = i;
 	}
-	if (left != 1 || !gone)
+	if (!left || (left == 1 && !gone))
 		return false;
+	if (left > 1) {
+		for (i = 1; i < left; i++)
+			if (kind[i] < 0 || strcmp(getters[kind[i]].key, getters[kind[0]].key))
+				return false;
+		if (kind[0] < 0)
+			return false;
+		snprintf(out + strlen(out), size - strlen(out),
+			 " cannot tell which of%s took it:", left == 2 ? " the two" : "");
+		for (i = 0; i < left; i++)
+			put_stack(f, at[i], !i, out, size);
+		snprintf(out + strlen(out), size - strlen(out),
+			 "; each took %s's reference, %lld such holder%s it now, and a count does not say whose reference was given back",
+			 getters[kind[0]].what, holders_now(facts, o, kind[0]),
+			 holders_now(facts, o, kind[0]) == 1 ? " holds" : "s hold");
+		return true;
+	}
 	who[0] = '\0';
-	if (ga >= 0 && !strcmp(getters[ga].key, "sockets"))
+	if (kind[0] >= 0 && !strcmp(getters[kind[0]].key, "sockets"))
 		socket_holder(facts, o, who, sizeof(who));
-	if (ga >= 0)
+	if (kind[0] >= 0)
 		snprintf(out + strlen(out), size - strlen(out), " held now by %s%s:",
-			 getters[ga].what, who);
+			 getters[kind[0]].what, who);
 	else
 		snprintf(out + strlen(out), size - strlen(out), " no known holder explains");
+	put_stack(f, at[0], true, out, size);
 	snprintf(out + strlen(out), size - strlen(out),
-		 " stack %s (%+lld, %s); stack%s %s gave theirs back (no such holder is left)",
-		 nsi_val(&f->records[answer], "stack"),
-		 nsi_ledger_num(&f->records[answer], "balance"),
-		 answer + 1 < f->nr_records ? nsi_val(&f->records[answer + 1], "at") : "no frames",
+		 "; stack%s %s gave theirs back (no such holder is left)",
 		 gone == 1 ? "" : "s", given);
 	return true;
 }
