@@ -410,9 +410,14 @@ $T trace -J --new net -- sh -c './hold_socket >/tmp/hs.out & sleep 1' >/tmp/new.
 kill "$(pidof hold_socket)" 2>/dev/null
 first=$(jq -r '[.trace[0].children[] | select(.first == "0.000000")][0].children |
 	map(.what) | any(startswith("copy_net_ns+"))' /tmp/new.json)
-[ "$first" = true ]
-ok $? "--new net -J: the stack at time 0 is the birth, through copy_net_ns" \
-	"$(head -c 3000 /tmp/new.json)"
+# The verdict's evidence: sk_alloc's stack takes a socket's reference, one
+# socket holds the namespace; the birth's is an nsproxy's, none does now.
+ev=$(jq -r '[.trace[0].children[] | select(.holder == "socket, 1 now")] | length == 1 and
+	(.[0].children[0].what | startswith("sk_alloc+"))' /tmp/new.json)
+born=$(jq -r '[.trace[0].children[] | select(.first == "0.000000")][0].holder' /tmp/new.json)
+[ "$first" = true ] && [ "$ev" = true ] && [ "$born" = "nsproxy, 0 now" ]
+ok $? "--new net -J: the birth at time 0 through copy_net_ns, an nsproxy's (0 now); sk_alloc's a socket's (1 now)" \
+	"first=$first ev=$ev born=$born $(head -c 3000 /tmp/new.json)"
 
 # 14. CPU hotplug: a CPU that goes offline is not armed again when it
 # comes back, so an object could then die unseen, its memory reused under

@@ -382,7 +382,7 @@ static const struct nsi_record *find_object(const struct nsi_file *f, const stru
 }
 
 enum { COL_WHAT, COL_BALANCE, COL_GETS, COL_PUTS, COL_HITS, COL_FIRST, COL_LAST,
-	COL_PID, COL_COMM, COL_VERDICT, NR_COLS };
+	COL_PID, COL_COMM, COL_HOLDER, COL_VERDICT, NR_COLS };
 
 static void cell(struct libscols_line *ln, int col, const char *text)
 {
@@ -423,8 +423,10 @@ static void object_name(const struct nsi_record *o, char *out, size_t size)
 }
 
 static void add_object(struct libscols_table *tb, const struct nsi_file *f,
-		       const struct nsi_record *o, const char *why)
+		       const struct nsi_record *o, const struct nsi_trace_facts *facts,
+		       const char *why)
 {
+	char holder[64];
 	struct libscols_line *ol = scols_table_new_line(tb, NULL);
 	long long id = nsi_ledger_num(o, "object");
 	size_t i, j;
@@ -463,6 +465,10 @@ static void add_object(struct libscols_table *tb, const struct nsi_file *f,
 		seconds(sl, COL_LAST, s, "last_ns");
 		cell(sl, COL_PID, nsi_record_get(s, "pid"));
 		cell(sl, COL_COMM, nsi_record_get(s, "comm"));
+		/* The verdict's evidence: what kind of holder its get is, and how many hold it. */
+		nsi_trace_stack_holder(f, i, o, facts, holder, sizeof(holder));
+		if (holder[0])
+			cell(sl, COL_HOLDER, holder);
 		for (j = i + 1; j < f->nr_records; j++) {
 			const struct nsi_record *fr = &f->records[j];
 			struct libscols_line *fl;
@@ -495,6 +501,7 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 		[COL_LAST] = { "LAST", 0, SCOLS_FL_RIGHT },
 		[COL_PID] = { "PID", 0, SCOLS_FL_RIGHT },
 		[COL_COMM] = { "COMM", 0, 0 },
+		[COL_HOLDER] = { "HOLDER", 0, 0 },
 		[COL_VERDICT] = { "VERDICT", 0, 0 },
 	};
 	struct libscols_table *tb = scols_new_table();
@@ -518,6 +525,7 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 		if (!cl)
 			nsi_oom();
 		if (ctx->json && c != COL_WHAT && c != COL_COMM && c != COL_VERDICT &&
+		    c != COL_HOLDER &&
 		    c != COL_FIRST && c != COL_LAST)
 			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 	}
@@ -530,7 +538,7 @@ static bool print_ledger(const struct nsi_ctx *ctx, const struct nsi_file *f,
 		if (unseen)
 			snprintf(why[i] + len, sizeof(why[i]) - len,
 				 "; %+lld between its birth and its arming, in no stack", unseen);
-		add_object(tb, f, objs[i], ctx->json ? why[i] : NULL);
+		add_object(tb, f, objs[i], facts, ctx->json ? why[i] : NULL);
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);

@@ -201,12 +201,13 @@ static const struct {
 	const char *fn;
 	const char *key;	/* namespaces file: how many such hold it */
 	const char *what;
+	const char *kind;	/* the ledger's HOLDER column */
 } getters[] = {
-	{ "sk_alloc", "sockets", "a socket" },
-	{ "setup_net", "nsproxies", "an nsproxy" },
-	{ "copy_net_ns", "nsproxies", "an nsproxy" },
-	{ "netns_install", "nsproxies", "an nsproxy" },
-	{ "netns_get", "fds", "an nsfs file or mount" },
+	{ "sk_alloc", "sockets", "a socket", "socket" },
+	{ "setup_net", "nsproxies", "an nsproxy", "nsproxy" },
+	{ "copy_net_ns", "nsproxies", "an nsproxy", "nsproxy" },
+	{ "netns_install", "nsproxies", "an nsproxy", "nsproxy" },
+	{ "netns_get", "fds", "an nsfs file or mount", "nsfs" },
 };
 
 /* The getters[] entry of a stack: its innermost frame that is one; or -1. */
@@ -347,6 +348,19 @@ static bool one_answer(const struct nsi_file *f, const struct nsi_record *o,
 		 "; stack%s %s gave theirs back (no such holder is left)",
 		 gone == 1 ? "" : "s", given);
 	return true;
+}
+
+void nsi_trace_stack_holder(const struct nsi_file *f, size_t at, const struct nsi_record *o,
+			    const struct nsi_trace_facts *facts, char *out, size_t size)
+{
+	int g = stack_getter(f, at);
+	long long n = g >= 0 ? holders_now(facts, o, g) : -1;
+
+	out[0] = '\0';
+	if (g >= 0 && n >= 0)
+		snprintf(out, size, "%s, %lld now", getters[g].kind, n);
+	else if (g >= 0)
+		snprintf(out, size, "%s", getters[g].kind);
 }
 
 bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,

@@ -24,6 +24,14 @@ long long nsi_ledger_num(const struct nsi_record *r, const char *key);
 bool nsi_ledger_is(const struct nsi_record *r, const char *key, long long v);
 
 /*
+ * The evidence of a stack record (at @at in @ledger) of object @o: the kind
+ * of holder whose reference its get function takes, and how many such hold
+ * @o after the window ("socket, 1 now"); "" when its get is not known.
+ */
+void nsi_trace_stack_holder(const struct nsi_file *ledger, size_t at, const struct nsi_record *o,
+			    const struct nsi_trace_facts *facts, char *out, size_t size);
+
+/*
  * The verdict on ledger object @o of @ledger, into out; returns whether it
  * is a finding: references taken in the window and not given back by an
  * object still alive, a device its teardown still waits for, a net whose
