@@ -260,12 +260,9 @@ int nsi_trace_arm_pcpu(struct nsi_trace_obj *o, const int *off, const int *len,
 	o->initial = o->writers ? writers : refs;
 	atomic_add(o->initial, &o->last);
 	atomic_add(refs, &o->refs);
-	/*
-	 * A handler that saw it die before this store left the disarm to us:
-	 * a full barrier, as a store-release and a load-acquire do not order
-	 * the store before the load.
-	 */
+	/* A handler that saw it die before this store left the disarm to us. */
 	smp_store_release(&o->cpu_bp, cpu_bp);
+	/* A store-release and a load-acquire do not order the store before the load. */
 	smp_mb();
 	if (atomic_read_acquire(&o->dead))
 		schedule_work(&o->disarm);
