@@ -226,7 +226,15 @@ static int nsi_free_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (dev->reg_state == NETREG_UNREGISTERING)
 		return 1;
-	raw_spin_lock_irqsave(&nsi_waiters_lock, flags);
+	/*
+	 * An entry handler runs in the int3 exception, which is NMI-like:
+	 * lockdep allows only a trylock there. This CPU never holds the lock
+	 * here (free_netdev() is never called under it), so the spin waits
+	 * only for another CPU's short hold.
+	 */
+	local_irq_save(flags);
+	while (!raw_spin_trylock(&nsi_waiters_lock))
+		cpu_relax();
 	for (i = 0; i < NSI_DEV_WATCHES; i++) {
 		if (nsi_dev_watches[i].dev != dev)
 			continue;
@@ -236,7 +244,8 @@ static int nsi_free_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	for (i = 0; i < NSI_WAITERS; i++)
 		if (nsi_waiters[i].dev == dev)
 			memset(&nsi_waiters[i], 0, sizeof(nsi_waiters[i]));
-	raw_spin_unlock_irqrestore(&nsi_waiters_lock, flags);
+	raw_spin_unlock(&nsi_waiters_lock);
+	local_irq_restore(flags);
 	/* Nothing to see at its return. */
 	return 1;
 }
