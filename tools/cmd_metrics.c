@@ -189,7 +189,8 @@ static void print_unexplained(FILE *fp, const struct nsi_model *m)
 	family(fp, "namespace_unexplained_references",
 	       "The namespaces with the most unexplained references, at most 5, by inode number: absent on a host with none.");
 	for (i = 0; i < nr_top && i < METRICS_TOP; i++)
-		fprintf(fp, PREFIX "namespace_unexplained_references{type=\"%s\",inum=\"%llu\"} %lld\n",
+		fprintf(fp,
+			PREFIX "namespace_unexplained_references{type=\"%s\",inum=\"%llu\"} %lld\n",
 			nsi_ns_type_names[top[i]->type], top[i]->inum, nsi_ns_unexplained(top[i]));
 	free(top);
 }
@@ -369,7 +370,8 @@ static enum nsi_exit write_textfile(const char *path, const struct nsi_model *m,
 
 	base = base ? base + 1 : path;
 	if (!*base)
-		return nsi_fail(err, NSI_EXIT_USAGE, "metrics: --textfile: '%s' names no file", path);
+		return nsi_fail(err, NSI_EXIT_USAGE, "metrics: --textfile: '%s' names no file",
+				path);
 	if (asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path, base) < 0)
 		nsi_oom();
 	fd = mkostemp(tmp, O_CLOEXEC);

@@ -561,7 +561,8 @@ static size_t born_objects(const struct nsi_file *f, const struct nsi_record **o
 	for (i = 0; i < f->nr_records; i++) {
 		const char *born = nsi_record_get(&f->records[i], "born");
 
-		if (!strcmp(nsi_ledger_kind(&f->records[i]), "object") && born && !strcmp(born, "yes"))
+		if (!strcmp(nsi_ledger_kind(&f->records[i]), "object") && born &&
+		    !strcmp(born, "yes"))
 			objs[n++] = &f->records[i];
 	}
 	return n;
@@ -578,7 +579,8 @@ static void print_births(const struct nsi_file *f)
 		if (strcmp(nsi_ledger_kind(r), "new"))
 			continue;
 		printf("new %s namespaces: %lld born in the window, %lld traced from birth",
-		       nsi_record_get(r, "new"), nsi_ledger_num(r, "born"), nsi_ledger_num(r, "watched"));
+		       nsi_record_get(r, "new"), nsi_ledger_num(r, "born"),
+		       nsi_ledger_num(r, "watched"));
 		if (nsi_ledger_num(r, "missed"))
 			printf(", %lld not (%s)", nsi_ledger_num(r, "missed"),
 			       "no free debug register or ledger, or gone before armed");
@@ -704,7 +706,7 @@ static enum nsi_exit run_trace(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 const struct nsi_cmd nsi_cmd_trace = {
 	.name = "trace",
-	.args_usage = "[TYPE:INUM|mount:ID|netdev:NAME@net:INUM]... (--for DURATION | -- COMMAND [ARG]...)",
+	.args_usage = "[OBJECT]... (--for DURATION | -- COMMAND [ARG]...)",
 	.min_args = 0,
 	.max_args = MAX_TARGETS,
 	.opts = NSI_OPT_JSON | NSI_OPT_NOHEADINGS | NSI_OPT_FOR | NSI_OPT_EXEC | NSI_OPT_WRITERS |
@@ -713,6 +715,7 @@ const struct nsi_cmd nsi_cmd_trace = {
 	.run = run_trace,
 	.summary = "who takes and drops references to a namespace or mount: a ledger of stacks",
 	.details =
+		"OBJECT is TYPE:INUM, mount:ID or netdev:NAME@net:INUM.\n"
 		"Arms a hardware data watchpoint on each namespace's reference count\n"
 		"(TYPE is mnt, uts, ipc, net, pid, cgroup, time or user; INUM its inode\n"
 		"number, as in list), or on each CPU's slot of a mount's per-CPU count\n"

@@ -330,8 +330,9 @@ static enum nsi_exit load_model(const struct nsi_ctx *ctx, struct nsi_model *m,
 
 	memset(m, 0, sizeof(*m));
 	st = nsi_source_init(&src, ctx->from, err);
-	if (st == NSI_EXIT_UNAVAILABLE && !ctx->from && (ctx->cmd->load == NSI_LOAD_MODEL_PROC ||
-							 ctx->cmd->load == NSI_LOAD_MODEL_PROC_SILENT)) {
+	if (st == NSI_EXIT_UNAVAILABLE && !ctx->from &&
+	    (ctx->cmd->load == NSI_LOAD_MODEL_PROC ||
+	     ctx->cmd->load == NSI_LOAD_MODEL_PROC_SILENT)) {
 		/* The one line that says these are not the module's numbers. */
 		if (ctx->cmd->load == NSI_LOAD_MODEL_PROC)
 			nsi_warn("%s; reading /proc (kernel-only columns show as '%s')",

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "model.h"
 #include "trace_verdict.h"
 
@@ -120,7 +121,8 @@ static const struct nsi_record *waiting_device(const struct nsi_trace_facts *fac
 		const struct nsi_record *r = &facts->netdevs->records[i];
 
 		if (nsi_ledger_is(r, "net", net) && nsi_record_get(r, "net_state") &&
-		    !nsi_ledger_is(r, "stale", 1) && (ifindex < 0 || nsi_ledger_is(r, "ifindex", ifindex)))
+		    !nsi_ledger_is(r, "stale", 1) &&
+		    (ifindex < 0 || nsi_ledger_is(r, "ifindex", ifindex)))
 			return r;
 	}
 	return NULL;
@@ -137,15 +139,16 @@ static bool net_waits(const struct nsi_trace_facts *facts, long long net, char *
 
 	if (!waiting_device(facts, net, -1))
 		return false;
-	len = (size_t)snprintf(out, size, "its count reached 0, but it is not freed: "
-			       "its teardown waits for");
+	len = (size_t)snprintf(out, size, "%s",
+			       "its count reached 0, but it is not freed: its teardown waits for");
 	for (i = 0; i < facts->netdevs->nr_records && len < size; i++) {
 		const struct nsi_record *r = &facts->netdevs->records[i];
 
 		if (!nsi_ledger_is(r, "net", net) || !nsi_record_get(r, "net_state") ||
 		    nsi_ledger_is(r, "stale", 1))
 			continue;
-		len += (size_t)snprintf(out + len, size - len, "%s %s (ifindex %lld, %lld more reference%s)",
+		len += (size_t)snprintf(out + len, size - len,
+					"%s %s (ifindex %lld, %lld more reference%s)",
 					out[len - 1] == ')' ? "," : "", nsi_val(r, "name"),
 					nsi_ledger_num(r, "ifindex"), nsi_ledger_num(r, "refs") - 1,
 					nsi_ledger_num(r, "refs") == 2 ? "" : "s");
@@ -184,8 +187,8 @@ static bool netdev_verdict(const struct nsi_file *f, const struct nsi_record *o,
 	 * or in it: what it waits for was taken by a stack that took more
 	 * than it gave back, if any did.
 	 */
-	snprintf(out, size, "device still waiting for %lld reference%s", nsi_ledger_num(w, "refs") - 1,
-		 nsi_ledger_num(w, "refs") == 2 ? "" : "s");
+	snprintf(out, size, "device still waiting for %lld reference%s",
+		 nsi_ledger_num(w, "refs") - 1, nsi_ledger_num(w, "refs") == 2 ? "" : "s");
 	if (!has_stacks(f, id, 1)) {
 		snprintf(out + strlen(out), size - strlen(out), ", all taken before the window");
 		return true;
@@ -219,7 +222,7 @@ static int stack_getter(const struct nsi_file *f, size_t at)
 	     j++) {
 		const char *fn = nsi_val(&f->records[j], "at");
 
-		for (k = 0; k < sizeof(getters) / sizeof(getters[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(getters); k++) {
 			size_t n = strlen(getters[k].fn);
 
 			if (!strncmp(fn, getters[k].fn, n) && fn[n] == '+')
@@ -374,7 +377,8 @@ bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,
 	if (str_is(o, "type", "netdev"))
 		return netdev_verdict(f, o, facts, out, size);
 	if (str_is(o, "state", "freed")) {
-		if (str_is(o, "type", "net") && net_waits(facts, nsi_ledger_num(o, "inum"), out, size))
+		if (str_is(o, "type", "net") &&
+		    net_waits(facts, nsi_ledger_num(o, "inum"), out, size))
 			return true;
 		if (drops)
 			snprintf(out, size,

@@ -48,7 +48,7 @@ static const char *name_at(const char *p, char *buf, size_t size)
 /*
  * Check one sample line "NAME{L="V",...} VALUE" of family @family: its
  * labels are none of pid or path, an inum only in INUM_FAMILY, and every
- * value's escapes are the format's (\\, \" and \n).
+ * value's escapes are the format's (backslash, double quote, newline).
  */
 static void check_sample(const char *line, const char *family, unsigned int *inums)
 {
