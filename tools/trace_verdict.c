@@ -156,49 +156,6 @@ static bool net_waits(const struct nsi_trace_facts *facts, long long net, char *
 	return true;
 }
 
-/* A device: freed once its teardown's wait read 1; or waiting still; or registered. */
-static bool netdev_verdict(const struct nsi_file *f, const struct nsi_record *o,
-			   const struct nsi_trace_facts *facts, char *out, size_t size)
-{
-	long long id = nsi_ledger_num(o, "object"), balance = nsi_ledger_num(o, "balance");
-	const struct nsi_record *w;
-
-	if (str_is(o, "state", "freed")) {
-		snprintf(out, size, "freed: its teardown's wait read its last reference%s",
-			 nsi_ledger_num(o, "drops") ? "; some hits dropped" : "");
-		return false;
-	}
-	w = waiting_device(facts, nsi_ledger_num(o, "inum"), nsi_ledger_num(o, "ifindex"));
-	if (!w) {
-		if (balance <= 0) {
-			snprintf(out, size, "still registered: %s",
-				 balance ? "more references given back than taken in the window" :
-					   "every reference taken in the window was given back");
-			return false;
-		}
-		snprintf(out, size, "still registered: %lld reference%s %s:", balance,
-			 balance == 1 ? "" : "s",
-			 "taken in the window and not given back; took more than they gave back");
-		list_stacks(f, id, 1, out, size);
-		return true;
-	}
-	/*
-	 * Its teardown gave back what registration took, before the window
-	 * or in it: what it waits for was taken by a stack that took more
-	 * than it gave back, if any did.
-	 */
-	snprintf(out, size, "device still waiting for %lld reference%s",
-		 nsi_ledger_num(w, "refs") - 1, nsi_ledger_num(w, "refs") == 2 ? "" : "s");
-	if (!has_stacks(f, id, 1)) {
-		snprintf(out + strlen(out), size - strlen(out), ", all taken before the window");
-		return true;
-	}
-	snprintf(out + strlen(out), size - strlen(out),
-		 "; taken in the window and not given back:");
-	list_stacks(f, id, 1, out, size);
-	return true;
-}
-
 /* Get functions whose reference a kind of holder keeps: the namespaces file's key for it. */
 static const struct {
 	const char *fn;
@@ -366,10 +323,67 @@ void nsi_trace_stack_holder(const struct nsi_file *f, size_t at, const struct ns
 		snprintf(out, size, "%s", getters[g].kind);
 }
 
+/* An object not freed (@state: still alive, still registered): what the window left. */
+static bool alive_verdict(const struct nsi_file *f, const struct nsi_record *o,
+			  const struct nsi_trace_facts *facts, const char *state, char *out,
+			  size_t size)
+{
+	long long id = nsi_ledger_num(o, "object"), balance = nsi_ledger_num(o, "balance");
+
+	if (!balance) {
+		snprintf(out, size, "%s: every reference taken in the window was given back",
+			 state);
+		return false;
+	}
+	if (balance < 0) {
+		snprintf(out, size, "%s: %lld more references given back than taken in the window",
+			 state, -balance);
+		return false;
+	}
+	snprintf(out, size, "%s: %lld reference%s taken in the window and not given back;", state,
+		 balance, balance == 1 ? "" : "s");
+	if (one_answer(f, o, facts, out, size))
+		return true;
+	snprintf(out + strlen(out), size - strlen(out), " took more than they gave back:");
+	list_stacks(f, id, 1, out, size);
+	return true;
+}
+
+/* A device: freed once its teardown's wait read 1; or waiting still; or registered. */
+static bool netdev_verdict(const struct nsi_file *f, const struct nsi_record *o,
+			   const struct nsi_trace_facts *facts, char *out, size_t size)
+{
+	long long id = nsi_ledger_num(o, "object");
+	const struct nsi_record *w;
+
+	if (str_is(o, "state", "freed")) {
+		snprintf(out, size, "freed: its teardown's wait read its last reference%s",
+			 nsi_ledger_num(o, "drops") ? "; some hits dropped" : "");
+		return false;
+	}
+	w = waiting_device(facts, nsi_ledger_num(o, "inum"), nsi_ledger_num(o, "ifindex"));
+	if (!w)
+		return alive_verdict(f, o, facts, "still registered", out, size);
+	/*
+	 * Its teardown gave back what registration took, before the window
+	 * or in it: what it waits for was taken by a stack that took more
+	 * than it gave back, if any did.
+	 */
+	snprintf(out, size, "device still waiting for %lld reference%s",
+		 nsi_ledger_num(w, "refs") - 1, nsi_ledger_num(w, "refs") == 2 ? "" : "s");
+	if (!has_stacks(f, id, 1)) {
+		snprintf(out + strlen(out), size - strlen(out), ", all taken before the window");
+		return true;
+	}
+	snprintf(out + strlen(out), size - strlen(out),
+		 "; taken in the window and not given back:");
+	list_stacks(f, id, 1, out, size);
+	return true;
+}
+
 bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,
 		       const struct nsi_trace_facts *facts, char *out, size_t size)
 {
-	long long id = nsi_ledger_num(o, "object"), balance = nsi_ledger_num(o, "balance");
 	long long drops = nsi_ledger_num(o, "drops");
 
 	if (str_is(o, "counter", "writers"))
@@ -387,21 +401,5 @@ bool nsi_trace_verdict(const struct nsi_file *f, const struct nsi_record *o,
 			snprintf(out, size, "freed, every reference accounted for");
 		return false;
 	}
-	if (balance <= 0) {
-		if (!balance)
-			snprintf(out, size,
-				 "still alive: every reference taken in the window was given back");
-		else
-			snprintf(out, size,
-				 "still alive: %lld more references given back than taken in the window",
-				 -balance);
-		return false;
-	}
-	snprintf(out, size, "still alive: %lld reference%s %s", balance, balance == 1 ? "" : "s",
-		 "taken in the window and not given back;");
-	if (one_answer(f, o, facts, out, size))
-		return true;
-	snprintf(out + strlen(out), size - strlen(out), " took more than they gave back:");
-	list_stacks(f, id, 1, out, size);
-	return true;
+	return alive_verdict(f, o, facts, "still alive", out, size);
 }
