@@ -91,17 +91,9 @@ $UNSHARE -n sh -c "stat -L -c %i /proc/self/ns/net >/tmp/leaked-net; echo get_ne
 leaked=$(cat /tmp/leaked-net)
 
 # The dying namespace: lo held, its last task killed, the teardown waiting.
-$UNSHARE -n sleep 1000 &
-holder=$!
-me=$(stat -L -c %i /proc/self/ns/net)
-i=0
-while [ "$(stat -L -c %i /proc/$holder/ns/net 2>/dev/null)" = "$me" ] ||
-	[ "$(cat /proc/$holder/comm 2>/dev/null)" != sleep ]; do
-	[ $i -lt 100 ] || break
-	sleep 0.1
-	i=$((i + 1))
-done
-dying=$(stat -L -c %i /proc/$holder/ns/net)
+new_net
+holder=$pid
+dying=$netns
 echo "dev_hold $holder" >$L
 timeout=$(cat /proc/sys/net/core/netdev_unregister_timeout_secs)
 echo 1 >/proc/sys/net/core/netdev_unregister_timeout_secs

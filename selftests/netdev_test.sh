@@ -53,21 +53,6 @@ theirs=$(find /sys/class/net/ -mindepth 1 -maxdepth 1 | wc -l)
 ok $? "netdevs lists the $theirs devices of net:[$me] sysfs lists, by name and ifindex" \
 	"missing:$bad ours=$ours theirs=$theirs; $(cat /tmp/netdevs)"
 
-# new_net: a sleep in a new net namespace, until killed; sets pid and its
-# namespace's inum, netns.
-new_net() {
-	$UNSHARE -n sleep 1000 &
-	pid=$!
-	i=0
-	while [ "$(stat -L -c %i /proc/$pid/ns/net 2>/dev/null)" = "$me" ] ||
-		[ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ]; do
-		[ $i -lt 100 ] || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	netns=$(stat -L -c %i /proc/$pid/ns/net)
-}
-
 # 2. A new net namespace: its lo, and the exact count a dev_hold() adds.
 new_net
 holder=$pid

@@ -5,7 +5,7 @@
 # TAP for the shell tests, sourced by each: `ok STATUS DESCRIPTION
 # [DIAGNOSTIC]` prints test n+1 as ok when STATUS is 0, else as not ok with
 # DIAGNOSTIC as comment lines, and sets failed=1. The test prints its plan
-# and exits with $failed. Also what several tests need: child_of.
+# and exits with $failed. Also what several tests need: new_net, child_of.
 n=0
 failed=0
 
@@ -18,6 +18,22 @@ ok() {
 		[ -n "${3:-}" ] && echo "$3" | sed 's/^/# /'
 		failed=1
 	fi
+}
+
+# new_net: a sleep in a new net namespace (unshare, or $UNSHARE), until
+# killed; sets pid, and netns to its namespace's inum once it is in it.
+new_net() {
+	nn_me=$(stat -L -c %i /proc/self/ns/net)
+	${UNSHARE:-unshare} -n sleep 1000 &
+	pid=$!
+	nn_i=0
+	while [ "$(stat -L -c %i /proc/$pid/ns/net 2>/dev/null)" = "$nn_me" ] ||
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ]; do
+		[ $nn_i -lt 100 ] || break
+		sleep 0.1
+		nn_i=$((nn_i + 1))
+	done
+	netns=$(stat -L -c %i /proc/$pid/ns/net)
 }
 
 # The pid of a child of $1, from /proc/*/stat (the debug kernel has no
