@@ -297,10 +297,8 @@ static bool teardown_pending(const struct nsi_file *ledger, const struct nsi_fil
 				     !strcmp(nsi_val(o, "state"), "freed");
 		}
 		for (k = 0; k < netdevs->nr_records; k++)
-			waiting |= nsi_ledger_is(&netdevs->records[k], "net", net) &&
-				   nsi_ledger_is(&netdevs->records[k], "ifindex",
-						 nsi_ledger_num(d, "ifindex")) &&
-				   nsi_record_get(&netdevs->records[k], "net_state");
+			waiting |= nsi_trace_dev_waits(&netdevs->records[k], net,
+						       nsi_ledger_num(d, "ifindex"));
 		/* Waiting, its count at 1: the teardown's next poll frees it. */
 		if ((net_freed && !waiting) || (waiting && nsi_ledger_is(d, "last", 1)))
 			return true;

@@ -111,6 +111,13 @@ static bool writers_verdict(const struct nsi_file *f, const struct nsi_record *o
 	return false;
 }
 
+bool nsi_trace_dev_waits(const struct nsi_record *r, long long net, long long ifindex)
+{
+	return nsi_ledger_is(r, "net", net) && nsi_record_get(r, "net_state") &&
+	       !nsi_ledger_is(r, "stale", 1) &&
+	       (ifindex < 0 || nsi_ledger_is(r, "ifindex", ifindex));
+}
+
 /* The netdevs file's record of a device its teardown waits for, or NULL. */
 static const struct nsi_record *waiting_device(const struct nsi_trace_facts *facts,
 					       long long net, long long ifindex)
@@ -120,9 +127,7 @@ static const struct nsi_record *waiting_device(const struct nsi_trace_facts *fac
 	for (i = 0; facts->netdevs && i < facts->netdevs->nr_records; i++) {
 		const struct nsi_record *r = &facts->netdevs->records[i];
 
-		if (nsi_ledger_is(r, "net", net) && nsi_record_get(r, "net_state") &&
-		    !nsi_ledger_is(r, "stale", 1) &&
-		    (ifindex < 0 || nsi_ledger_is(r, "ifindex", ifindex)))
+		if (nsi_trace_dev_waits(r, net, ifindex))
 			return r;
 	}
 	return NULL;
@@ -144,8 +149,7 @@ static bool net_waits(const struct nsi_trace_facts *facts, long long net, char *
 	for (i = 0; i < facts->netdevs->nr_records && len < size; i++) {
 		const struct nsi_record *r = &facts->netdevs->records[i];
 
-		if (!nsi_ledger_is(r, "net", net) || !nsi_record_get(r, "net_state") ||
-		    nsi_ledger_is(r, "stale", 1))
+		if (!nsi_trace_dev_waits(r, net, -1))
 			continue;
 		len += (size_t)snprintf(out + len, size - len,
 					"%s %s (ifindex %lld, %lld more reference%s)",

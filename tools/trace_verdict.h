@@ -24,6 +24,12 @@ long long nsi_ledger_num(const struct nsi_record *r, const char *key);
 bool nsi_ledger_is(const struct nsi_record *r, const char *key, long long v);
 
 /*
+ * Whether netdevs record @r is a device of net @net (of @ifindex; < 0: any)
+ * that its teardown waits for, polled in the last 5 s.
+ */
+bool nsi_trace_dev_waits(const struct nsi_record *r, long long net, long long ifindex);
+
+/*
  * The evidence of a stack record (at @at in @ledger) of object @o: the kind
  * of holder whose reference its get function takes, and how many such hold
  * @o after the window ("socket, 1 now"); "" when its get is not known.
